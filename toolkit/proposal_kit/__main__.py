@@ -1,0 +1,5 @@
+"""``python -m proposal_kit``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""`check`: validate a project file and apply the call's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .calls import load_call, reference_data
+from .errors import UsageError
+from .findings import Finding, Severity, summarise
+from .project import ProjectFileError, load_project
+from .rules import RuleContext, finding, run_rules
+
+__all__ = ["CheckReport", "check_file"]
+
+
+@dataclass
+class CheckReport:
+    """The outcome of checking one file."""
+
+    file: Path
+    eligible: bool | None
+    findings: list[Finding]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts by severity."""
+        return summarise(self.findings)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the check fails (errors; or warnings too when ``strict``)."""
+        counts = self.summary
+        return counts["error"] > 0 or (strict and counts["warning"] > 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the check."""
+        return {
+            "file": str(self.file),
+            "eligible": self.eligible,
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary,
+        }
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.severity.rank)
+
+
+def check_file(file: Path | str) -> CheckReport:
+    """Check ``file``; a missing file raises :class:`UsageError`, anything else is a finding."""
+    file = Path(file)
+    try:
+        project = load_project(file)
+    except ProjectFileError as exc:
+        return CheckReport(file, None, _ordered(exc.findings))
+    proposal = project.proposal
+    try:
+        call = load_call(proposal.call)
+    except UsageError as exc:
+        line, column = project.document.locate(("call",))
+        unknown = finding("schema.unknown-call", "error", exc.message, ("call",), exc.hint)
+        return CheckReport(file, None, _ordered([*project.problems,
+                                                 unknown.with_location(line, column)]))
+    context = RuleContext(proposal, call, reference_data())
+    found = list(project.problems)
+    for item in run_rules(context):
+        line, column = project.document.locate(item.path)
+        found.append(item.with_location(line, column))
+    eligible = not any(f.severity is Severity.ERROR and f.category == "eligibility"
+                       for f in found)
+    return CheckReport(file, eligible, _ordered(found))

@@ -1,0 +1,106 @@
+"""`check` and `calls`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..calls import available_calls, load_call, reference_data
+from ..check import CheckReport, check_file
+from ..errors import EXIT_CODES
+from .options import format_option
+from .output import echo, emit_json, print_findings, style
+
+__all__ = ["COMMANDS"]
+
+
+def _verdict(report: CheckReport) -> str:
+    if report.eligible is None:
+        return style("not checked (invalid file)", fg="red")
+    return style("eligible", fg="green") if report.eligible else style("not eligible", fg="red")
+
+
+def _counts(report: CheckReport) -> str:
+    s = report.summary
+    return ", ".join(_plural(s[k], word) for k, word in
+                     (("error", "error"), ("warning", "warning"), ("info", "note")))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@format_option(("text", "json"))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line of each file.")
+def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool) -> None:
+    """Validate project files and apply their call's rules.
+
+    Checks eligibility (countries, full partners, labour-market actors, education and
+    training providers, HEI and VET, coordinator, ECHE, duration, ecosystem, grant cap),
+    internal consistency (ids, months, leads, budget and effort totals) and completeness.
+    Several files may be given, e.g. a season's consortia: one summary line each.
+    """
+    for file in files:
+        if not file.exists():
+            raise click.BadParameter(f"no such file: {file}", param_hint="FILES")
+    reports = [check_file(f) for f in files]
+    if output_format == "json":
+        emit_json(reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports])
+    elif len(reports) == 1 and not quiet:
+        report = reports[0]
+        print_findings(report.findings, str(report.file))
+        if report.findings:
+            echo()
+        echo(f"{report.file}: {_verdict(report)}; {_counts(report)}")
+    else:
+        for report in reports:
+            echo(f"{report.file}: {_verdict(report)}; {_counts(report)}")
+    failed = any(r.failed(strict) for r in reports)
+    raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
+
+
+@click.command()
+@format_option(("text", "json"))
+@click.option("--ecosystems", is_flag=True, help="List the 14 industrial ecosystems instead.")
+@click.argument("topic", required=False)
+def calls(output_format: str, ecosystems: bool, topic: str | None) -> None:
+    """List the known call topics, or show the rules of TOPIC.
+
+    Topics come from the built-in data and from folders named in PROPOSAL_KIT_CALLS.
+    """
+    if ecosystems:
+        eco = reference_data().ecosystems
+        if output_format == "json":
+            emit_json({slug: e.model_dump() for slug, e in eco.items()})
+            return
+        for slug, e in eco.items():
+            echo(f"{style(slug, bold=True)}  {e.label}: {e.covers}")
+        return
+    if topic:
+        rules = load_call(topic)
+        if output_format == "json":
+            emit_json(rules.model_dump(mode="json", exclude={"source_file"}))
+            return
+        echo(style(f"{rules.id}", bold=True) + f"  {rules.short_name}: {rules.title}")
+        for name, figure in rules.figures:
+            if figure is None:
+                continue
+            flag = style(" (unverified)", fg="yellow") if figure.unverified else ""
+            echo(f"  {name}: {figure.value}{flag}  [{figure.source}]")
+        return
+    topics = [load_call(t) for t in available_calls()]
+    if output_format == "json":
+        emit_json([{"id": r.id, "lot": r.lot, "title": r.title, "year": r.year,
+                    "deadline": r.deadline.isoformat()} for r in topics])
+        return
+    for r in topics:
+        echo(f"{style(r.id, bold=True)}  Lot {r.lot}: {r.title} "
+             f"(deadline {r.deadline:%Y-%m-%d %H:%M} {r.figures.deadline.timezone})")
+
+
+COMMANDS = (check, calls)

@@ -1,0 +1,59 @@
+"""Printing helpers: colour that respects NO_COLOR and plain output when not a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import click
+
+from ..findings import Finding, Severity
+
+__all__ = ["echo", "emit_json", "finding_line", "print_findings", "style"]
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _colour() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def style(text: str, **kwargs: Any) -> str:
+    """``click.style`` unless NO_COLOR is set."""
+    return text if os.environ.get("NO_COLOR") else click.style(text, **kwargs)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """Print a line; colour is stripped when not a terminal or NO_COLOR is set."""
+    click.echo(text, err=err, color=_colour())
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as indented, key-stable JSON."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def finding_line(item: Finding, file: str | None = None) -> str:
+    """``file:line:col: severity code: message (hint)``."""
+    where = ":".join(str(x) for x in (file, item.line, item.column) if x is not None)
+    severity = style(item.severity.value, fg=_COLOURS[item.severity], bold=True)
+    text = f"{where}: " if where else ""
+    text += f"{severity} [{item.code}] {item.message}"
+    if item.hint:
+        text += f" ({item.hint})"
+    return text
+
+
+def print_findings(findings: Iterable[Finding], file: str | None = None) -> None:
+    """Print findings grouped by severity, errors first."""
+    findings = list(findings)
+    for severity in Severity:
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        title = {"error": "Errors", "warning": "Warnings", "info": "Notes"}[severity.value]
+        echo(style(f"{title} ({len(group)})", bold=True))
+        for item in group:
+            echo("  " + finding_line(item, file))

@@ -1,0 +1,378 @@
+"""The project file as a typed model (pydantic v2).
+
+Field descriptions here are the single source of the schema reference in the docs and of the
+JSON Schema editors use. Only the core keys are required, so that a file holding just the
+consortium validates; what is missing is reported by `check` as warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from .calls import reference_data
+from .partb import part_b
+from .validation import did_you_mean
+
+__all__ = [
+    "Deliverable",
+    "Event",
+    "Indicator",
+    "Milestone",
+    "Narrative",
+    "Objective",
+    "Partner",
+    "PreviousProject",
+    "Proposal",
+    "Risk",
+    "StaffMember",
+    "Task",
+    "Totals",
+    "WorkPackage",
+]
+
+Month = Annotated[int, Field(ge=1, le=120, description="Project month; month 1 is the start.")]
+Money = Annotated[float, Field(ge=0, description="Euro amount.")]
+PersonMonths = Annotated[float, Field(ge=0, description="Effort in person-months.")]
+Slugs = Annotated[list[str], Field(default_factory=list)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _choice(value: str, choices: list[str], what: str) -> str:
+    if value not in choices:
+        hint = did_you_mean(value, choices)
+        raise ValueError(f"unknown {what} '{value}'" + (f" ({hint})" if hint else
+                         f"; expected one of: {', '.join(choices)}"))
+    return value
+
+
+class Narrative(_Strict):
+    """Text of a Part B section: inline Markdown, or a path to a ``.md`` file."""
+
+    text: str | None = Field(None, description="Markdown text of the section.")
+    file: str | None = Field(None, description="Path of a Markdown file, relative to the "
+                             "project file.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Narrative:
+        if (self.text is None) == (self.file is None):
+            raise ValueError("give either 'text' or 'file', not both or neither")
+        return self
+
+
+class Partner(_Strict):
+    """An organisation of the consortium."""
+
+    id: str = Field(description="Short unique id used everywhere else (e.g. P1).",
+                    min_length=1, max_length=20)
+    name: str = Field(description="Legal name of the organisation.", min_length=1)
+    short_name: str | None = Field(None, description="Acronym or short name used in tables.")
+    country: str = Field(description="ISO 3166-1 alpha-2 code (EL accepted for Greece).")
+    type: str = Field(description="Organisation type: hei, vet, enterprise, chamber, "
+                      "trade-union, trade-association, vet-network, research, ngo, public-body, "
+                      "qualification-body, employment-service, guidance-body, other.")
+    role: Literal["coordinator", "beneficiary", "affiliated", "associated"] = Field(
+        description="coordinator | beneficiary | affiliated | associated.")
+    eche: bool | None = Field(None, description="Holds a valid Erasmus Charter for Higher "
+                              "Education (HEIs only).")
+    affiliated_to: str | None = Field(None, description="Id of the beneficiary an affiliated "
+                                      "entity is linked to.")
+    pic: str | None = Field(None, description="Participant Identification Code.")
+    city: str | None = Field(None, description="City of the organisation.")
+    website: str | None = Field(None, description="Web site.")
+    sme: bool | None = Field(None, description="The enterprise is an SME.")
+    profile: str | None = Field(None, description="Short profile (Markdown) for section 2.2.1.")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = value.upper()
+        if code == "UK":
+            raise ValueError("'UK' is not an ISO code (did you mean 'GB'?)")
+        if code != "EL" and pycountry.countries.get(alpha_2=code) is None:
+            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        return reference_data().normalise_country(code)
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        return _choice(value, list(reference_data().organisation_types), "organisation type")
+
+    @property
+    def label(self) -> str:
+        """Short name if given, else the id."""
+        return self.short_name or self.id
+
+
+class StaffMember(_Strict):
+    """A member of a project team (section 2.1.3)."""
+
+    name: str = Field(description="Name, or the function if the person is not yet known.")
+    partner: str = Field(description="Partner id.")
+    function: str | None = Field(None, description="Function in the organisation.")
+    role: str | None = Field(None, description="Role and tasks in the project.")
+    profile: str | None = Field(None, description="Professional profile and expertise.")
+
+
+class Task(_Strict):
+    """A task of a work package."""
+
+    id: str | None = Field(None, description="Task id; T<wp>.<n> by default.")
+    title: str = Field(description="Task name.")
+    description: str | None = Field(None, description="What is done (Markdown).")
+    lead: str | None = Field(None, description="Partner id of the task leader.")
+    participants: list[str] = Field(default_factory=list,
+                                    description="Partner ids taking part (the lead included).")
+    start: Month | None = Field(None, description="First month (default: the WP start).")
+    end: Month | None = Field(None, description="Last month (default: the WP end).")
+    covers: Slugs = Field(description="Required activities of the call this task serves.")
+
+
+class Deliverable(_Strict):
+    """A deliverable; numbered D<wp>.<n> automatically in the order given."""
+
+    title: str = Field(description="Deliverable name.")
+    due: Month = Field(description="Due month.")
+    lead: str | None = Field(None, description="Partner id of the lead beneficiary.")
+    type: Literal["R", "DEM", "DEC", "DATA", "DMP", "ETHICS", "OTHER"] | None = Field(
+        None, description="R report, DEM demonstrator or pilot, DEC websites and "
+        "dissemination, DATA, DMP, ETHICS, OTHER.")
+    dissemination: Literal["PU", "SEN"] | None = Field(
+        None, description="PU public, SEN sensitive.")
+    description: str | None = Field(None, description="Short description (Markdown).")
+    task: str | None = Field(None, description="Task id the deliverable comes from.")
+    eqf_levels: list[Annotated[int, Field(ge=1, le=8)]] = Field(
+        default_factory=list, description="EQF levels of a curriculum or qualification.")
+    covers: Slugs = Field(description="Required activities of the call it serves.")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        """``D<wp>.<n>``."""
+        return self._number
+
+
+class Milestone(_Strict):
+    """A milestone; numbered MS<n> across the project."""
+
+    title: str = Field(description="Milestone name.")
+    due: Month = Field(description="Due month.")
+    lead: str | None = Field(None, description="Partner id responsible.")
+    description: str | None = Field(None, description="What is reached.")
+    verification: str | None = Field(None, description="Means of verification.")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        """``MS<n>``."""
+        return self._number
+
+
+class WorkPackage(_Strict):
+    """A work package."""
+
+    id: str = Field(description="Work package id, e.g. WP1.", min_length=1)
+    title: str = Field(description="Work package title.")
+    lead: str = Field(description="Partner id of the lead beneficiary.")
+    start: Month = Field(description="First month.")
+    end: Month = Field(description="Last month.")
+    objectives: list[str] = Field(default_factory=list, description="Objectives of the WP.")
+    description: str | None = Field(None, description="Introduction (Markdown).")
+    budget: dict[str, Money] = Field(default_factory=dict,
+                                     description="Estimated budget in EUR per partner id.")
+    effort: dict[str, PersonMonths] = Field(default_factory=dict,
+                                            description="Person-months per partner id.")
+    covers: Slugs = Field(description="Required activities of the call this WP serves.")
+    tasks: list[Task] = Field(default_factory=list, description="Tasks of the WP.")
+    deliverables: list[Deliverable] = Field(default_factory=list,
+                                            description="Deliverables of the WP.")
+    milestones: list[Milestone] = Field(default_factory=list,
+                                        description="Milestones of the WP.")
+    _number: int = PrivateAttr(default=0)
+
+    @property
+    def number(self) -> int:
+        """Position of the WP, from 1."""
+        return self._number
+
+
+class Risk(_Strict):
+    """A critical risk for implementation (section 2.1.5)."""
+
+    description: str = Field(description="The risk.")
+    likelihood: Literal["low", "medium", "high"] | None = Field(None,
+                                                                description="Likelihood.")
+    impact: Literal["low", "medium", "high"] | None = Field(None, description="Impact.")
+    work_packages: list[str] = Field(default_factory=list, description="WP ids concerned.")
+    mitigation: str | None = Field(None, description="Proposed risk-mitigation measures.")
+
+
+class Event(_Strict):
+    """An event, meeting or mobility activity."""
+
+    title: str = Field(description="Name of the event or meeting.")
+    type: Literal["meeting", "event", "mobility", "training", "conference"] = Field(
+        "meeting", description="Kind of activity.")
+    work_package: str | None = Field(None, description="WP id.")
+    lead: str | None = Field(None, description="Partner id organising it.")
+    month: Month | None = Field(None, description="Month it takes place.")
+    location: str | None = Field(None, description="Place, or 'online'.")
+    attendees: int | None = Field(None, ge=0, description="Expected number of participants.")
+    description: str | None = Field(None, description="Purpose and target group.")
+
+
+class Indicator(_Strict):
+    """A measurable indicator with baseline and target."""
+
+    name: str = Field(description="What is measured.")
+    baseline: str | None = Field(None, description="Value at the start.")
+    target: str | None = Field(None, description="Value to reach, and when.")
+
+
+class Objective(_Strict):
+    """A specific objective (section 1.2)."""
+
+    id: str | None = Field(None, description="Objective id, e.g. SO1.")
+    text: str = Field(description="The objective.")
+    indicators: list[Indicator] = Field(default_factory=list, description="Indicators.")
+
+
+class PreviousProject(_Strict):
+    """A related project of the last four years (annex)."""
+
+    partner: str = Field(description="Partner id.")
+    title: str = Field(description="Project name.")
+    reference: str | None = Field(None, description="Grant or project number.")
+    programme: str | None = Field(None, description="Funding programme.")
+    period: str | None = Field(None, description="Period, e.g. 2022-2025.")
+    role: str | None = Field(None, description="Role of the partner (coordinator, partner).")
+    results: str | None = Field(None, description="Main results and how they relate.")
+
+
+class PartnerTotal(_Strict):
+    """Declared totals for one partner."""
+
+    budget: Money | None = None
+    effort: PersonMonths | None = None
+
+
+class Totals(_Strict):
+    """Figures copied from the budget table or Part A, checked against the WPs."""
+
+    budget: Money | None = Field(None, description="Estimated budget of the action in EUR.")
+    effort: PersonMonths | None = Field(None, description="Total person-months.")
+    partners: dict[str, PartnerTotal] = Field(default_factory=dict,
+                                              description="Totals per partner id.")
+
+
+class Proposal(_Strict):
+    """A whole proposal: the content of project.yaml."""
+
+    call: str = Field(description="Call topic id; selects the rule set.")
+    acronym: str = Field(description="Project acronym.", min_length=1, max_length=40)
+    title: str | None = Field(None, description="Full project title.")
+    duration_months: int | None = Field(None, ge=1, le=120,
+                                        description="Duration in months.")
+    ecosystem: Annotated[list[str], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Industrial ecosystem slug (Lot 2: exactly one).",
+        json_schema_extra={"anyOf": [{"type": "string"},
+                                     {"type": "array", "items": {"type": "string"}}]})
+    start_date: date | None = Field(None, description="Planned start date.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords.")
+    partners: list[Partner] = Field(description="The consortium.")
+    staff: list[StaffMember] = Field(default_factory=list, description="Project teams.")
+    objectives: list[Objective] = Field(default_factory=list,
+                                        description="Specific objectives with indicators.")
+    work_packages: list[WorkPackage] = Field(default_factory=list,
+                                             description="Work packages.")
+    risks: list[Risk] = Field(default_factory=list, description="Critical risks.")
+    events: list[Event] = Field(default_factory=list,
+                                description="Events, meetings and mobility.")
+    previous_projects: list[PreviousProject] = Field(default_factory=list,
+                                                     description="Related previous projects.")
+    totals: Totals | None = Field(None, description="Declared totals to check the WPs against.")
+    sections: dict[str, Narrative] = Field(default_factory=dict,
+                                           description="Narrative text per Part B section id.")
+    texts_dirs: list[str] = Field(default_factory=list,
+                                  description="Extra generic text libraries, searched first.")
+    variables: dict[str, str] = Field(default_factory=dict,
+                                      description="Default values for generic text variables.")
+
+    @field_validator("ecosystem")
+    @classmethod
+    def _ecosystems(cls, value: list[str]) -> list[str]:
+        slugs = list(reference_data().ecosystems)
+        return [_choice(v, slugs, "ecosystem") for v in value]
+
+    @field_validator("sections")
+    @classmethod
+    def _section_keys(cls, value: dict[str, Narrative]) -> dict[str, Narrative]:
+        ids = part_b().narrative_ids()
+        for key in value:
+            _choice(key, ids, "section")
+        return value
+
+    @model_validator(mode="after")
+    def _number_items(self) -> Proposal:
+        ms = 0
+        for w, wp in enumerate(self.work_packages, start=1):
+            wp._number = w
+            for t, task in enumerate(wp.tasks, start=1):
+                if task.id is None:
+                    task.id = f"T{w}.{t}"
+            for d, deliverable in enumerate(wp.deliverables, start=1):
+                deliverable._number = f"D{w}.{d}"
+            for milestone in wp.milestones:
+                ms += 1
+                milestone._number = f"MS{ms}"
+        return self
+
+    # -- convenient views ---------------------------------------------------------------
+    def partner(self, pid: str) -> Partner | None:
+        """The partner with id ``pid``, if any."""
+        return next((p for p in self.partners if p.id == pid), None)
+
+    @property
+    def coordinator(self) -> Partner | None:
+        """The first partner with role coordinator."""
+        return next((p for p in self.partners if p.role == "coordinator"), None)
+
+    @property
+    def full_partners(self) -> list[Partner]:
+        """Beneficiaries, the coordinator included: the only ones that count."""
+        return [p for p in self.partners if p.role in ("coordinator", "beneficiary")]
+
+    def deliverables(self) -> list[tuple[WorkPackage, Deliverable]]:
+        """Every deliverable with its WP, in WP order."""
+        return [(wp, d) for wp in self.work_packages for d in wp.deliverables]
+
+    def milestones(self) -> list[tuple[WorkPackage, Milestone]]:
+        """Every milestone with its WP."""
+        return [(wp, m) for wp in self.work_packages for m in wp.milestones]
+
+    def estimated_budget(self) -> float:
+        """Sum of every WP budget."""
+        return sum(sum(wp.budget.values()) for wp in self.work_packages)

@@ -1,0 +1,61 @@
+"""Completeness: what a full draft still needs. Warnings, so a consortium-only file passes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..partb import part_b
+from . import RuleContext, finding
+
+__all__ = ["RULES"]
+
+
+def core(ctx: RuleContext) -> Iterator[Finding]:
+    """Title, work packages, risks, staff and budget are present."""
+    p = ctx.proposal
+    if not p.title:
+        yield finding("completeness.title", "warning", "the full project title is missing",
+                      ("title",))
+    missing = [label for label, present in (
+        ("work packages", p.work_packages), ("risks", p.risks), ("project staff", p.staff),
+    ) if not present]
+    for label in missing:
+        key = {"work packages": "work_packages", "project staff": "staff"}.get(label, label)
+        yield finding(f"completeness.{key.replace('_', '-')}", "warning",
+                      f"no {label} yet: the draft will show a prompt instead", (key,))
+    if p.work_packages:
+        if not p.milestones():
+            yield finding("completeness.milestones", "warning", "no milestone in any work "
+                          "package", ("work_packages",))
+        if p.estimated_budget() <= 0:
+            yield finding("completeness.budget", "warning", "no budget in any work package: "
+                          "the EU contribution cannot be computed", ("work_packages",))
+
+
+def items(ctx: RuleContext) -> Iterator[Finding]:
+    """Deliverables say who leads them, their type and dissemination level; risks mitigate."""
+    for w, wp in enumerate(ctx.proposal.work_packages):
+        for d, deliv in enumerate(wp.deliverables):
+            absent = [k for k in ("lead", "type", "dissemination") if getattr(deliv, k) is None]
+            if absent:
+                yield finding("completeness.deliverable", "warning",
+                              f"{deliv.number} '{deliv.title}' has no {', '.join(absent)}",
+                              ("work_packages", w, "deliverables", d))
+    for r, risk in enumerate(ctx.proposal.risks):
+        if not risk.mitigation:
+            yield finding("completeness.risk-mitigation", "warning",
+                          f"risk {r + 1} has no mitigation measure", ("risks", r))
+
+
+def sections(ctx: RuleContext) -> Iterator[Finding]:
+    """Part B sections that have no text yet (one finding listing them)."""
+    missing = [n.number or n.id for n in part_b().walk()
+               if n.narrative and n.id not in ctx.proposal.sections]
+    if missing:
+        yield finding("completeness.sections", "info",
+                      f"{len(missing)} Part B sections have no text yet: "
+                      f"{', '.join(missing)}", ("sections",))
+
+
+RULES = (core, items, sections)

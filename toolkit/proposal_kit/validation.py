@@ -1,0 +1,137 @@
+"""Turn pydantic validation errors into findings placed at file:line:column.
+
+One mechanism for every YAML the tool reads (project files, call rules, text front matter):
+plain messages, the field path as the user wrote it, and "did you mean" for unknown keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .findings import Finding, Severity
+from .findings import Path as DataPath
+from .yamlsource import YamlDocument
+
+__all__ = ["did_you_mean", "errors_to_findings", "validate_document"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_PLAIN = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected a mapping of keys to values",
+    "model_type": "expected a mapping of keys to values",
+    "model_attributes_type": "expected a mapping of keys to values",
+    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
+    "date_parsing": "expected a date (YYYY-MM-DD)",
+    "date_type": "expected a date (YYYY-MM-DD)",
+    "datetime_parsing": "expected a date and time (YYYY-MM-DDTHH:MM)",
+    "datetime_type": "expected a date and time (YYYY-MM-DDTHH:MM)",
+}
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
+    """Return a "did you mean 'x'?" hint when ``word`` is close to one of ``choices``."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation may hold (Optional, lists and dicts opened)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Names of the keys allowed at ``loc`` (the mapping that holds the last element)."""
+    current: list[Any] = [model]
+    for part in loc[:-1]:
+        following: list[Any] = []
+        for tp in current:
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = tp.model_fields.get(str(part))
+                if field is not None:
+                    following.extend(_unwrap(field.annotation))
+            elif typing.get_origin(tp) in (list, dict, tuple):
+                following.extend(_unwrap(typing.get_args(tp)[-1]))
+        current = following
+    names: list[str] = []
+    for tp in current:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            names.extend(tp.model_fields)
+    return names
+
+
+def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str | None]:
+    """Code, plain message and hint for one pydantic error."""
+    kind = err["type"]
+    loc = err["loc"]
+    last = loc[-1] if loc else ""
+    given = err.get("input")
+    if kind == "missing":
+        return "schema.missing", f"required key '{last}' is missing", None
+    if kind == "extra_forbidden":
+        hint = did_you_mean(str(last), _fields_at(model, tuple(loc)))
+        return "schema.unknown-key", f"unknown key '{last}'", hint
+    if kind == "literal_error":
+        expected = (err.get("ctx") or {}).get("expected", "")
+        return "schema.value", f"'{given}' is not allowed here; expected {expected}", None
+    if kind in ("value_error", "assertion_error"):
+        msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        hint = None
+        if " (did you mean" in msg:
+            msg, _, rest = msg.partition(" (")
+            hint = rest.rstrip(")")
+        return "schema.value", msg, hint
+    plain = _PLAIN.get(kind)
+    if plain:
+        shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+        return "schema.type", f"{plain}, got {shown}", None
+    return "schema.value", str(err["msg"]), None
+
+
+def errors_to_findings(exc: ValidationError, model: type[BaseModel],
+                       doc: YamlDocument, prefix: DataPath = ()) -> list[Finding]:
+    """Convert every error of ``exc`` into a located finding."""
+    findings = []
+    for err in exc.errors():
+        path: DataPath = (*prefix, *err["loc"])
+        code, message, hint = _message(err, model)
+        line, column = doc.locate(path)
+        findings.append(Finding(code, Severity.ERROR, message, path, line, column, "schema",
+                                hint))
+    return findings
+
+
+def validate_document(doc: YamlDocument, model: type[M],
+                      context: dict[str, Any] | None = None) -> tuple[M | None, list[Finding]]:
+    """Validate ``doc.data`` against ``model``; return the instance (or None) and findings."""
+    findings = list(doc.problems)
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+        findings.append(Finding("schema.type", Severity.ERROR,
+                                f"the file is {what}; expected a mapping of keys to values",
+                                (), 1, 1, "schema"))
+        return None, findings
+    try:
+        instance = model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        return None, findings + errors_to_findings(exc, model, doc)
+    return instance, findings
