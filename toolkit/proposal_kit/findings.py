@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Finding", "Path", "Severity", "format_path", "summarise"]
@@ -14,7 +14,7 @@ __all__ = ["Finding", "Path", "Severity", "format_path", "summarise"]
 Path = tuple[str | int, ...]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; errors make the proposal fail."""
 
     ERROR = "error"

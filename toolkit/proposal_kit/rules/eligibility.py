@@ -103,7 +103,8 @@ def composition(ctx: RuleContext) -> Iterator[Finding]:
     lma = [p for p in full if types[p.type].category == "lma"]
     et = [p for p in full if types[p.type].category == "et"]
     yield from _minimum(ctx, "eligibility.min-labour-market-actors",
-                        "min_labour_market_actors", lma, "labour-market actors among full partners",
+                        "min_labour_market_actors", lma,
+                        "labour-market actors among full partners",
                         [p for p in third if p in lma])
     yield from _minimum(ctx, "eligibility.min-education-providers",
                         "min_education_providers", et, "education and training providers among full partners",

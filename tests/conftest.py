@@ -1,0 +1,89 @@
+"""Shared fixtures: projects built inline, and guards for tests that need real tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+LOT1 = "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"
+LOT2 = "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT"
+LOT3 = "ERASMUS-EDU-2026-PI-ALL-INNO-STEM"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+IN_CI = bool(os.environ.get("CI"))
+
+# Countries used to build consortia: 10 EU Member States, then associated countries.
+COUNTRIES = ["SE", "DE", "FR", "IT", "ES", "PL", "AT", "BE", "NL", "FI", "NO", "RS"]
+
+
+def consortium(full: int = 12, countries: int = 8, lma: int = 5, et: int = 5,
+               hei: bool = True, vet: bool = True) -> list[dict[str, Any]]:
+    """Full partners: P1 coordinator, then beneficiaries, over ``countries`` countries.
+
+    The first ``et`` partners are education providers (an HEI first, then a VET provider,
+    alternating), the next ``lma`` are enterprises, the rest are NGOs.
+    """
+    partners = []
+    for i in range(full):
+        if i < et:
+            kind = ("hei" if i % 2 == 0 else "vet")
+            if not hei and kind == "hei":
+                kind = "vet"
+            if not vet and kind == "vet":
+                kind = "hei"
+        elif i < et + lma:
+            kind = "enterprise"
+        else:
+            kind = "ngo"
+        partner: dict[str, Any] = {
+            "id": f"P{i + 1}", "name": f"Organisation {i + 1}",
+            "country": COUNTRIES[i % countries], "type": kind,
+            "role": "coordinator" if i == 0 else "beneficiary",
+        }
+        if kind == "hei":
+            partner["eche"] = True
+        partners.append(partner)
+    return partners
+
+
+def project(call: str = LOT2, **overrides: Any) -> dict[str, Any]:
+    """A valid consortium-level project for ``call`` (Lot 2 unless told otherwise)."""
+    data: dict[str, Any] = {
+        "call": call, "acronym": "TESTX", "title": "A test alliance",
+        "duration_months": 48 if call == LOT2 else 24,
+        "partners": consortium() if call == LOT2 else consortium(8, 4, 3, 3),
+    }
+    if call == LOT2:
+        data["ecosystem"] = "digital"
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def write_project(tmp_path: Path) -> Callable[..., Path]:
+    """Write a project dict (or raw text) to ``tmp_path/project.yaml`` and return its path."""
+
+    def write(data: dict[str, Any] | str, name: str = "project.yaml") -> Path:
+        path = tmp_path / name
+        text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False,
+                                                                  allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool; skip locally without it, fail in CI (CI must run it)."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if IN_CI:
+        pytest.fail(f"{name} is required in CI but is not installed")
+    pytest.skip(f"{name} is not installed (the test command installs it)")

@@ -1,0 +1,74 @@
+"""Loading: positions, YAML 1.2 booleans, section files, messages with hints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import LOT2, project
+from proposal_kit import check_file, load_project
+from proposal_kit.project import ProjectFileError
+from proposal_kit.yamlsource import read_yaml
+
+Writer = Callable[..., Path]
+
+
+def test_positions_point_at_keys(write_project: Writer) -> None:
+    path = write_project("call: X\nacronym: Y\npartners:\n  - id: P1\n    name: N\n")
+    doc = read_yaml(path)
+    assert doc.locate(("partners", 0, "name")) == (5, 5)
+    assert doc.locate(("partners", 0, "missing")) == (4, 5)  # falls back to the parent
+
+
+def test_norway_stays_norway(write_project: Writer) -> None:
+    data = project()
+    data["partners"][-1]["country"] = "NO"
+    text = write_project(data).read_text().replace("'NO'", "NO")
+    proposal = load_project(write_project(text)).proposal
+    assert proposal.partners[-1].country == "NO"
+
+
+def test_unknown_key_has_line_and_hint(write_project: Writer) -> None:
+    text = f"call: {LOT2}\nacronym: X\nparnters: []\npartners: []\n"
+    with pytest.raises(ProjectFileError) as info:
+        load_project(write_project(text))
+    item = info.value.findings[0]
+    assert (item.code, item.line, item.hint) == ("schema.unknown-key", 3,
+                                                 "did you mean 'partners'?")
+
+
+def test_all_schema_problems_reported_in_one_pass(write_project: Writer) -> None:
+    text = (f"call: {LOT2}\nacronym: X\nduration_months: many\npartners:\n"
+            "  - {id: P1, name: A, country: XX, type: hei, role: boss}\n")
+    report = check_file(write_project(text))
+    assert report.eligible is None
+    assert [f.line for f in report.findings] == [3, 5, 5]
+    assert {f.code for f in report.findings} == {"schema.type", "schema.value"}
+
+
+def test_section_text_inline_and_from_file(write_project: Writer, tmp_path: Path) -> None:
+    (tmp_path / "impact.md").write_text("Impact **text**.", encoding="utf-8")
+    data = project(sections={"summary": "Short summary.", "impact": {"file": "impact.md"}})
+    loaded = load_project(write_project(data))
+    assert loaded.texts == {"summary": "Short summary.", "impact": "Impact **text**."}
+
+
+def test_missing_section_file_is_located(write_project: Writer) -> None:
+    data = project(sections={"impact": {"file": "nowhere.md"}})
+    report = check_file(write_project(data))
+    item = next(f for f in report.findings if f.code == "schema.missing-file")
+    assert "nowhere.md" in item.message and item.line is not None
+
+
+def test_unknown_section_key_hint(write_project: Writer) -> None:
+    report = check_file(write_project(project(sections={"sustainabilty": "x"})))
+    assert report.findings[0].hint == "did you mean 'sustainability'?"
+
+
+def test_utf8_names_survive(write_project: Writer) -> None:
+    data = project()
+    data["partners"][0]["name"] = "Škoda Akademie — Северна Македонија Türkiye"
+    proposal = load_project(write_project(data)).proposal
+    assert proposal.partners[0].name.startswith("Škoda")
