@@ -107,7 +107,8 @@ def composition(ctx: RuleContext) -> Iterator[Finding]:
                         "labour-market actors among full partners",
                         [p for p in third if p in lma])
     yield from _minimum(ctx, "eligibility.min-education-providers",
-                        "min_education_providers", et, "education and training providers among full partners",
+                        "min_education_providers", et,
+                        "education and training providers among full partners",
                         [p for p in third if p in et])
     if ctx.call.figures.require_hei_and_vet.value:
         for kind, label in (("hei", "higher education institution"), ("vet", "VET provider")):
