@@ -87,3 +87,20 @@ def require_tool(name: str) -> str:
     if IN_CI:
         pytest.fail(f"{name} is required in CI but is not installed")
     pytest.skip(f"{name} is not installed (the test command installs it)")
+
+
+_SKIPPED_REAL: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember skipped tests that need a real tool (LibreOffice, a browser)."""
+    if report.skipped and any(m in report.keywords for m in ("libreoffice", "browser")):
+        _SKIPPED_REAL.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, a test that needs LibreOffice or a browser must run: a skip fails the run."""
+    if IN_CI and _SKIPPED_REAL:
+        print(f"\nCI: {len(_SKIPPED_REAL)} test(s) needing real tools were skipped: "
+              + ", ".join(_SKIPPED_REAL))
+        session.exitstatus = 1

@@ -10,7 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_CODES, ProposalKitError
-from . import checking
+from . import checking, rendering, texting
 
 __all__ = ["cli", "main"]
 
@@ -65,7 +65,7 @@ def cli() -> None:
     """Check, render and page-count Erasmus+ Alliances for Innovation proposals."""
 
 
-for command in (*checking.COMMANDS,):
+for command in (*checking.COMMANDS, *rendering.COMMANDS, *texting.COMMANDS):
     cli.add_command(command)
 
 

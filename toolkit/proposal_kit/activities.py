@@ -1,0 +1,50 @@
+"""The activities a call topic requires (Lot 2) or the aims it offers (Lot 1, Lot 3), as data."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from .resources import data_dir
+
+__all__ = ["Activity", "ActivityGroup", "ActivityList", "activities_for"]
+
+
+class Activity(BaseModel):
+    """One required activity or aim."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    summary: str
+    phase: Literal["reactive", "proactive"] | None = None
+    due_by_figure: str | None = None
+
+
+class ActivityGroup(BaseModel):
+    """A heading that groups activities (e.g. Lot 2's four required activities)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    activities: tuple[str, ...]
+
+
+class ActivityList(BaseModel):
+    """The activities of one call topic."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: Literal["all", "any"]
+    source: str
+    unverified: bool = False
+    groups: tuple[ActivityGroup, ...]
+    activities: dict[str, Activity]
+
+
+@cache
+def activities_for(name: str) -> ActivityList:
+    """The activity list named ``name`` (a call's ``activities`` field)."""
+    path = data_dir() / "activities" / f"{name}.yaml"
+    return ActivityList.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

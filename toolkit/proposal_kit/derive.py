@@ -1,0 +1,189 @@
+"""Derive the view model of the draft: numbered items, Gantt grid, budget and effort matrices.
+
+Pure functions of the validated proposal and the call rules; templates only format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+
+from .activities import ActivityGroup, ActivityList, activities_for
+from .calls import CallRules, reference_data
+from .model import Deliverable, Milestone, Partner, Proposal, WorkPackage
+
+__all__ = ["Draft", "GanttRow", "Matrix", "derive", "country_name"]
+
+
+def country_name(code: str) -> str:
+    """English short name of a country code (``GR`` and ``EL`` give Greece)."""
+    found = pycountry.countries.get(alpha_2=reference_data().normalise_country(code))
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A partner as the partner table shows it."""
+
+    number: int
+    partner: Partner
+    country_name: str
+    type_label: str
+    role_label: str
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    """One row of the timetable: a WP or a task, shaded from ``start`` to ``end``."""
+
+    label: str
+    start: int
+    end: int
+    kind: str  # "wp" or "task"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Figures per partner (rows) and WP (columns) with totals."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[float], float]]
+    column_totals: list[float]
+    total: float
+
+
+@dataclass(frozen=True)
+class ActivityCoverage:
+    """Which WPs, tasks and deliverables serve one required activity."""
+
+    slug: str
+    title: str
+    group: str
+    phase: str | None
+    items: list[str]
+
+
+@dataclass
+class Draft:
+    """Everything the templates need, computed once."""
+
+    proposal: Proposal
+    call: CallRules
+    partners: list[PartnerRow]
+    deliverables: list[tuple[WorkPackage, Deliverable]]
+    milestones: list[tuple[WorkPackage, Milestone]]
+    gantt: list[GanttRow]
+    months: int
+    budget: Matrix
+    effort: Matrix
+    eu_contribution: float
+    cap: int | None
+    cap_binds: bool
+    activities: ActivityList
+    coverage: list[ActivityCoverage]
+    texts: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lot(self) -> int:
+        """The lot number of the call."""
+        return self.call.lot
+
+    @property
+    def ecosystem_labels(self) -> list[str]:
+        """Labels of the chosen ecosystems."""
+        known = reference_data().ecosystems
+        return [known[slug].label for slug in self.proposal.ecosystem]
+
+    @property
+    def reactive_end(self) -> int:
+        """Last month of Lot 2's reactive response (18 unless the call data says otherwise)."""
+        figure = self.call.figures.reactive_phase_end
+        return figure.value if figure else 18
+
+    def partner_label(self, pid: str) -> str:
+        """``id (short name)`` of a partner, or the id alone."""
+        partner = self.proposal.partner(pid)
+        return f"{pid} ({partner.short_name})" if partner and partner.short_name else pid
+
+    def group_wps(self, group: ActivityGroup) -> list[str]:
+        """Ids of the WPs that serve any activity of ``group`` (directly or via items)."""
+        wanted = set(group.activities)
+        return [wp.id for wp in self.proposal.work_packages
+                if wanted & {*wp.covers, *(c for t in wp.tasks for c in t.covers),
+                             *(c for d in wp.deliverables for c in d.covers)}]
+
+
+_ROLE = {"coordinator": "Coordinator", "beneficiary": "Beneficiary",
+         "affiliated": "Affiliated entity", "associated": "Associated partner"}
+
+
+def _partner_rows(proposal: Proposal) -> list[PartnerRow]:
+    types = reference_data().organisation_types
+    rows = []
+    for n, p in enumerate(proposal.partners, start=1):
+        role = _ROLE[p.role] + (f" of {p.affiliated_to}" if p.affiliated_to else "")
+        rows.append(PartnerRow(n, p, country_name(p.country), types[p.type].label, role))
+    return rows
+
+
+def _matrix(proposal: Proposal, attr: str) -> Matrix:
+    wps = proposal.work_packages
+    holders = [p.id for p in proposal.partners
+               if any(getattr(wp, attr).get(p.id) for wp in wps)]
+    rows = []
+    for pid in holders:
+        values = [float(getattr(wp, attr).get(pid, 0)) for wp in wps]
+        rows.append((pid, values, sum(values)))
+    column_totals = [float(sum(getattr(wp, attr).values())) for wp in wps]
+    return Matrix([wp.id for wp in wps], rows, column_totals, sum(column_totals))
+
+
+def _gantt(proposal: Proposal) -> list[GanttRow]:
+    rows = []
+    for wp in proposal.work_packages:
+        rows.append(GanttRow(f"{wp.id} {wp.title}", wp.start, wp.end, "wp"))
+        for task in wp.tasks:
+            rows.append(GanttRow(f"{task.id} {task.title}", task.start or wp.start,
+                                 task.end or wp.end, "task"))
+    return rows
+
+
+def _coverage(proposal: Proposal, activities: ActivityList) -> list[ActivityCoverage]:
+    out = []
+    for group in activities.groups:
+        for slug in group.activities:
+            items: list[str] = []
+            for wp in proposal.work_packages:
+                if slug in wp.covers:
+                    items.append(wp.id)
+                items += [t.id for t in wp.tasks if slug in t.covers and t.id]
+                items += [d.number for d in wp.deliverables if slug in d.covers]
+            act = activities.activities[slug]
+            out.append(ActivityCoverage(slug, act.title, group.title, act.phase, items))
+    return out
+
+
+def derive(proposal: Proposal, call: CallRules, texts: dict[str, str] | None = None) -> Draft:
+    """Build the :class:`Draft` view model."""
+    budget = _matrix(proposal, "budget")
+    rate = call.figures.funding_rate.value
+    cap = call.max_grant_for(proposal.duration_months)
+    requested = budget.total * rate
+    eu = min(requested, cap) if cap is not None else requested
+    months = proposal.duration_months or max((wp.end for wp in proposal.work_packages),
+                                             default=0)
+    activities = activities_for(call.activities)
+    return Draft(
+        proposal=proposal, call=call, partners=_partner_rows(proposal),
+        deliverables=sorted(proposal.deliverables(), key=lambda x: (x[1].due, x[0].number)),
+        milestones=sorted(proposal.milestones(), key=lambda x: (x[1].due, x[0].number)),
+        gantt=_gantt(proposal), months=months, budget=budget,
+        effort=_matrix(proposal, "effort"), eu_contribution=eu, cap=cap,
+        cap_binds=cap is not None and requested > cap, activities=activities,
+        coverage=_coverage(proposal, activities), texts=dict(texts or {}),
+    )

@@ -1,0 +1,106 @@
+"""`render`: project.yaml -> Markdown (Jinja templates) -> DOCX, Markdown or HTML.
+
+The Markdown is the seam: the same document feeds the Word writer, the HTML form and the
+guidance site, and can be read in a diff.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from ..calls import load_call
+from ..derive import derive
+from ..errors import UsageError
+from ..findings import Severity
+from ..project import Project, ProjectFileError
+from ..resources import builtin_templates_dir
+from .compose import compose_markdown, template_dirs
+from .docx_parts import set_custom_properties
+from .docx_writer import write_docx
+from .html import markdown_to_html
+from .narrative import NarrativeRenderer
+from .output import FINGERPRINT, fingerprint, stamp_text, write_guarded
+
+__all__ = ["Format", "RenderResult", "build_markdown", "default_output", "render_bytes",
+           "render_project"]
+
+Format = Literal["docx", "md", "html"]
+_FIXED_TIME = datetime(2026, 1, 1)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What `render` wrote."""
+
+    output: Path
+    backup: Path | None
+    format: Format
+
+
+def build_markdown(project: Project) -> str:
+    """The draft's Markdown for ``project`` (templates, generic texts and references filled)."""
+    blocking = [f for f in project.problems if f.severity is Severity.ERROR]
+    if blocking:
+        raise ProjectFileError(project.file, blocking)
+    call = load_call(project.proposal.call)
+    narrative = NarrativeRenderer(project)
+    texts = {sid: narrative.render(sid, text) for sid, text in project.texts.items()}
+    draft = derive(project.proposal, call, texts)
+    return compose_markdown(draft, texts, template_dirs(project.base_dir))
+
+
+def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None) -> bytes:
+    reference = reference_doc or builtin_templates_dir() / "reference.docx"
+    if not reference.is_file():
+        raise UsageError(f"reference document not found: {reference}")
+    p = project.proposal
+    document = write_docx(
+        markdown, reference, header=f"{p.acronym} — Part B", base_dir=project.base_dir,
+        properties={"title": f"{p.acronym}: {p.title or ''}".strip(": "), "subject": p.call,
+                    "author": "proposal-kit", "last_modified_by": "proposal-kit",
+                    "created": _FIXED_TIME, "modified": _FIXED_TIME, "revision": 1,
+                    "keywords": ", ".join(p.keywords)})
+    set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
+                                     "proposal-kit-call": p.call})
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _html_page(project: Project, markdown: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs(project.base_dir)]),
+                      undefined=StrictUndefined, autoescape=select_autoescape(["html"]))
+    page = env.get_template("partb.html.j2")
+    return page.render(title=f"{project.proposal.acronym} — Part B",
+                       body=markdown_to_html(markdown))
+
+
+def render_bytes(project: Project, fmt: Format = "docx",
+                 reference_doc: Path | None = None) -> bytes:
+    """The rendered draft in ``fmt``, as bytes (not written anywhere)."""
+    markdown = build_markdown(project)
+    if fmt == "docx":
+        return _docx_bytes(project, markdown, reference_doc)
+    body = markdown if fmt == "md" else _html_page(project, markdown)
+    return stamp_text(body).encode("utf-8")
+
+
+def default_output(project: Project, fmt: Format) -> Path:
+    """``<acronym>-partB.<ext>`` beside the project file."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.proposal.acronym)
+    return project.base_dir / f"{safe}-partB.{fmt}"
+
+
+def render_project(project: Project, output: Path | None = None, fmt: Format = "docx",
+                   reference_doc: Path | None = None, force: bool = False) -> RenderResult:
+    """Render ``project`` and write it atomically, protecting edited outputs."""
+    data = render_bytes(project, fmt, reference_doc)
+    target = output or default_output(project, fmt)
+    backup = write_guarded(target, data, force)
+    return RenderResult(target, backup, fmt)

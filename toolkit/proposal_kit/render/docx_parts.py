@@ -1,0 +1,177 @@
+"""Word XML pieces python-docx has no API for: fields, hyperlinks, table header rows,
+shading, list numbering restarts, custom document properties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.shared import Mm
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+__all__ = [
+    "add_field",
+    "add_hyperlink",
+    "new_list_numbering",
+    "read_custom_properties",
+    "repeat_header",
+    "set_cell_shading",
+    "set_column_widths",
+    "set_custom_properties",
+    "set_list_numbering",
+    "set_table_borders",
+]
+
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:
+    """Append a complex field (PAGE, NUMPAGES, TOC ...) showing ``placeholder`` until updated."""
+    def run_with(child: Any) -> None:
+        run = OxmlElement("w:r")
+        run.append(child)
+        paragraph._p.append(run)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def add_hyperlink(paragraph: Paragraph, url: str, text: str) -> None:
+    """Append an external hyperlink, styled as a link."""
+    rel_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "0563C1")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    rpr.extend([colour, underline])
+    run.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def repeat_header(table: Table, count: int = 1) -> None:
+    """Mark the first ``count`` rows as header rows that repeat on each page, unsplit."""
+    for row in table.rows[:count]:
+        tr_pr = row._tr.get_or_add_trPr()
+        for tag in ("w:cantSplit", "w:tblHeader"):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), "true")
+            tr_pr.append(element)
+
+
+def set_column_widths(table: Table, widths_mm: list[float]) -> None:
+    """Fix the layout and give every column its width (grid and cells, as Word and LibreOffice
+    each read one of them)."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def set_cell_shading(cell: _Cell, fill: str) -> None:
+    """Fill ``cell`` with the hex colour ``fill``."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def set_table_borders(table: Table, colour: str = "808080", size: int = 4) -> None:
+    """Thin single borders on every edge and inner line."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), str(size))
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), colour)
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def new_list_numbering(document: Document, style_name: str, start: int = 1) -> int:
+    """A fresh numbering instance of the list style's numbering, restarting at ``start``."""
+    style = document.styles[style_name]
+    num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
+    if num_pr is None or num_pr.numId is None:
+        raise KeyError(style_name)
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    base = numbering.num_having_numId(num_pr.numId.val)
+    num = numbering.add_num(base.abstractNumId.val)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return int(num.numId)
+
+
+def set_list_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -> None:
+    """Attach ``paragraph`` to numbering ``num_id`` at ``level``."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def set_custom_properties(document: Document, values: dict[str, str]) -> None:
+    """Store string custom properties (docProps/custom.xml), replacing existing ones."""
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{name}"><vt:lpwstr>{value}</vt:lpwstr>'
+        "</property>" for pid, (name, value) in enumerate(sorted(values.items()), start=2))
+    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>'
+            ).encode()
+    package = document.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def read_custom_properties(xml: bytes) -> dict[str, str]:
+    """Parse the bytes of docProps/custom.xml into a dict of string properties."""
+    root = parse_xml(xml)
+    out: dict[str, str] = {}
+    for prop in root:
+        value = prop[0].text if len(prop) else ""
+        out[prop.get("name")] = value or ""
+    return out

@@ -1,0 +1,308 @@
+"""Write the draft's Markdown (markdown-it tokens) into a Word document with real styles.
+
+Headings become Heading 1-4 (Word's navigation pane works), lists use the list styles with
+numbering restarted per list, pipe tables and directive blocks become native tables whose
+header row repeats on each page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import docx
+import yaml
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from markdown_it.token import Token
+
+from ..errors import InputError
+from .docx_parts import (
+    add_field,
+    add_hyperlink,
+    new_list_numbering,
+    repeat_header,
+    set_cell_shading,
+    set_column_widths,
+    set_list_numbering,
+    set_table_borders,
+)
+from .gantt import GanttSpec, write_gantt
+from .markdown_parser import parse
+
+__all__ = ["write_docx"]
+
+TAG = re.compile(r"^#[@§][A-Z0-9-]+[@§]#$")
+HEADER_FILL = "D9E2F3"
+USABLE_WIDTH_MM = 174.0
+
+
+def _clear_body(document: Document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if child.tag.endswith("}sectPr"):
+            continue
+        body.remove(child)
+
+
+class _Writer:
+    def __init__(self, document: Document, base_dir: Path | None) -> None:
+        self.doc = document
+        self.base_dir = base_dir
+        self.tokens: list[Token] = []
+        self.pos = 0
+        self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
+        self.quote = 0
+        self.item_started = False
+
+    # -- walking -------------------------------------------------------------------------
+    def run(self, tokens: list[Token]) -> None:
+        self.tokens, self.pos = tokens, 0
+        while self.pos < len(tokens):
+            self.block(tokens[self.pos])
+            self.pos += 1
+
+    def block(self, tok: Token) -> None:
+        kind = tok.type
+        if kind == "heading_open":
+            level = min(int(tok.tag[1]), 4)
+            paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+            self.inline(paragraph, self._next_inline())
+        elif kind == "paragraph_open":
+            self.paragraph(self._next_inline())
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            self.open_list(tok)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+        elif kind == "list_item_open":
+            self.item_started = True
+        elif kind == "blockquote_open":
+            self.quote += 1
+        elif kind == "blockquote_close":
+            self.quote -= 1
+        elif kind == "table_open":
+            self.table()
+        elif kind == "fence":
+            self.fence(tok)
+        elif kind == "code_block":
+            self.code(tok.content)
+        elif kind == "html_block" and not tok.content.lstrip().startswith("<!--"):
+            self.doc.add_paragraph(tok.content.strip())
+
+    def _next_inline(self) -> Token:
+        self.pos += 1
+        return self.tokens[self.pos]
+
+    # -- paragraphs and inline text ------------------------------------------------------
+    def paragraph(self, inline: Token) -> None:
+        text = inline.content.strip()
+        if TAG.match(text) and not self.lists:
+            self.doc.add_paragraph(text, style="PK Tag")
+            return
+        style, num_id, level = "Normal", None, 0
+        if self.lists:
+            kind, num_id = self.lists[-1]
+            level = len(self.lists) - 1
+            suffix = "" if level == 0 else " 2"
+            if self.item_started:
+                style = ("List Number" if kind == "ordered" else "List Bullet") + suffix
+            else:
+                style, num_id = "List Continue" + suffix, None
+            self.item_started = False
+        elif self.quote:
+            style = "Quote"
+        paragraph = self.doc.add_paragraph(style=style)
+        if num_id is not None:
+            set_list_numbering(paragraph, num_id, 0)
+        self.inline(paragraph, inline)
+
+    def inline(self, paragraph: Paragraph, inline: Token, bold: bool = False) -> None:
+        state = {"strong": bold, "em": False, "s": False}
+        href: str | None = None
+        link_text: list[str] = []
+        for child in inline.children or []:
+            kind = child.type
+            if kind in ("strong_open", "em_open", "s_open"):
+                state[kind[:-5]] = True
+            elif kind in ("strong_close", "em_close", "s_close"):
+                state[kind[:-6]] = bold if kind == "strong_close" else False
+            elif kind == "link_open":
+                href, link_text = str(child.attrs.get("href", "")), []
+            elif kind == "link_close":
+                add_hyperlink(paragraph, href or "", "".join(link_text) or (href or ""))
+                href = None
+            elif kind in ("text", "code_inline", "html_inline"):
+                if href is not None:
+                    link_text.append(child.content)
+                    continue
+                if kind == "html_inline" and child.content.startswith("<!--"):
+                    continue
+                run = paragraph.add_run(child.content)
+                run.bold = state["strong"] or None
+                run.italic = state["em"] or None
+                run.font.strike = state["s"] or None
+                if kind == "code_inline":
+                    run.font.name = "Courier New"
+            elif kind == "softbreak":
+                paragraph.add_run(" ")
+            elif kind == "hardbreak":
+                paragraph.add_run().add_break()
+            elif kind == "image":
+                self.image(paragraph, child)
+
+    def image(self, paragraph: Paragraph, tok: Token) -> None:
+        src = str(tok.attrs.get("src", ""))
+        path = (self.base_dir / src) if self.base_dir else Path(src)
+        if not path.is_file():
+            raise InputError(f"image {src} not found (looked in {path.parent})")
+        paragraph.add_run().add_picture(str(path), width=Mm(min(USABLE_WIDTH_MM, 160)))
+
+    def code(self, content: str) -> None:
+        for line in content.rstrip("\n").split("\n"):
+            run = self.doc.add_paragraph(style="PK Table Text").add_run(line)
+            run.font.name = "Courier New"
+
+    # -- lists -----------------------------------------------------------------------------
+    def open_list(self, tok: Token) -> None:
+        if tok.type == "ordered_list_open":
+            style = "List Number" if not self.lists else "List Number 2"
+            start = int(tok.attrs.get("start", 1) or 1)
+            self.lists.append(("ordered", new_list_numbering(self.doc, style, start)))
+        else:
+            self.lists.append(("bullet", None))
+
+    # -- tables ------------------------------------------------------------------------------
+    def table(self) -> None:
+        rows: list[list[tuple[Token, str]]] = []
+        while True:
+            self.pos += 1
+            tok = self.tokens[self.pos]
+            if tok.type == "table_close":
+                break
+            if tok.type == "tr_open":
+                rows.append([])
+            elif tok.type in ("th_open", "td_open"):
+                align = str(tok.attrs.get("style", ""))
+                rows[-1].append((self._next_inline(), align))
+        self.native_table(rows)
+
+    def native_table(self, rows: list[list[tuple[Token, str]]]) -> None:
+        ncols = max(len(r) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        set_table_borders(table)
+        set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
+                                                 for row in rows], ncols))
+        for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
+            for c, cell in enumerate(row.cells):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.doc.styles["PK Table Heading" if r == 0 else
+                                                  "PK Table Text"]
+                if r == 0:
+                    set_cell_shading(cell, HEADER_FILL)
+                if c < len(cells):
+                    inline, align = cells[c]
+                    if "right" in align:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    self.inline(paragraph, inline, bold=r == 0)
+        repeat_header(table)
+        self.after_table()
+
+    def after_table(self) -> None:
+        spacer = self.doc.add_paragraph(style="PK Table Text")
+        spacer.paragraph_format.space_after = Pt(6)
+
+    # -- directives (fenced blocks with an info string like {gantt}) ----------------------
+    def fence(self, tok: Token) -> None:
+        info = tok.info.strip()
+        match = re.match(r"^\{([a-z-]+)\}\s*(.*)$", info)
+        if not match:
+            self.code(tok.content)
+            return
+        name, argument = match.groups()
+        if name == "prompt":
+            for part in tok.content.strip().split("\n\n"):
+                self.doc.add_paragraph(part.replace("\n", " "), style="PK Prompt")
+        elif name == "style":
+            for inline in _inlines(tok.content):
+                self.inline(self.doc.add_paragraph(style=argument.strip()), inline)
+        elif name == "toc":
+            paragraph = self.doc.add_paragraph(style="TOC Heading")
+            paragraph.add_run(argument or "Contents")
+            add_field(self.doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
+                      "Right-click and choose Update Field to build the table of contents.")
+        elif name == "pagebreak":
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif name == "gantt":
+            spec = GanttSpec.model_validate(yaml.safe_load(tok.content))
+            write_gantt(self.doc, spec)
+            self.after_table()
+        else:
+            raise InputError(f"unknown directive '{{{name}}}' in the draft")
+
+
+def _inlines(markdown: str) -> list[Token]:
+    tokens = parse(markdown)
+    return [t for t in tokens if t.type == "inline"]
+
+
+def _column_widths(texts: Sequence[Sequence[str]], ncols: int) -> list[float]:
+    """Column widths in mm: every column fits its longest word; text-heavy ones get the rest."""
+    char_mm, pad_mm = 2.1, 5.5
+    minimum, desired = [], []
+    for c in range(ncols):
+        column = [row[c] for row in texts if c < len(row)]
+        longest_word = max((len(w) for t in column for w in t.split()), default=1)
+        typical = sorted(len(t) for t in column)[len(column) // 2] if column else 1
+        low = min(longest_word * char_mm + pad_mm, 60.0)
+        minimum.append(low)
+        desired.append(max(low, min(typical * char_mm + pad_mm, 120.0)))
+    room = USABLE_WIDTH_MM
+    if sum(minimum) >= room:
+        return [room * m / sum(minimum) for m in minimum]
+    if sum(desired) <= room:
+        return [room * d / sum(desired) for d in desired]
+    stretch = [d - m for d, m in zip(desired, minimum, strict=True)]
+    spare = room - sum(minimum)
+    return [m + spare * s / sum(stretch) for m, s in zip(minimum, stretch, strict=True)]
+
+
+def write_docx(markdown: str, reference_doc: Path, header: str,
+               base_dir: Path | None = None, properties: dict[str, Any] | None = None) \
+        -> Document:
+    """Build the document from ``markdown`` on the styles and page set-up of ``reference_doc``."""
+    try:
+        document = docx.Document(str(reference_doc))
+    except Exception as exc:  # python-docx raises several types for a broken package
+        raise InputError(f"cannot open the reference document {reference_doc}: {exc}") from None
+    _clear_body(document)
+    section = document.sections[0]
+    head = section.header.paragraphs[0]
+    head.text = header
+    head.style = document.styles["Header"]
+    foot = section.footer.paragraphs[0]
+    foot.text = ""
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("Page ")
+    add_field(foot, "PAGE", "1")
+    foot.add_run(" of ")
+    add_field(foot, "NUMPAGES", "1")
+    _Writer(document, base_dir).run(parse(markdown))
+    core = document.core_properties
+    for key, value in (properties or {}).items():
+        setattr(core, key, value)
+    return document
+
+
+def table_count(document: Document) -> int:  # pragma: no cover - debugging aid
+    """Number of tables in ``document``."""
+    return len(document.tables)
+
+
+_ = Table  # re-exported type for callers' annotations

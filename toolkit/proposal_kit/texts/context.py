@@ -1,0 +1,120 @@
+"""What a generic text sees of the project: ``project`` and partner views, plain dicts.
+
+The names here are the contract of the library format (see ``generic_texts/README.md``);
+``lint`` checks texts against :data:`PROJECT_FIELDS` and :data:`PARTNER_FIELDS`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pycountry
+
+from ..calls import load_call, reference_data
+from ..errors import UsageError
+from ..model import Partner, Proposal
+
+__all__ = ["PARTNER_FIELDS", "PROJECT_FIELDS", "PartnerView", "Placeholder", "country_name",
+           "partner_view", "preview_context", "project_context"]
+
+PARTNER_FIELDS = ("id", "name", "short_name", "country", "country_name", "city", "type",
+                  "type_label", "website")
+PROJECT_FIELDS = ("acronym", "title", "call", "lot", "duration_months", "ecosystem",
+                  "partner_count", "country_count", "coordinator", "year", "partners")
+
+
+class PartnerView(dict[str, Any]):
+    """A partner as texts see it; ``{{ partner }}`` alone prints the name."""
+
+    def __str__(self) -> str:
+        return str(self.get("name", ""))
+
+
+class Placeholder:
+    """Stands for a value a preview does not know: prints as ``[project.acronym]``."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Placeholder:
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        return Placeholder(f"{self._name}.{attr}")
+
+    def __getitem__(self, item: object) -> Placeholder:
+        return Placeholder(f"{self._name}.{item}")
+
+    def __str__(self) -> str:
+        return f"[{self._name}]"
+
+    def __repr__(self) -> str:
+        return f"Placeholder({self._name!r})"
+
+
+def country_name(code: str) -> str:
+    """Common English name of a country code ('Greece' for GR and EL)."""
+    code = reference_data().normalise_country(code)
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def partner_view(partner: Partner) -> PartnerView:
+    """The fields of ``partner`` a text may use (missing ones are empty strings)."""
+    types = reference_data().organisation_types
+    kind = types.get(partner.type)
+    return PartnerView(
+        id=partner.id,
+        name=partner.name,
+        short_name=partner.short_name or partner.id,
+        country=partner.country,
+        country_name=country_name(partner.country),
+        city=partner.city or "",
+        type=partner.type,
+        type_label=kind.label if kind else partner.type,
+        website=partner.website or "",
+    )
+
+
+def _call_facts(proposal: Proposal) -> tuple[int | None, int | None]:
+    """Lot and year of the project's call; (None, None) if the topic is unknown."""
+    try:
+        rules = load_call(proposal.call)
+    except UsageError:
+        return None, None
+    return rules.lot, rules.year
+
+
+def project_context(proposal: Proposal) -> dict[str, Any]:
+    """The variables every text may use: ``project`` (and ``variables``, the project defaults).
+
+    ``project.year`` is the year of the planned start date, else the call's year.
+    """
+    lot, call_year = _call_facts(proposal)
+    ecosystems = reference_data().ecosystems
+    label = ", ".join(ecosystems[e].label if e in ecosystems else e
+                      for e in proposal.ecosystem)
+    full = proposal.full_partners
+    coordinator = proposal.coordinator
+    year = proposal.start_date.year if proposal.start_date else call_year
+    project = {
+        "acronym": proposal.acronym,
+        "title": proposal.title or "",
+        "call": proposal.call,
+        "lot": lot,
+        "duration_months": proposal.duration_months,
+        "ecosystem": label,
+        "partner_count": len(full),
+        "country_count": len({p.country for p in full}),
+        "coordinator": partner_view(coordinator) if coordinator else None,
+        "year": year if year is not None else date.today().year,
+        "partners": [partner_view(p) for p in proposal.partners],
+    }
+    return {"project": project, "variables": dict(proposal.variables)}
+
+
+def preview_context() -> dict[str, Any]:
+    """A context without a project: every project value prints as a placeholder."""
+    return {"project": Placeholder("project"), "variables": {}, "preview": True}
