@@ -291,6 +291,8 @@ def test_lint_bad_front_matter_has_line_numbers(tmp_path: Path) -> None:
         "---\ntitle: T\nsummary: S\nlanguage: en\nversion: 1.0.0\nreviewed: 2026-01-01\n"
         "owner: IRO\ncolour: blue\nsections: [managment]\n---\nBody\n")
     (tmp_path / "none.md").write_text("Just a body\n")
+    (tmp_path / "date.md").write_text("---\ntitle: T\nreviewed: 2026-13-01\n---\n")
+    write_text(tmp_path, "syntax", "Fine.\n{% for x in project.partners %}")
     found = lint_library(tmp_path)
     by_file: dict[str, list[Any]] = {}
     for f in found:
@@ -301,6 +303,11 @@ def test_lint_bad_front_matter_has_line_numbers(tmp_path: Path) -> None:
     assert extra["unknown key 'colour'"].line == 8
     assert extra["unknown section 'managment'"].hint == "did you mean 'management'?"
     assert by_file["none.md"][0].code == "texts.front-matter"
+    assert any(f.line == 3 and "month" in f.message for f in by_file["date.md"])
+    assert by_file["syntax.md"][0].code == "texts.syntax"
+    with pytest.raises(TemplateError, match="syntax error") as err:
+        render_text(TextLibrary([tmp_path]), "syntax", {}, context(), PLACE)
+    assert err.value.location is not None and err.value.location.line is not None
 
 
 def test_lint_duplicate_and_bad_keys_and_includes(tmp_path: Path) -> None:
@@ -397,3 +404,17 @@ def test_cli_help() -> None:
     for sub in ("list", "show", "search", "new", "lint"):
         code, out = run("texts", sub, "--help")
         assert code == 0 and "Usage:" in out
+
+
+def test_broken_user_text_is_skipped_by_list_and_failed_by_lint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_text(tmp_path, "good", "Good {{ project.acronym }}.")
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\n")
+    monkeypatch.setenv("PROPOSAL_KIT_TEXTS", str(tmp_path))
+    result = CliRunner().invoke(cli, ["texts", "list"])
+    assert result.exit_code == 0 and "good" in result.stdout
+    assert "skipped" in result.stderr and "broken.md:2" in result.stderr
+    code, out = run("texts", "lint")
+    assert code == 1 and "2 libraries checked" in out
+    code, out = run("texts", "show", "broken")
+    assert code == 1 and "broken.md:2" in out

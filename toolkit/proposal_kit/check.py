@@ -67,6 +67,9 @@ def check_file(file: Path | str) -> CheckReport:
     for item in run_rules(context):
         line, column = project.document.locate(item.path)
         found.append(item.with_location(line, column))
-    eligible = not any(f.severity is Severity.ERROR and f.category == "eligibility"
+    eligible: bool | None = not any(f.severity is Severity.ERROR and f.category == "eligibility"
                        for f in found)
+    if any(f.code == "schema.duplicate-key" or f.code.startswith("schema.yaml-")
+           for f in found):
+        eligible = None  # the data is ambiguous: duplicate keys, refused tags or keys
     return CheckReport(file, eligible, _ordered(found))

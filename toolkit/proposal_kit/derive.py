@@ -14,7 +14,7 @@ from .activities import ActivityGroup, ActivityList, activities_for
 from .calls import CallRules, reference_data
 from .model import Deliverable, Milestone, Partner, Proposal, WorkPackage
 
-__all__ = ["Draft", "GanttRow", "Matrix", "derive", "country_name"]
+__all__ = ["Draft", "GanttRow", "Matrix", "country_name", "derive"]
 
 
 def country_name(code: str) -> str:

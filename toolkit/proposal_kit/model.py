@@ -42,9 +42,18 @@ __all__ = [
     "WorkPackage",
 ]
 
-Month = Annotated[int, Field(ge=1, le=120, description="Project month; month 1 is the start.")]
-Money = Annotated[float, Field(ge=0, description="Euro amount.")]
-PersonMonths = Annotated[float, Field(ge=0, description="Effort in person-months.")]
+def _no_bool(value: Any) -> Any:
+    """YAML's true/false are not numbers: refuse them where a number is expected."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+Month = Annotated[int, BeforeValidator(_no_bool),
+                  Field(ge=1, le=120, description="Project month; month 1 is the start.")]
+Money = Annotated[float, BeforeValidator(_no_bool), Field(ge=0, description="Euro amount.")]
+PersonMonths = Annotated[float, BeforeValidator(_no_bool),
+                         Field(ge=0, description="Effort in person-months.")]
 Slugs = Annotated[list[str], Field(default_factory=list)]
 
 
@@ -164,7 +173,7 @@ class Deliverable(_Strict):
         None, description="PU public, SEN sensitive.")
     description: str | None = Field(None, description="Short description (Markdown).")
     task: str | None = Field(None, description="Task id the deliverable comes from.")
-    eqf_levels: list[Annotated[int, Field(ge=1, le=8)]] = Field(
+    eqf_levels: list[Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=8)]] = Field(
         default_factory=list, description="EQF levels of a curriculum or qualification.")
     covers: Slugs = Field(description="Required activities of the call it serves.")
     _number: str = PrivateAttr(default="")
@@ -240,7 +249,8 @@ class Event(_Strict):
     lead: str | None = Field(None, description="Partner id organising it.")
     month: Month | None = Field(None, description="Month it takes place.")
     location: str | None = Field(None, description="Place, or 'online'.")
-    attendees: int | None = Field(None, ge=0, description="Expected number of participants.")
+    attendees: Annotated[int | None, BeforeValidator(_no_bool)] = Field(
+        None, ge=0, description="Expected number of participants.")
     description: str | None = Field(None, description="Purpose and target group.")
 
 
@@ -294,8 +304,8 @@ class Proposal(_Strict):
     call: str = Field(description="Call topic id; selects the rule set.")
     acronym: str = Field(description="Project acronym.", min_length=1, max_length=40)
     title: str | None = Field(None, description="Full project title.")
-    duration_months: int | None = Field(None, ge=1, le=120,
-                                        description="Duration in months.")
+    duration_months: Annotated[int | None, BeforeValidator(_no_bool)] = Field(
+        None, ge=1, le=120, description="Duration in months.")
     ecosystem: Annotated[list[str], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="Industrial ecosystem slug (Lot 2: exactly one).",
         json_schema_extra={"anyOf": [{"type": "string"},

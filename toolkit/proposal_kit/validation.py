@@ -100,6 +100,16 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str |
             msg, _, rest = msg.partition(" (")
             hint = rest.rstrip(")")
         return "schema.value", msg, hint
+    ctx = err.get("ctx") or {}
+    bounds = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
+              "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        return "schema.value", f"must be {words} {ctx.get(key)}, got {given!r}", None
+    if kind in ("too_short", "string_too_short"):
+        return "schema.value", "must not be empty", None
+    if kind in ("too_long", "string_too_long"):
+        return "schema.value", f"is too long (at most {ctx.get('max_length')} characters)", None
     plain = _PLAIN.get(kind)
     if plain:
         shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
@@ -125,7 +135,8 @@ def validate_document(doc: YamlDocument, model: type[M],
     """Validate ``doc.data`` against ``model``; return the instance (or None) and findings."""
     findings = list(doc.problems)
     if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+        what = ("empty" if doc.data is None else
+                "a list" if isinstance(doc.data, list) else "a single value")
         findings.append(Finding("schema.type", Severity.ERROR,
                                 f"the file is {what}; expected a mapping of keys to values",
                                 (), 1, 1, "schema"))

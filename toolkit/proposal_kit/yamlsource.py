@@ -75,6 +75,17 @@ _Loader.add_implicit_resolver(
 )
 
 
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+                  ("seq", "map", "omap", "str", "int", "float", "bool", "null", "timestamp",
+                   "binary", "merge", "value")}
+
+
+def _first_line(exc: yaml.YAMLError) -> str:
+    """The problem of a PyYAML error, on one line, without its snippet."""
+    problem = getattr(exc, "problem", None)
+    return str(problem or str(exc).splitlines()[0]).strip()
+
+
 class _TooLarge(Exception):
     pass
 
@@ -103,8 +114,17 @@ class _Builder:
             try:
                 return self.constructor.construct_object(node, deep=True)
             except yaml.YAMLError as exc:
-                self._problem("schema.yaml-tag", f"unsupported value: {exc}", node, path)
+                self._problem("schema.yaml-tag", f"unsupported value: {_first_line(exc)}",
+                              node, path)
                 return None
+            except ValueError as exc:  # e.g. an impossible date such as 2026-13-01
+                self._problem("schema.value", f"'{node.value}' is not a valid value: {exc}",
+                              node, path)
+                return None
+        if node.tag not in _STANDARD_TAGS:
+            self._problem("schema.yaml-tag", f"the tag {node.tag} is not allowed here; "
+                          "project files hold plain values, lists and mappings", node, path)
+            return None
         if id(node) in self.stack:
             self._problem("schema.yaml-recursive-alias", "an alias refers to itself", node, path)
             return None
@@ -123,7 +143,8 @@ class _Builder:
         try:
             self.constructor.flatten_mapping(node)
         except yaml.YAMLError as exc:
-            self._problem("schema.yaml-merge", f"invalid merge key: {exc}", node, path)
+            self._problem("schema.yaml-merge", f"invalid merge key '<<': {_first_line(exc)}",
+                          node, path)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -149,6 +170,10 @@ class _Builder:
 
 
 def _decode(raw: bytes, file: Path) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise YamlFileError(file, [Finding(
+            "schema.encoding", Severity.ERROR,
+            "the file is UTF-16 encoded; save it as UTF-8", (), 1, 1, "schema")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,6 +189,11 @@ def _decode(raw: bytes, file: Path) -> str:
 def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
     line = column = None
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    opened = ""
+    if context_mark is not None and "end of stream" in str(getattr(exc, "problem", "")):
+        opened = f" (it starts on line {context_mark.line + 1} and is never closed)"
+        mark = context_mark
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
     elif isinstance(exc, yaml.reader.ReaderError):
@@ -178,6 +208,7 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
     message = f"YAML syntax error: {problem}"
     if context:
         message += f" ({context})"
+    message += opened
     return Finding("schema.yaml-syntax", Severity.ERROR, message, (), line, column, "schema",
                    "check the indentation and that every ':' in a value is quoted")
 
@@ -201,7 +232,10 @@ def read_yaml(file: Path) -> YamlDocument:
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror}") from None
     text = _decode(raw, file)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise YamlFileError(file, [_syntax_finding(exc, text)]) from None
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:

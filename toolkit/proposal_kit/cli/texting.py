@@ -55,14 +55,21 @@ def _parse_vars(ctx: click.Context, param: click.Parameter,
     return result
 
 
-@click.group()
-def texts() -> None:
-    """Generic texts: institutional texts a draft includes by key.
+_HELP = """Generic texts: institutional texts a draft includes by key.
 
-    Libraries are searched in this order, the first match by key wins: the project's
-    texts/ folder, the project file's texts_dirs, the folders in PROPOSAL_KIT_TEXTS,
-    then the built-in library. In a section: {{ text("quality/eqavet-esg", quality_lead="P3") }}
-    """
+Libraries are searched in this order, the first match by key wins: the project's
+texts/ folder, the project file's texts_dirs, the folders in PROPOSAL_KIT_TEXTS,
+then the built-in library.
+
+\b
+In a section of a project file:
+    {{ text("quality/eqavet-esg", quality_lead="P3") }}
+"""
+
+
+@click.group(help=_HELP)
+def texts() -> None:
+    """Generic texts: institutional texts a draft includes by key."""
 
 
 @texts.command("list")

@@ -1,5 +1,6 @@
 """Word XML pieces python-docx has no API for: fields, hyperlinks, table header rows,
-shading, list numbering restarts, custom document properties."""
+shading, list numbering restarts, custom document properties.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.shared import Mm
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -93,7 +94,8 @@ def repeat_header(table: Table, count: int = 1) -> None:
 
 def set_column_widths(table: Table, widths_mm: list[float]) -> None:
     """Fix the layout and give every column its width (grid and cells, as Word and LibreOffice
-    each read one of them)."""
+    each read one of them).
+    """
     table.autofit = False
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")

@@ -59,6 +59,7 @@ class NarrativeRenderer:
         """Return the finished Markdown of ``section``."""
         place = self._place(section)
         variables = dict(self.context)
+        variables.update(self.project.proposal.variables)
         variables["text"] = make_text_function(self.library, self.context, place)
         try:
             template = self.env.from_string(markdown)
@@ -67,8 +68,9 @@ class NarrativeRenderer:
             raise KitTemplateError(f"{place}, line {exc.lineno}: {exc.message}") from None
         except UndefinedError as exc:
             raise KitTemplateError(f"{place}: {exc.message}",
-                                   hint="write {{ '{{' }} literally as {{ '{{' }} ... "
-                                   "or define the variable in 'variables:'") from None
+                                   hint="a name in {{ }} must be a project value such as "
+                                   "project.acronym, a key of 'variables:' in the project "
+                                   "file, or text(...)") from None
         except TemplateError as exc:
             raise KitTemplateError(f"{place}: {exc}") from None
         return REFERENCE.sub(lambda m: self._resolve(m.group(1), place), filled)

@@ -35,11 +35,11 @@ def read_state(path: Path) -> str:
                 names = archive.namelist()
                 if "docProps/custom.xml" not in names or "word/document.xml" not in names:
                     return "foreign"
-                stored = read_custom_properties(archive.read("docProps/custom.xml"))
-                if FINGERPRINT not in stored:
+                props = read_custom_properties(archive.read("docProps/custom.xml"))
+                if FINGERPRINT not in props:
                     return "foreign"
                 actual = fingerprint(archive.read("word/document.xml"))
-                return "unchanged" if stored[FINGERPRINT] == actual else "edited"
+                return "unchanged" if props[FINGERPRINT] == actual else "edited"
         text = path.read_text(encoding="utf-8")
     except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, KeyError):
         return "foreign"

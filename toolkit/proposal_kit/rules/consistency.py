@@ -122,11 +122,11 @@ def _span(what: str, start: int, end: int, path: DataPath, lo: int, hi: int,
           within: str) -> Iterator[Finding]:
     if start > end:
         yield finding("consistency.month-order", "error",
-                      f"{what} starts in month {start} but ends in month {end}", path)
+                      f"{what} starts in month {start} but ends in month {end}", (*path, "end"))
     elif start < lo or end > hi:
         yield finding("consistency.month-range", "error",
                       f"{what} runs from month {start} to {end}, outside {within} "
-                      f"(months {lo} to {hi})", path)
+                      f"(months {lo} to {hi})", (*path, "start" if start < lo else "end"))
 
 
 def months(ctx: RuleContext) -> Iterator[Finding]:
@@ -136,7 +136,7 @@ def months(ctx: RuleContext) -> Iterator[Finding]:
     project = f"the project's {p.duration_months} months" if p.duration_months else "the project"
     for w, wp in enumerate(p.work_packages):
         base: DataPath = ("work_packages", w)
-        yield from _span(wp.id, wp.start, wp.end, (*base, "start"), 1, total, project)
+        yield from _span(wp.id, wp.start, wp.end, base, 1, total, project)
         tasks = {}
         for t, task in enumerate(wp.tasks):
             start, end = task.start or wp.start, task.end or wp.end

@@ -21,6 +21,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from yaml.nodes import Node, ScalarNode
 
 from ..findings import Finding, Severity
 from ..findings import Path as DataPath
@@ -76,8 +77,7 @@ class FrontMatter(BaseModel):
     tags: list[str] = Field(default_factory=list, description="Words to find it by.")
     sections: list[str] = Field(default_factory=list,
                                 description="Part B section ids the text suits.")
-    lots: list[Annotated[int, Field(ge=1, le=3)]] = Field(default_factory=list,
-                                                           description="Lots it suits.")
+    lots: list[Literal[1, 2, 3]] = Field(default_factory=list, description="Lots it suits.")
     language: str = Field(description="Language code, e.g. en.")
     version: Scalar = Field(description="Version of the text, e.g. 1.0.0.")
     reviewed: date = Field(description="Date of the last review.")
@@ -173,19 +173,34 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+class _TextBuilder(_Builder):
+    """Also turns a bad scalar (``reviewed: 2026-13-01``) into a finding, not a crash."""
+
+    def build(self, node: Node, path: DataPath) -> Any:
+        if not isinstance(node, ScalarNode):
+            return super().build(node, path)
+        try:
+            return super().build(node, path)
+        except (ValueError, OverflowError) as exc:
+            self._problem("schema.value", f"invalid value: {exc}", node, path)
+            return None
+
+
 def _yaml_document(file: Path, source: str) -> tuple[YamlDocument | None, list[Finding]]:
     """Compose ``source`` (front matter starting on file line 2) with positions."""
-    loader = _Loader(source)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(source)
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
         found = _syntax_finding(exc, source)
         return None, [found.with_location((found.line or 0) + 1, found.column)]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         return YamlDocument(file, None), []
-    builder = _Builder()
+    builder = _TextBuilder()
     try:
         data = builder.build(root, ())
     except _TooLarge:
@@ -221,6 +236,10 @@ def parse_text_file(path: Path, key: str, source: Path) -> tuple[GenericText | N
     doc, problems = _yaml_document(path, source_yaml)
     if doc is None:
         return None, [_recode(p) for p in problems]
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+        return None, [_error("texts.front-matter", f"the front matter is {what}; expected keys "
+                             "such as 'title:' and 'summary:'", 2)]
     meta, findings = validate_document(doc, FrontMatter)
     findings = [_recode(f) for f in problems + findings]
     if meta is None:

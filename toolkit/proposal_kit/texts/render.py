@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import jinja2
 from jinja2 import FunctionLoader, StrictUndefined
@@ -39,8 +39,13 @@ def text_environment(library: TextLibrary) -> SandboxedEnvironment:
     """
     env = _ENVIRONMENTS.get(library)
     if env is None:
-        def load(key: str) -> tuple[str, str, Callable[[], bool]]:
-            text = library.get(key)
+        weak = ref(library)  # the environment must not keep its library alive
+
+        def load(key: str) -> tuple[str, str, Callable[[], bool]] | None:
+            owner = weak()
+            if owner is None:  # pragma: no cover - the library is gone
+                return None
+            text = owner.get(key)
             return "\n" * (text.body_line - 1) + text.body, str(text.path), lambda: True
 
         env = SandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,

@@ -1,0 +1,205 @@
+"""Formatting rules read from the DOCX itself: paper, margins, smallest font size, tags.
+
+Findings that would gain space against the rules (narrow margins, small type) are errors when
+the call's figure is confirmed and warnings when it is marked unverified; a paper size other
+than A4 is a warning (it changes the count but gains nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..calls import CallRules
+from ..findings import Finding, Severity
+from ..partb import part_b
+from ..validation import did_you_mean
+from .docxinfo import DocxInfo, W
+
+__all__ = ["FormatSummary", "check_docx_format", "check_pdf_paper", "paper_name"]
+
+A4 = (210.0, 297.0)
+_PAPERS = {"A4": A4, "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A3": (297.0, 420.0),
+           "A5": (148.0, 210.0), "B5": (176.0, 250.0), "Executive": (184.2, 266.7)}
+_TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
+_PT_PER_MM = 72 / 25.4
+
+
+@dataclass
+class FormatSummary:
+    """What the formatting checks measured, for the report."""
+
+    paper: list[str] = field(default_factory=list)
+    smallest_margin_mm: float | None = None
+    smallest_font_pt: float | None = None
+    top_margin_pt: float | None = None
+    tags: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"paper": self.paper, "smallest_margin_mm": self.smallest_margin_mm,
+                "smallest_font_pt": self.smallest_font_pt, "tags": self.tags}
+
+
+def paper_name(width_mm: float, height_mm: float) -> str:
+    """``A4``, ``Letter``, ... (either orientation) or ``W x H mm``."""
+    short, long_ = sorted((width_mm, height_mm))
+    for name, (w, h) in _PAPERS.items():
+        if abs(short - w) <= 1 and abs(long_ - h) <= 1:
+            return name
+    return f"{width_mm:.1f} x {height_mm:.1f} mm"
+
+
+def _paper_finding(names: dict[str, list[int]], unit: str) -> list[Finding]:
+    out = []
+    for name, where in names.items():
+        if name == "A4":
+            continue
+        places = ", ".join(str(n) for n in where[:8]) + (" ..." if len(where) > 8 else "")
+        out.append(Finding("format.paper", Severity.WARNING,
+                           f"the paper is {name}, not A4 (210 x 297 mm), in {unit} {places}",
+                           hint="set the page size to A4; the page count on A4 may differ"))
+    return out
+
+
+def check_pdf_paper(sizes: list[tuple[float, float]]) -> tuple[list[Finding], list[str]]:
+    """Paper findings for a PDF's page sizes (points), and the paper names used."""
+    names: dict[str, list[int]] = {}
+    for number, (w, h) in enumerate(sizes, 1):
+        names.setdefault(paper_name(w / _PT_PER_MM, h / _PT_PER_MM), []).append(number)
+    return _paper_finding(names, "page"), list(names)
+
+
+def check_docx_format(info: DocxInfo, call: CallRules) -> tuple[list[Finding], FormatSummary]:
+    """Paper, margin, font-size and tag findings for a DOCX, and what was measured."""
+    summary = FormatSummary()
+    findings = _page_setup(info, call, summary)
+    findings += _fonts(info, call, summary)
+    findings += _tags(info, summary)
+    return findings, summary
+
+
+def _mm(length: Any) -> float | None:
+    return None if length is None else abs(float(length.mm))
+
+
+def _page_setup(info: DocxInfo, call: CallRules, summary: FormatSummary) -> list[Finding]:
+    names: dict[str, list[int]] = {}
+    minimum = call.figures.min_margin_mm.value
+    findings = []
+    for number, section in enumerate(info.sections, 1):
+        w, h = _mm(section.page_width), _mm(section.page_height)
+        name = paper_name(w, h) if w and h else "not set (Word's default, often Letter)"
+        names.setdefault(name, []).append(number)
+        margins = {side: _mm(getattr(section, f"{side}_margin"))
+                   for side in ("top", "bottom", "left", "right")}
+        known = {side: value for side, value in margins.items() if value is not None}
+        if number == 1 and known.get("top") is not None:
+            summary.top_margin_pt = known["top"] * _PT_PER_MM
+        if known:
+            least = min(known.values())
+            if summary.smallest_margin_mm is None or least < summary.smallest_margin_mm:
+                summary.smallest_margin_mm = round(least, 1)
+        narrow = {side: value for side, value in known.items() if value < minimum - 0.1}
+        if narrow:
+            sides = ", ".join(f"{side} {value:.1f} mm" for side, value in narrow.items())
+            findings.append(Finding(
+                "format.margin", _severity(call.figures.min_margin_mm.unverified),
+                f"margins below the minimum of {minimum:g} mm in section {number}: {sides}",
+                hint="headers and footers may sit in the margin; the body text may not"))
+    summary.paper = list(names)
+    return _paper_finding(names, "section") + findings
+
+
+def _severity(unverified: bool) -> Severity:
+    return Severity.WARNING if unverified else Severity.ERROR
+
+
+def _fonts(info: DocxInfo, call: CallRules, summary: FormatSummary) -> list[Finding]:
+    minimum = call.figures.min_font_pt.value
+    smallest: float | None = None
+    below = 0
+    first: tuple[int, float, str] | None = None
+    styles = info.styles
+    for para in info.paragraphs():
+        for run in para.runs():
+            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            if not text.strip() or _hidden(run):
+                continue
+            size = styles.run_size(run, para.style, para.table_style)
+            smallest = size if smallest is None else min(smallest, size)
+            if size < minimum - 0.01:
+                below += 1
+                if first is None:
+                    first = (para.index + 1, size, para.text.strip())
+    summary.smallest_font_pt = smallest
+    if first is None:
+        return []
+    number, size, text = first
+    snippet = text if len(text) <= 40 else text[:39] + "…"
+    figure = call.figures.min_font_pt
+    note = " (an unverified figure)" if figure.unverified else ""
+    return [Finding("format.font-size", _severity(figure.unverified),
+                    f"body text of {smallest:g} pt, below the minimum of {minimum:g} pt{note}: "
+                    f"{below} run(s), the first ({size:g} pt) in paragraph {number} "
+                    f"'{snippet}'", hint=f"use at least {minimum:g} pt, tables included")]
+
+
+def _hidden(run: Any) -> bool:
+    vanish = run.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and vanish.get(f"{W}val", "1") not in ("0", "false")
+
+
+def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
+    events: list[tuple[str, str, int]] = []
+    for para in info.paragraphs():
+        text = para.text
+        if "#" in text:
+            events += [(m.group(1), m.group(2), para.index + 1) for m in _TAG.finditer(text)]
+    summary.tags = len(events)
+    expected = list(dict.fromkeys(part_b().tags()))
+    if not events:
+        return [Finding("format.tag-missing", Severity.WARNING,
+                        "no processing tags found (#@CODE@# ... #§CODE§#): the official Part B "
+                        "template's tags are missing",
+                        hint="the portal uses them to process Part B; do not delete them")]
+    findings: list[Finding] = []
+    depth: dict[str, int] = {}
+    opened: list[str] = []
+    for kind, code, where in events:
+        if code not in expected:
+            hint = did_you_mean(code, expected)
+            findings.append(Finding("format.tag-unknown", Severity.WARNING,
+                                    f"unknown tag {code} in paragraph {where}", hint=hint))
+            continue
+        depth[code] = depth.get(code, 0) + (1 if kind == "@" else -1)
+        if depth[code] < 0:
+            findings.append(Finding("format.tag-unbalanced", Severity.WARNING,
+                                    f"tag {code} closes in paragraph {where} before it opens"))
+            depth[code] = 0
+        if kind == "@" and code not in opened:
+            opened.append(code)
+    findings += [Finding("format.tag-unbalanced", Severity.WARNING,
+                         f"tag {code} is opened {count} more time(s) than it is closed",
+                         hint=f"add the closing tag #§{code}§#")
+                 for code, count in depth.items() if count > 0]
+    findings += [Finding("format.tag-missing", Severity.WARNING, f"tag {code} is missing",
+                         hint=f"restore #@{code}@# ... #§{code}§# from the template")
+                 for code in expected if code not in opened]
+    findings += _order(opened, expected)
+    return findings
+
+
+def _order(opened: list[str], expected: list[str]) -> list[Finding]:
+    rank = {code: i for i, code in enumerate(expected)}
+    out = []
+    latest = ""
+    for code in opened:
+        if latest and rank[code] < rank[latest]:
+            out.append(Finding("format.tag-order", Severity.WARNING,
+                               f"tag {code} opens after {latest}, but the template has it before",
+                               hint="keep the sections in the template's order"))
+        elif not latest or rank[code] > rank[latest]:
+            latest = code
+    return out

@@ -1,0 +1,244 @@
+"""The section map: on which page each Part B section and work package starts and ends.
+
+Headings are found first in the PDF outline (LibreOffice writes a bookmark for every heading,
+with its page and height), then, for what the outline lacks, in the text of the pages where
+they must lie: the heading's own line, else its processing tag ``#@CODE@#``. Work packages
+are the paragraphs "Work package N: title" of section 4.2.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..partb import PartBNode, part_b
+from .pdfread import Line, OutlineEntry
+
+__all__ = ["WP_LINE", "Anchor", "Hints", "Layout", "Section", "find_anchors", "normalise",
+           "number_and_text", "sections_from"]
+
+WP_LINE = re.compile(r"^work package (\d+)\s*[:.–—-]\s*(.*)$")
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$")
+_DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
+#: How far below the top of the body a heading may stand and still be checked for text above.
+_NEAR_TOP = 80.0
+
+
+class Layout(Protocol):
+    """A laid-out (or estimated) document the section map can be read from."""
+
+    page_count: int
+    top_margin: float
+    sizes: list[tuple[float, float]]
+
+    def outline(self) -> list[OutlineEntry]: ...  # noqa: D102
+
+    def lines(self, page: int) -> list[Line]: ...  # noqa: D102
+
+    def body_above(self, page: int, y: float, running: set[str]) -> bool: ...  # noqa: D102
+
+    def running_lines(self, pages: list[int]) -> set[str]: ...  # noqa: D102
+
+
+def normalise(text: str) -> str:
+    """Lower case, one kind of dash, single spaces: for comparing headings."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+    return " ".join(text.replace("\u200b", "").split()).rstrip(" :")
+
+
+def number_and_text(text: str) -> tuple[str | None, str]:
+    """Split ``"1.1. Background"`` into ``("1.1", "background")`` (normalised)."""
+    text = normalise(text)
+    match = _NUMBER.match(text)
+    return (match.group(1), match.group(2)) if match else (None, text)
+
+
+@dataclass
+class Hints:
+    """What the DOCX says is there: headings (id -> space before, points), WPs, tags."""
+
+    headings: dict[str, float] = field(default_factory=dict)
+    work_packages: dict[int, str] = field(default_factory=dict)
+    tags: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Anchor:
+    """Where a section starts."""
+
+    id: str
+    title: str
+    label: str
+    level: int
+    page: int
+    y: float
+    at_top: bool = False
+
+
+@dataclass
+class Section:
+    """A section's pages: ``start_page`` to ``end_page`` (1-based, inclusive)."""
+
+    id: str
+    title: str
+    label: str
+    level: int
+    start_page: int
+    end_page: int
+    whole_pages: int  # pages the section fills alone (for exclusions from the count)
+
+    @property
+    def pages(self) -> int:
+        """Pages the section appears on."""
+        return self.end_page - self.start_page + 1
+
+
+def _matches(node: PartBNode, text: str, loose: bool) -> bool:
+    number, rest = number_and_text(text)
+    heading = normalise(node.heading or "")
+    if number and node.number and number != node.number:
+        return False
+    if rest == heading:
+        return True
+    if not (loose and number and node.number):
+        return False
+    return len(rest) >= 4 and (heading.startswith(rest) or rest.startswith(heading[:25]))
+
+
+def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
+    """Every section start that can be found, in document order."""
+    nodes = part_b().headings()
+    found: dict[str, Anchor] = {}
+    entries = layout.outline()
+    tops = [e.top for e in entries if e.top is not None]
+    max_top = max(tops) if tops else None
+    position = 0
+    for node in nodes:
+        for index in range(position, len(entries)):
+            entry = entries[index]
+            if _matches(node, entry.title, loose=True):
+                found[node.id] = _anchor(node, entry.page, entry.top)
+                position = index + 1
+                break
+    running: set[str] = set()
+    for i, node in enumerate(nodes):
+        if node.id in found or (hints is not None and node.id not in hints.headings):
+            continue
+        low, high = _bounds(nodes, i, found, layout.page_count)
+        anchor = _search(layout, node, low, high, hints)
+        if anchor:
+            found[node.id] = anchor
+    anchors = list(found.values()) + _work_packages(layout, found, hints)
+    anchors.sort(key=lambda a: (a.page, -a.y))
+    if len({a.page for a in anchors}) > 1:
+        running = layout.running_lines(sorted(layout_pages(layout)))
+    before = hints.headings if hints else {}
+    for anchor in anchors:
+        anchor.at_top = _at_top(layout, anchor, before.get(anchor.id), max_top, running)
+    return anchors
+
+
+def layout_pages(layout: Layout) -> Iterable[int]:
+    """Pages whose text was already read (reading more would cost time)."""
+    cached = getattr(layout, "_lines", {})
+    return [p for p in cached if cached[p]]
+
+
+def _anchor(node: PartBNode, page: int, y: float | None) -> Anchor:
+    return Anchor(node.id, node.title, node.title, node.level, page, y if y is not None else 1e9)
+
+
+def _bounds(nodes: list[PartBNode], i: int, found: dict[str, Anchor], last: int) \
+        -> tuple[int, int]:
+    low = max((found[n.id].page for n in nodes[:i] if n.id in found), default=1)
+    high = min((found[n.id].page for n in nodes[i + 1:] if n.id in found), default=last)
+    return low, max(low, high)
+
+
+def _search(layout: Layout, node: PartBNode, low: int, high: int,
+            hints: Hints | None) -> Anchor | None:
+    tag = f"#@{node.tag}@#".lower() if node.tag and (hints is None or node.tag in hints.tags) \
+        else None
+    for page in range(low, high + 1):
+        lines = layout.lines(page)
+        for j, line in enumerate(lines):
+            text = line.text
+            if _matches(node, text, loose=False) or (
+                    j + 1 < len(lines) and len(text) >= 8
+                    and normalise(node.title).startswith(normalise(text))
+                    and _matches(node, f"{text} {lines[j + 1].text}", loose=False)):
+                return _anchor(node, page, line.y + 1)
+    if tag:
+        for page in range(low, high + 1):
+            for line in layout.lines(page):
+                if normalise(line.text) == tag:
+                    return _anchor(node, page, line.y + 1)
+    return None
+
+
+def _work_packages(layout: Layout, found: dict[str, Anchor], hints: Hints | None) \
+        -> list[Anchor]:
+    wanted = set(hints.work_packages) if hints else None
+    if wanted is not None and not wanted:
+        return []
+    result: dict[int, Anchor] = {}
+    for entry in layout.outline():
+        match = WP_LINE.match(normalise(entry.title))
+        if match and int(match.group(1)) not in result:
+            result[int(match.group(1))] = _wp(int(match.group(1)), entry.title, entry.page,
+                                              entry.top)
+    if wanted is not None and wanted <= set(result):
+        return list(result.values())
+    start = next((found[k].page for k in ("work_packages", "workplan-group") if k in found), 1)
+    after = [a.page for a in found.values() if a.page >= start
+             and a.id in ("other", "ethics", "security", "declarations", "previous_projects")]
+    end = min(after, default=layout.page_count)
+    for page in range(start, end + 1):
+        for line in layout.lines(page):
+            match = WP_LINE.match(normalise(line.text))
+            if match and int(match.group(1)) not in result:
+                result[int(match.group(1))] = _wp(int(match.group(1)), line.text, page,
+                                                  line.y + 1)
+        if wanted is not None and wanted <= set(result):
+            break
+    return list(result.values())
+
+
+def _wp(number: int, title: str, page: int, y: float | None) -> Anchor:
+    return Anchor(f"wp{number}", " ".join(title.split()), f"4.2 WP{number}", 3, page,
+                  y if y is not None else 1e9)
+
+
+def _at_top(layout: Layout, anchor: Anchor, before: float | None, max_top: float | None,
+            running: set[str]) -> bool:
+    """Whether nothing but headers and blank space stands above the anchor on its page."""
+    if anchor.y >= 1e9:
+        return False
+    body_top = layout.sizes[anchor.page - 1][1] - layout.top_margin
+    if before is not None and anchor.y >= body_top - before - 4:
+        return True
+    reference = max_top if max_top is not None and before is None else body_top
+    if anchor.y < reference - _NEAR_TOP:
+        return False
+    return not layout.body_above(anchor.page, anchor.y, running)
+
+
+def sections_from(anchors: list[Anchor], last_page: int) -> list[Section]:
+    """Start and end pages from the section starts (a section ends where the next one of
+    the same or a higher level starts)."""
+    out = []
+    for i, anchor in enumerate(anchors):
+        following = next((a for a in anchors[i + 1:] if a.level <= anchor.level), None)
+        if following is None:
+            end, shared_end = last_page, False
+        else:
+            end = following.page - (1 if following.at_top else 0)
+            shared_end = not following.at_top
+        end = max(end, anchor.page)
+        whole = end - anchor.page + 1 - (0 if anchor.at_top else 1) - (1 if shared_end else 0)
+        out.append(Section(anchor.id, anchor.title, anchor.label, anchor.level, anchor.page,
+                           end, max(whole, 0)))
+    return out
