@@ -1,5 +1,7 @@
-"""Word XML pieces python-docx has no API for: fields, hyperlinks, table header rows,
-shading, list numbering restarts, custom document properties.
+"""Word XML pieces python-docx has no API for.
+
+Fields, hyperlinks, table header rows, shading, column widths, list numbering restarts and
+custom document properties.
 """
 
 from __future__ import annotations
@@ -93,8 +95,9 @@ def repeat_header(table: Table, count: int = 1) -> None:
 
 
 def set_column_widths(table: Table, widths_mm: list[float]) -> None:
-    """Fix the layout and give every column its width (grid and cells, as Word and LibreOffice
-    each read one of them).
+    """Fix the layout and give every column its width.
+
+    Both the grid and the cells get it: Word and LibreOffice each read one of them.
     """
     table.autofit = False
     tbl_pr = table._tbl.tblPr
