@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .check import CheckReport, check_file
 from .errors import ProposalKitError
 from .project import Project, load_project
 
-try:
-    __version__ = version("proposal-kit")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed metadata only when asked for."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("proposal-kit")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    raise AttributeError(name)
 
 __all__ = ["CheckReport", "Project", "ProposalKitError", "__version__", "check_file",
            "load_project"]

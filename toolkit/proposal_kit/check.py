@@ -9,10 +9,10 @@ from typing import Any
 from .calls import load_call, reference_data
 from .errors import UsageError
 from .findings import Finding, Severity, summarise
-from .project import ProjectFileError, load_project
+from .project import Project, ProjectFileError, load_project
 from .rules import RuleContext, finding, run_rules
 
-__all__ = ["CheckReport", "check_file"]
+__all__ = ["CheckReport", "check_file", "check_project"]
 
 
 @dataclass
@@ -54,6 +54,12 @@ def check_file(file: Path | str) -> CheckReport:
         project = load_project(file)
     except ProjectFileError as exc:
         return CheckReport(file, None, _ordered(exc.findings))
+    return check_project(project)
+
+
+def check_project(project: Project) -> CheckReport:
+    """Apply the call's rules to a loaded project."""
+    file = project.file
     proposal = project.proposal
     try:
         call = load_call(proposal.call)

@@ -61,18 +61,25 @@ class YamlDocument:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, so `country: NO` stays Norway."""
+    """SafeLoader with YAML 1.2 booleans: only true/false, so `country: NO` stays Norway.
+
+    Its error messages are the ones users see.
+    """
 
 
-_Loader.yaml_implicit_resolvers = {
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same on libyaml, when PyYAML was built with it: parses valid files faster."""
+
+
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+for _cls in (_Loader, _FastLoader):
+    _cls.yaml_implicit_resolvers = {k: list(v) for k, v in _RESOLVERS.items()}
+    _cls.add_implicit_resolver("tag:yaml.org,2002:bool",
+                               re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                               list("tTfF"))
 
 
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
@@ -213,6 +220,26 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
                    "check the indentation and that every ':' in a value is quoted")
 
 
+def _compose(text: str, file: Path) -> Node | None:
+    """Compose the node tree: libyaml first; on an error the Python parser says where, why."""
+    for loader_class in (_FastLoader, _Loader):
+        try:
+            loader = loader_class(text)
+        except yaml.YAMLError as exc:
+            if loader_class is _Loader:
+                raise YamlFileError(file, [_syntax_finding(exc, text)]) from None
+            continue
+        try:
+            node: Node | None = loader.get_single_node()
+            return node
+        except yaml.YAMLError as exc:
+            if loader_class is _Loader:
+                raise YamlFileError(file, [_syntax_finding(exc, text)]) from None
+        finally:
+            loader.dispose()
+    return None  # pragma: no cover - the Python loader always answers
+
+
 def read_yaml(file: Path) -> YamlDocument:
     """Read ``file``; raise :class:`UsageError` if it is missing, :class:`YamlFileError` if bad."""
     file = Path(file)
@@ -232,16 +259,7 @@ def read_yaml(file: Path) -> YamlDocument:
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror}") from None
     text = _decode(raw, file)
-    try:
-        loader = _Loader(text)
-    except yaml.YAMLError as exc:
-        raise YamlFileError(file, [_syntax_finding(exc, text)]) from None
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        raise YamlFileError(file, [_syntax_finding(exc, text)]) from None
-    finally:
-        loader.dispose()
+    root = _compose(text, file)
     if root is None:
         return YamlDocument(file, None, {})
     builder = _Builder()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import click
 
-from .. import __version__
 from ..errors import EXIT_CODES, ProposalKitError
-from . import checking, rendering, texting
 
 __all__ = ["cli", "main"]
 
@@ -24,8 +23,27 @@ missing, failing or timing out; 130 interrupted; 70 internal error (a bug).
 """
 
 
+#: Command name -> module of this package that defines it. Modules load when the command
+#: runs, so `proposal-kit check` does not pay for importing the renderer.
+COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
+                   "render": "rendering", "texts": "texting"}
+
+
 class _Group(click.Group):
-    """Translates library errors into one message and a documented exit code."""
+    """Loads commands lazily; translates library errors into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return super().get_command(ctx, cmd_name)
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        for command in module.COMMANDS:
+            if command.name == cmd_name:
+                return command  # type: ignore[no-any-return]
+        return None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,13 +78,12 @@ def _colour(stream: Any) -> bool | None:
 
 @click.group(cls=_Group, epilog=EPILOG,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "-V", "--version", prog_name="proposal-kit")
+@click.version_option(None, "-V", "--version", package_name="proposal-kit",
+                      prog_name="proposal-kit")
 def cli() -> None:
     """Check, render and page-count Erasmus+ Alliances for Innovation proposals."""
 
 
-for command in (*checking.COMMANDS, *rendering.COMMANDS, *texting.COMMANDS):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from ..check import check_file
+from ..check import check_project
 from ..project import load_project
 from .options import force_option, format_option
 from .output import echo, style
@@ -43,7 +43,7 @@ def render(file: Path, output: Path | None, output_format: str, reference_doc: P
     echo(f"wrote {result.output}")
     if result.backup:
         echo(f"kept a backup of the previous file: {result.backup}")
-    errors = check_file(file).summary["error"]
+    errors = check_project(project).summary["error"]
     if errors:
         echo(style(f"note: `proposal-kit check {file}` reports {errors} error(s)",
                    fg="yellow"), err=True)

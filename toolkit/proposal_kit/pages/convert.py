@@ -147,6 +147,7 @@ class Conversion:
         if proc.returncode == 0 and pdf.is_file() and pdf.stat().st_size > 0:
             if self._fresh:
                 self._save_seed(self._work / "profile" / "user")
+            self._remove_profile()
             return pdf
         log = (self._work / "soffice.log").read_text(encoding="utf-8", errors="replace")
         detail = " ".join(line for line in log.splitlines()
@@ -156,6 +157,13 @@ class Conversion:
                              hint=detail or "is it a valid Word document?")
         raise ExternalToolError(f"LibreOffice failed (exit {proc.returncode}) and wrote no PDF",
                                 hint=detail or None)
+
+    def _remove_profile(self) -> None:
+        """Delete the used profile in the background while the caller reads the PDF."""
+        profile = self._work / "profile"
+        worker = threading.Thread(target=shutil.rmtree, args=(profile, True), daemon=True)
+        worker.start()
+        self._stack.callback(worker.join)
 
     def _seed(self, user: Path) -> bool:
         cache = _cache_dir(self.soffice)
@@ -190,10 +198,8 @@ class Conversion:
         _killpg(proc.pid)
         with contextlib.suppress(OSError):
             proc.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - unkillable process
-            pass
 
 
 def _killpg(pgid: int) -> None:

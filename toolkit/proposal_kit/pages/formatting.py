@@ -35,6 +35,7 @@ class FormatSummary:
     smallest_font_pt: float | None = None
     top_margin_pt: float | None = None
     tags: int = 0
+    tag_codes: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -158,6 +159,7 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
         if "#" in text:
             events += [(m.group(1), m.group(2), para.index + 1) for m in _TAG.finditer(text)]
     summary.tags = len(events)
+    summary.tag_codes = {code for _, code, _ in events}
     expected = list(dict.fromkeys(part_b().tags()))
     if not events:
         return [Finding("format.tag-missing", Severity.WARNING,
@@ -184,9 +186,13 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
                          f"tag {code} is opened {count} more time(s) than it is closed",
                          hint=f"add the closing tag #§{code}§#")
                  for code, count in depth.items() if count > 0]
-    findings += [Finding("format.tag-missing", Severity.WARNING, f"tag {code} is missing",
-                         hint=f"restore #@{code}@# ... #§{code}§# from the template")
-                 for code in expected if code not in opened]
+    missing = [code for code in expected if code not in opened]
+    if missing:
+        findings.append(Finding(
+            "format.tag-missing", Severity.WARNING,
+            f"{len(missing)} processing tag(s) missing: {', '.join(missing)}",
+            hint="restore each #@CODE@# ... #§CODE§# pair from the template; do not delete "
+                 "tags, even of sections that do not apply"))
     findings += _order(opened, expected)
     return findings
 

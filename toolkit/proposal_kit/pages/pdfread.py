@@ -117,17 +117,21 @@ class PdfLayout:
             return []
         return _join(pieces)
 
-    def body_above(self, page: int, y: float, running: set[str]) -> bool:
-        """Whether body text stands above height ``y`` on ``page`` (headers not counted)."""
+    def body_above(self, page: int, y: float) -> bool:
+        """Whether body text stands above height ``y`` on ``page``.
+
+        Running headers do not count: lines above the top margin, and lines repeated at the
+        same height on other pages already read.
+        """
         top = self.sizes[page - 1][1] - self.top_margin
+        running = self._running()
         return any(y + 1 < line.y < top and _DIGITS.sub("#", line.text) not in running
                    for line in self.lines(page))
 
-    def running_lines(self, pages: list[int]) -> set[str]:
-        """Texts (digits ignored) that repeat at the same height on several of ``pages``."""
+    def _running(self) -> set[str]:
         seen: dict[tuple[str, int], int] = {}
-        for page in pages:
-            for key in {(_DIGITS.sub("#", ln.text), round(ln.y)) for ln in self.lines(page)}:
+        for lines in self._lines.values():
+            for key in {(_DIGITS.sub("#", ln.text), round(ln.y)) for ln in lines}:
                 seen[key] = seen.get(key, 0) + 1
         return {text for (text, _), count in seen.items() if count > 1}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,17 +29,17 @@ _NEAR_TOP = 80.0
 class Layout(Protocol):
     """A laid-out (or estimated) document the section map can be read from."""
 
-    page_count: int
     top_margin: float
     sizes: list[tuple[float, float]]
+
+    @property
+    def page_count(self) -> int: ...  # noqa: D102
 
     def outline(self) -> list[OutlineEntry]: ...  # noqa: D102
 
     def lines(self, page: int) -> list[Line]: ...  # noqa: D102
 
-    def body_above(self, page: int, y: float, running: set[str]) -> bool: ...  # noqa: D102
-
-    def running_lines(self, pages: list[int]) -> set[str]: ...  # noqa: D102
+    def body_above(self, page: int, y: float) -> bool: ...  # noqa: D102
 
 
 def normalise(text: str) -> str:
@@ -88,12 +87,24 @@ class Section:
     level: int
     start_page: int
     end_page: int
-    whole_pages: int  # pages the section fills alone (for exclusions from the count)
+    starts_at_top: bool = False
+    ends_shared: bool = False
 
     @property
     def pages(self) -> int:
         """Pages the section appears on."""
         return self.end_page - self.start_page + 1
+
+    def whole_pages(self) -> range:
+        """The pages this section fills alone (what an exclusion from the count removes)."""
+        first = self.start_page + (0 if self.starts_at_top else 1)
+        last = self.end_page - (1 if self.ends_shared else 0)
+        return range(first, max(first, last + 1))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"id": self.id, "title": self.title, "start_page": self.start_page,
+                "end_page": self.end_page, "pages": self.pages}
 
 
 def _matches(node: PartBNode, text: str, loose: bool) -> bool:
@@ -123,7 +134,6 @@ def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
                 found[node.id] = _anchor(node, entry.page, entry.top)
                 position = index + 1
                 break
-    running: set[str] = set()
     for i, node in enumerate(nodes):
         if node.id in found or (hints is not None and node.id not in hints.headings):
             continue
@@ -133,18 +143,12 @@ def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
             found[node.id] = anchor
     anchors = list(found.values()) + _work_packages(layout, found, hints)
     anchors.sort(key=lambda a: (a.page, -a.y))
-    if len({a.page for a in anchors}) > 1:
-        running = layout.running_lines(sorted(layout_pages(layout)))
     before = hints.headings if hints else {}
-    for anchor in anchors:
-        anchor.at_top = _at_top(layout, anchor, before.get(anchor.id), max_top, running)
+    for i, anchor in enumerate(anchors):
+        below_another = i > 0 and anchors[i - 1].page == anchor.page
+        anchor.at_top = not below_another and _at_top(layout, anchor, before.get(anchor.id),
+                                                      max_top)
     return anchors
-
-
-def layout_pages(layout: Layout) -> Iterable[int]:
-    """Pages whose text was already read (reading more would cost time)."""
-    cached = getattr(layout, "_lines", {})
-    return [p for p in cached if cached[p]]
 
 
 def _anchor(node: PartBNode, page: int, y: float | None) -> Anchor:
@@ -212,8 +216,8 @@ def _wp(number: int, title: str, page: int, y: float | None) -> Anchor:
                   y if y is not None else 1e9)
 
 
-def _at_top(layout: Layout, anchor: Anchor, before: float | None, max_top: float | None,
-            running: set[str]) -> bool:
+def _at_top(layout: Layout, anchor: Anchor, before: float | None,
+            max_top: float | None) -> bool:
     """Whether nothing but headers and blank space stands above the anchor on its page."""
     if anchor.y >= 1e9:
         return False
@@ -223,12 +227,15 @@ def _at_top(layout: Layout, anchor: Anchor, before: float | None, max_top: float
     reference = max_top if max_top is not None and before is None else body_top
     if anchor.y < reference - _NEAR_TOP:
         return False
-    return not layout.body_above(anchor.page, anchor.y, running)
+    return not layout.body_above(anchor.page, anchor.y)
 
 
 def sections_from(anchors: list[Anchor], last_page: int) -> list[Section]:
-    """Start and end pages from the section starts (a section ends where the next one of
-    the same or a higher level starts)."""
+    """Start and end pages from the section starts.
+
+    A section ends where the next one of the same or a higher level starts: on the page
+    before if that one starts at the top of its page, else on the same page.
+    """
     out = []
     for i, anchor in enumerate(anchors):
         following = next((a for a in anchors[i + 1:] if a.level <= anchor.level), None)
@@ -237,8 +244,8 @@ def sections_from(anchors: list[Anchor], last_page: int) -> list[Section]:
         else:
             end = following.page - (1 if following.at_top else 0)
             shared_end = not following.at_top
-        end = max(end, anchor.page)
-        whole = end - anchor.page + 1 - (0 if anchor.at_top else 1) - (1 if shared_end else 0)
+        if end < anchor.page:
+            end, shared_end = anchor.page, True
         out.append(Section(anchor.id, anchor.title, anchor.label, anchor.level, anchor.page,
-                           end, max(whole, 0)))
+                           end, anchor.at_top, shared_end))
     return out

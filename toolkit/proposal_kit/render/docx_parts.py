@@ -14,13 +14,14 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 __all__ = [
     "add_field",
     "add_hyperlink",
+    "add_text_run",
     "new_list_numbering",
     "read_custom_properties",
     "repeat_header",
@@ -28,6 +29,7 @@ __all__ = [
     "set_column_widths",
     "set_custom_properties",
     "set_list_numbering",
+    "set_paragraph_style",
     "set_table_borders",
 ]
 
@@ -61,6 +63,30 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> 
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def add_text_run(paragraph: Paragraph, text: str) -> Run:
+    """Append a run holding ``text`` (built directly: python-docx parses it char by char)."""
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    paragraph._p.append(run)
+    return Run(run, paragraph)
+
+
+def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
+    """Give a paragraph that has no properties yet the style with id ``style_id``."""
+    p_pr = paragraph._p.pPr
+    if p_pr is not None:
+        paragraph._p.style = style_id
+        return
+    p_pr = OxmlElement("w:pPr")
+    p_style = OxmlElement("w:pStyle")
+    p_style.set(qn("w:val"), style_id)
+    p_pr.append(p_style)
+    paragraph._p.insert(0, p_pr)
 
 
 def add_hyperlink(paragraph: Paragraph, url: str, text: str) -> None:
@@ -97,18 +123,24 @@ def repeat_header(table: Table, count: int = 1) -> None:
 def set_column_widths(table: Table, widths_mm: list[float]) -> None:
     """Fix the layout and give every column its width.
 
-    Both the grid and the cells get it: Word and LibreOffice each read one of them.
+    Both the grid and the cells get it: Word and LibreOffice each read one of them. Written
+    straight into the XML: python-docx's cell properties are slow on large tables.
     """
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
+    tbl = table._tbl
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    for column, width in zip(table.columns, widths_mm, strict=False):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(width)
+    tbl.tblPr.append(layout)
+    twips = [round(w * 56.6929) for w in widths_mm]
+    for col, width in zip(tbl.tblGrid.iterchildren(qn("w:gridCol")), twips, strict=False):
+        col.set(qn("w:w"), str(width))
+    for tr in tbl.iterchildren(qn("w:tr")):
+        index = 0
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.grid_span
+            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
+            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(qn("w:w"), str(sum(twips[index:index + span])))
+            index += span
 
 
 def set_cell_shading(cell: _Cell, fill: str) -> None:

@@ -26,11 +26,13 @@ from ..errors import InputError
 from .docx_parts import (
     add_field,
     add_hyperlink,
+    add_text_run,
     new_list_numbering,
     repeat_header,
     set_cell_shading,
     set_column_widths,
     set_list_numbering,
+    set_paragraph_style,
     set_table_borders,
 )
 from .gantt import GanttSpec, write_gantt
@@ -60,6 +62,18 @@ class _Writer:
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
         self.quote = 0
         self.item_started = False
+        self.style_ids = {style.name: style.style_id for style in document.styles}
+
+    def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
+        """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
+        paragraph = self.doc.add_paragraph(text)
+        self.set_style(paragraph, style)
+        return paragraph
+
+    def set_style(self, paragraph: Paragraph, style: str) -> None:
+        """Give ``paragraph`` (new, without properties) the style named ``style``."""
+        if style != "Normal":
+            set_paragraph_style(paragraph, self.style_ids[style])
 
     # -- walking -------------------------------------------------------------------------
     def run(self, tokens: list[Token]) -> None:
@@ -72,7 +86,7 @@ class _Writer:
         kind = tok.type
         if kind == "heading_open":
             level = min(int(tok.tag[1]), 4)
-            paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+            paragraph = self.add_paragraph(f"Heading {level}")
             self.inline(paragraph, self._next_inline())
         elif kind == "paragraph_open":
             self.paragraph(self._next_inline())
@@ -93,7 +107,7 @@ class _Writer:
         elif kind == "code_block":
             self.code(tok.content)
         elif kind == "html_block" and not tok.content.lstrip().startswith("<!--"):
-            self.doc.add_paragraph(tok.content.strip())
+            self.add_paragraph(text=tok.content.strip())
 
     def _next_inline(self) -> Token:
         self.pos += 1
@@ -103,7 +117,7 @@ class _Writer:
     def paragraph(self, inline: Token) -> None:
         text = inline.content.strip()
         if TAG.match(text) and not self.lists:
-            self.doc.add_paragraph(text, style="PK Tag")
+            self.add_paragraph("PK Tag", text)
             return
         style, num_id, level = "Normal", None, 0
         if self.lists:
@@ -117,7 +131,7 @@ class _Writer:
             self.item_started = False
         elif self.quote:
             style = "Quote"
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.add_paragraph(style)
         if num_id is not None:
             set_list_numbering(paragraph, num_id, 0)
         self.inline(paragraph, inline)
@@ -143,10 +157,13 @@ class _Writer:
                     continue
                 if kind == "html_inline" and child.content.startswith("<!--"):
                     continue
-                run = paragraph.add_run(child.content)
-                run.bold = state["strong"] or None
-                run.italic = state["em"] or None
-                run.font.strike = state["s"] or None
+                run = add_text_run(paragraph, child.content)
+                if state["strong"]:
+                    run.bold = True
+                if state["em"]:
+                    run.italic = True
+                if state["s"]:
+                    run.font.strike = True
                 if kind == "code_inline":
                     run.font.name = "Courier New"
             elif kind == "softbreak":
@@ -165,7 +182,7 @@ class _Writer:
 
     def code(self, content: str) -> None:
         for line in content.rstrip("\n").split("\n"):
-            run = self.doc.add_paragraph(style="PK Table Text").add_run(line)
+            run = self.add_paragraph("PK Table Text").add_run(line)
             run.font.name = "Courier New"
 
     # -- lists -----------------------------------------------------------------------------
@@ -202,8 +219,7 @@ class _Writer:
         for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
             for c, cell in enumerate(row.cells):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["PK Table Heading" if r == 0 else
-                                                  "PK Table Text"]
+                self.set_style(paragraph, "PK Table Heading" if r == 0 else "PK Table Text")
                 if r == 0:
                     set_cell_shading(cell, HEADER_FILL)
                 if c < len(cells):
@@ -215,7 +231,7 @@ class _Writer:
         self.after_table()
 
     def after_table(self) -> None:
-        spacer = self.doc.add_paragraph(style="PK Table Text")
+        spacer = self.add_paragraph("PK Table Text")
         spacer.paragraph_format.space_after = Pt(6)
 
     # -- directives (fenced blocks with an info string like {gantt}) ----------------------
@@ -228,12 +244,12 @@ class _Writer:
         name, argument = match.groups()
         if name == "prompt":
             for part in tok.content.strip().split("\n\n"):
-                self.doc.add_paragraph(part.replace("\n", " "), style="PK Prompt")
+                self.add_paragraph("PK Prompt", part.replace("\n", " "))
         elif name == "style":
             for inline in _inlines(tok.content):
-                self.inline(self.doc.add_paragraph(style=argument.strip()), inline)
+                self.inline(self.add_paragraph(argument.strip()), inline)
         elif name == "toc":
-            paragraph = self.doc.add_paragraph(style="TOC Heading")
+            paragraph = self.add_paragraph("TOC Heading")
             paragraph.add_run(argument or "Contents")
             add_field(self.doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
                       "Right-click and choose Update Field to build the table of contents.")
@@ -241,7 +257,7 @@ class _Writer:
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif name == "gantt":
             spec = GanttSpec.model_validate(yaml.safe_load(tok.content))
-            write_gantt(self.doc, spec)
+            write_gantt(self.doc, spec, self.style_ids)
             self.after_table()
         else:
             raise InputError(f"unknown directive '{{{name}}}' in the draft")

@@ -59,32 +59,32 @@ def _header_rows(spec: GanttSpec) -> list[list[tuple[str, int, int]]]:
     return rows
 
 
-def write_gantt(document: Document, spec: GanttSpec) -> None:
+def write_gantt(document: Document, spec: GanttSpec, style_ids: dict[str, str]) -> None:
     """Append the timetable for ``spec`` to ``document``."""
     headers = _header_rows(spec)
     table = document.add_table(rows=len(headers) + len(spec.rows), cols=spec.months + 1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_table_borders(table, "BFBFBF", 2)
     month_mm = (WIDTH_MM - LABEL_MM) / max(spec.months, 1)
-    heading = document.styles["PK Table Heading"]
-    text = document.styles["PK Table Text"]
+    heading = style_ids["PK Table Heading"]
+    text = style_ids["PK Table Text"]
     set_column_widths(table, [LABEL_MM] + [month_mm] * spec.months)
     rows = table.rows
     for r, row in enumerate(rows):
         cells = row.cells
         if r < len(headers):
-            cells[0].paragraphs[0].style = heading
+            cells[0].paragraphs[0]._p.style = heading
             cells[0].paragraphs[0].add_run("Month" if r == len(headers) - 1 else "")
             for n, (label, first, last) in enumerate(headers[r]):
                 merged = cells[first].merge(cells[last]) if last > first else cells[first]
-                merged.paragraphs[0].style = heading
+                merged.paragraphs[0]._p.style = heading
                 merged.paragraphs[0].add_run(label)
                 if spec.phases and r == 0:
                     set_cell_shading(merged, PHASE_FILL[n % 2])
             continue
         item = spec.rows[r - len(headers)]
         label = cells[0].paragraphs[0]
-        label.style = heading if item.kind == "wp" else text
+        label._p.style = heading if item.kind == "wp" else text
         label.add_run(item.label)
         fill = FILL.get(item.kind, FILL["task"])
         for month in range(item.start, item.end + 1):
