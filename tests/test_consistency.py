@@ -151,3 +151,21 @@ def test_incomplete_deliverable_warns(write_project: Writer, missing: str) -> No
     del data["work_packages"][0]["deliverables"][0][missing]
     found = findings(write_project, data)
     assert missing in found["completeness.deliverable"][0].message
+
+
+def test_unknown_activity_slug_is_an_error_with_hint(write_project: Writer) -> None:
+    data = base(covers=["knowledge-flw"])
+    item = findings(write_project, data)["coverage.unknown-activity"][0]
+    assert item.hint == "did you mean 'knowledge-flow'?" and item.line is not None
+
+
+def test_lot2_required_activity_not_covered_warns(write_project: Writer) -> None:
+    from conftest import LOT2
+
+    data = project(LOT2)
+    data["work_packages"] = [{"id": "WP1", "title": "All", "lead": "P1", "start": 1,
+                              "end": 48, "covers": ["strategic-approach", "delivery"]}]
+    missing = {f.message.split("'")[1] for f in
+               findings(write_project, data)["coverage.activity-missing"]}
+    assert missing == {"skills-intelligence", "skills-strategy", "reactive-curricula",
+                       "proactive-curricula", "long-term-plan"}
