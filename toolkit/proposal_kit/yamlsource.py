@@ -20,7 +20,8 @@ from .errors import InputError, SourceLocation, UsageError
 from .findings import Finding, Severity
 from .findings import Path as DataPath
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "YamlFileError", "read_yaml"]
+__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "YamlFileError", "parse_yaml",
+           "read_yaml"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -258,16 +259,37 @@ def read_yaml(file: Path) -> YamlDocument:
         raw = file.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror}") from None
-    text = _decode(raw, file)
-    root = _compose(text, file)
-    if root is None:
-        return YamlDocument(file, None, {})
-    builder = _Builder()
+    return parse_yaml(_decode(raw, file), file)
+
+
+def _shift(finding: Finding, lines: int) -> Finding:
+    return finding.with_location(finding.line + lines if finding.line else finding.line,
+                                 finding.column)
+
+
+def parse_yaml(text: str, file: Path, line_offset: int = 0) -> YamlDocument:
+    """Parse YAML ``text`` that starts on line ``line_offset + 1`` of ``file``.
+
+    Raises:
+        YamlFileError: the text is not YAML, or expands to too many values.
+    """
     try:
-        data = builder.build(root, ())
-    except _TooLarge:
-        raise YamlFileError(file, [Finding(
-            "schema.alias-bomb", Severity.ERROR,
-            f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
-            "repeated inside each other?); refused", (), None, None, "schema")]) from None
-    return YamlDocument(file, data, builder.positions, builder.problems)
+        root = _compose(text, file)
+        if root is None:
+            return YamlDocument(file, None, {})
+        builder = _Builder()
+        try:
+            data = builder.build(root, ())
+        except _TooLarge:
+            raise YamlFileError(file, [Finding(
+                "schema.alias-bomb", Severity.ERROR,
+                f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
+                "repeated inside each other?); refused", (), None, None, "schema")]) from None
+    except YamlFileError as exc:
+        if line_offset:
+            exc.findings = [_shift(f, line_offset) for f in exc.findings]
+        raise
+    positions = {path: (line + line_offset, col)
+                 for path, (line, col) in builder.positions.items()}
+    problems = [_shift(p, line_offset) for p in builder.problems]
+    return YamlDocument(file, data, positions, problems)

@@ -229,7 +229,7 @@ def _wait_unreaped(pid: int, deadline: float) -> bool | None:
         if time.monotonic() >= deadline:
             return None
         time.sleep(delay)
-        delay = min(delay * 1.5, 0.05)
+        delay = min(delay * 1.5, 0.01)
 
 
 def _wait_windows(pid: int, deadline: float) -> bool | None:  # pragma: no cover

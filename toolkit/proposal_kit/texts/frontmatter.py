@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -21,13 +20,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from yaml.nodes import Node, ScalarNode
 
 from ..findings import Finding, Severity
 from ..findings import Path as DataPath
 from ..partb import part_b
 from ..validation import did_you_mean, validate_document
-from ..yamlsource import YamlDocument, _Builder, _Loader, _syntax_finding, _TooLarge
+from ..yamlsource import YamlDocument, YamlFileError, parse_yaml
 
 __all__ = ["MAX_TEXT_BYTES", "RESERVED_NAMES", "FrontMatter", "GenericText", "Variable",
            "parse_text_file"]
@@ -173,42 +171,12 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-class _TextBuilder(_Builder):
-    """Also turns a bad scalar (``reviewed: 2026-13-01``) into a finding, not a crash."""
-
-    def build(self, node: Node, path: DataPath) -> Any:
-        if not isinstance(node, ScalarNode):
-            return super().build(node, path)
-        try:
-            return super().build(node, path)
-        except (ValueError, OverflowError) as exc:
-            self._problem("schema.value", f"invalid value: {exc}", node, path)
-            return None
-
-
 def _yaml_document(file: Path, source: str) -> tuple[YamlDocument | None, list[Finding]]:
-    """Compose ``source`` (front matter starting on file line 2) with positions."""
-    loader: _Loader | None = None
+    """Parse ``source`` (front matter starting on file line 2) with positions."""
     try:
-        loader = _Loader(source)
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        found = _syntax_finding(exc, source)
-        return None, [found.with_location((found.line or 0) + 1, found.column)]
-    finally:
-        if loader is not None:
-            loader.dispose()
-    if root is None:
-        return YamlDocument(file, None), []
-    builder = _TextBuilder()
-    try:
-        data = builder.build(root, ())
-    except _TooLarge:
-        return None, [_error("texts.front-matter", "the front matter expands to too many "
-                             "values (anchors repeated inside each other?); refused")]
-    positions = {path: (line + 1, col) for path, (line, col) in builder.positions.items()}
-    problems = [p.with_location((p.line or 0) + 1, p.column) for p in builder.problems]
-    return YamlDocument(file, data, positions, problems), []
+        return parse_yaml(source, file, line_offset=1), []
+    except YamlFileError as exc:
+        return None, exc.findings
 
 
 def parse_text_file(path: Path, key: str, source: Path) -> tuple[GenericText | None,
