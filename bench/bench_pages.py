@@ -22,18 +22,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Mm, Pt
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("skills alliance vocational training digital sector partners methodology impact "
-         "curriculum learners enterprises apprenticeships quality assurance").split()
+WORDS = ["skills", "alliance", "vocational", "training", "digital", "sector", "partners",
+         "methodology", "impact", "curriculum", "learners", "enterprises", "apprenticeships",
+         "quality", "assurance"]
 
 
-def _document(font_pt: float = 11, margin_mm: float = 20) -> object:
+def _document(font_pt: float = 11, margin_mm: float = 20, font: str = "Calibri") -> Any:
     document = Document()
+    document.styles["Normal"].font.name = font
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("top", "bottom", "left", "right"):
@@ -56,16 +59,17 @@ def generated(folder: Path) -> dict[str, Path]:
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     docs["40 pages, page breaks"] = folder / "breaks40.docx"
     d.save(str(docs["40 pages, page breaks"]))
-    for paragraphs, font in ((40, 11), (120, 11), (120, 9), (200, 12)):
-        d = _document(font_pt=font)
+    for paragraphs, size, font in ((40, 11, "Calibri"), (120, 11, "Arial"), (120, 9, "Calibri"),
+                                   (200, 12, "Arial"), (150, 10, "Times New Roman")):
+        d = _document(font_pt=size, font=font)
         for i in range(paragraphs):
             if i % 8 == 0:
                 d.add_heading(f"{i // 8 + 1} Section heading", 1)
             d.add_paragraph(_text(40 + (i * 37) % 160, i))
-        name = f"flowing text, {paragraphs} paragraphs, {font} pt"
-        docs[name] = folder / f"flow{paragraphs}-{font}.docx"
+        name = f"flowing text, {paragraphs} paragraphs, {font} {size} pt"
+        docs[name] = folder / f"flow{paragraphs}-{size}.docx"
         d.save(str(docs[name]))
-    d = _document(font_pt=10)
+    d = _document(font_pt=10, font="Arial")
     for t in range(12):
         d.add_heading(f"Table {t + 1}", 2)
         d.add_paragraph(_text(80, t))
@@ -74,8 +78,8 @@ def generated(folder: Path) -> dict[str, Path]:
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row.cells):
                 cell.text = _text(3 + (r * c) % 14, r + c)
-    docs["tables, 10 pt"] = folder / "tables.docx"
-    d.save(str(docs["tables, 10 pt"]))
+    docs["tables, Arial 10 pt"] = folder / "tables.docx"
+    d.save(str(docs["tables, Arial 10 pt"]))
     return docs
 
 

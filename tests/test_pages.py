@@ -32,6 +32,7 @@ from proposal_kit.cli import cli
 from proposal_kit.pages import PagesReport, count_pages
 from proposal_kit.pages.docxinfo import DocxInfo
 from proposal_kit.pages.formatting import check_docx_format
+from proposal_kit.pages.outline import mark_work_packages
 from proposal_kit.partb import part_b
 
 NO_SOFFICE = {"PROPOSAL_KIT_SOFFICE": "/nonexistent/soffice"}
@@ -58,8 +59,16 @@ class Run:
 
 
 def soffice_pids() -> set[int]:
-    """Processes whose command line mentions soffice (LibreOffice's programs)."""
-    return _pids(b"soffice")
+    """LibreOffice's processes (``oosplash``, ``soffice.bin``), zombies included."""
+    found = _pids(b"soffice")
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() in (
+                    "soffice.bin", "oosplash", "soffice"):
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def _pids(marker: bytes) -> set[int]:
@@ -276,6 +285,7 @@ BAD_FILES: dict[str, tuple[str, Any, str]] = {
     "bomb": ("bomb.docx", "bomb", "zip bomb"),
     "pdf-text": ("fake.pdf", "not a pdf at all", "not a PDF"),
     "pdf-truncated": ("cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "PDF"),
+    "pdf-encrypted": ("locked.pdf", "encrypted-pdf", "password-protected"),
 }
 
 
@@ -284,6 +294,13 @@ def _write_bad(path: Path, content: Any) -> None:
 
     if content == "bomb":
         zip_bomb(path)
+    elif content == "encrypted-pdf":
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.encrypt("secret", algorithm="RC4-128")
+        writer.write(path)
     elif content in ("zip-without-document", "zip-with-bad-xml"):
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
@@ -336,6 +353,31 @@ def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path,
     pages_docx(tmp_path / "doc.docx", 1)
     run = Run(*args, env=NO_SOFFICE)
     assert run.code == 2 and message in run.stderr + run.stdout
+
+
+def test_bad_timeout_setting_is_a_usage_error(docs: dict[str, Path]) -> None:
+    require_tool("soffice")
+    run = Run(str(docs["p40"]), env={"PROPOSAL_KIT_SOFFICE_TIMEOUT": "soon"})
+    assert run.code == 2 and "PROPOSAL_KIT_SOFFICE_TIMEOUT" in run.stderr
+
+
+def test_work_package_titles_are_marked_in_the_private_copy(tmp_path: Path) -> None:
+    import zipfile
+
+    document = new_document()
+    document.add_paragraph().add_run("Work package 1: Management").bold = True
+    document.add_heading("Work package 2: already a heading", 3)
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "Work package 3: in a table"
+    document.add_paragraph("Work packages are listed below.")
+    source, copy = tmp_path / "in.docx", tmp_path / "copy.docx"
+    document.save(str(source))
+    assert mark_work_packages(source, copy)
+    xml = zipfile.ZipFile(copy).read("word/document.xml").decode()
+    assert xml.count("outlineLvl") == 1 and xml.index("outlineLvl") < xml.index("Work package 1")
+    plain = tmp_path / "plain.docx"
+    pages_docx(plain, 2)
+    assert not mark_work_packages(plain, tmp_path / "unused.docx")
+    assert not (tmp_path / "unused.docx").exists()
 
 
 # --- formatting, from the DOCX itself -------------------------------------------------
@@ -439,6 +481,17 @@ def test_estimate_section_map(docs: dict[str, Path]) -> None:
     data = Run(str(docs["sections"]), "--format", "json", env=NO_SOFFICE).data
     starts = {s["id"]: s["start_page"] for s in data["sections"]}
     assert starts == {key: start for key, (start, _) in SECTION_MAP.items()}
+
+
+def test_estimate_survives_extreme_formatting(tmp_path: Path) -> None:
+    document = new_document()
+    document.add_paragraph("x" * 500).paragraph_format.line_spacing = Pt(2000)
+    document.add_paragraph("tiny").runs[0].font.size = Pt(0.5)
+    document.add_paragraph().add_run().add_break()
+    path = tmp_path / "extreme.docx"
+    document.save(str(path))
+    run = Run(str(path), "--format", "json", env=NO_SOFFICE)
+    assert run.code == 0 and run.data["pages"] >= 1
 
 
 def test_exact_without_libreoffice_exits_4(docs: dict[str, Path]) -> None:

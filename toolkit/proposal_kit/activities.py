@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from .resources import data_dir
 
-__all__ = ["Activity", "ActivityGroup", "ActivityList", "activities_for"]
+__all__ = ["Activity", "ActivityGroup", "ActivityList", "EqfSpans", "Requirement",
+           "activities_for"]
 
 
 class Activity(BaseModel):
@@ -21,6 +22,10 @@ class Activity(BaseModel):
     summary: str
     phase: Literal["reactive", "proactive"] | None = None
     due_by_figure: str | None = None
+    #: How `review` applies ``due_by_figure``: the ``first`` or ``all`` deliverables serving it.
+    deadline: Literal["first", "all"] = "all"
+    #: Finding code (after ``review.``) when the deadline is missed.
+    late_code: str = "activity-late"
 
 
 class ActivityGroup(BaseModel):
@@ -32,6 +37,31 @@ class ActivityGroup(BaseModel):
     activities: tuple[str, ...]
 
 
+class Requirement(BaseModel):
+    """A theme the call asks for, found by terms in the draft (read by `review`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    terms: tuple[str, ...]
+    where: tuple[str, ...] = ()
+    severity: Literal["error", "warning", "info"] = "warning"
+    criterion: str | None = None
+    when: str | None = None
+    source: str = ""
+
+
+class EqfSpans(BaseModel):
+    """EQF levels the qualifications must reach: at least one level in each span."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    spans: tuple[tuple[int, int], ...]
+    activities: tuple[str, ...] = ()
+    severity: Literal["error", "warning", "info"] = "warning"
+    criterion: str | None = None
+    source: str = ""
+
+
 class ActivityList(BaseModel):
     """The activities of one call topic."""
 
@@ -41,6 +71,8 @@ class ActivityList(BaseModel):
     unverified: bool = False
     groups: tuple[ActivityGroup, ...]
     activities: dict[str, Activity]
+    requirements: tuple[Requirement, ...] = ()
+    eqf: EqfSpans | None = None
 
 
 @cache

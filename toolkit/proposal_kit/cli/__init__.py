@@ -26,7 +26,9 @@ missing, failing or timing out; 130 interrupted; 70 internal error (a bug).
 #: Command name -> module of this package that defines it. Modules load when the command
 #: runs, so `proposal-kit check` does not pay for importing the renderer.
 COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
-                   "render": "rendering", "texts": "texting"}
+                   "render": "rendering", "review": "reviewing", "texts": "texting",
+                   "init": "scaffolding", "schema": "scaffolding",
+                   "plan": "planning"}
 
 
 class _Group(click.Group):

@@ -16,17 +16,15 @@ import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
 from ..errors import ExternalToolError, InputError, UsageError
+from .processes import killpg, stop_group, terminate_as_interrupt, wait_unreaped
 
 __all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "Conversion", "find_soffice", "soffice_timeout"]
 
@@ -69,6 +67,19 @@ def soffice_timeout(value: float | None = None) -> float:
     return value
 
 
+def _profile_base() -> str | None:
+    """Where the throw-away profile goes: RAM, unless TMPDIR says otherwise.
+
+    A profile has some 60 folders, which take a tenth of a second to delete on some disks.
+    """
+    if os.environ.get("TMPDIR"):
+        return None
+    for candidate in (os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"):
+        if candidate and os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    return None
+
+
 def _cache_dir(soffice: Path) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     real = Path(os.path.realpath(soffice))
@@ -83,26 +94,40 @@ def _cache_dir(soffice: Path) -> Path:
 class Conversion:
     """One LibreOffice conversion of a DOCX to PDF; use as a context manager.
 
-    ``start()`` launches LibreOffice and returns at once, so the caller can work while the
-    document is laid out; ``wait()`` returns the PDF. Leaving the ``with`` block always kills
-    what is left of LibreOffice and deletes the temporary folder.
+    ``prepare(source, copy)``, if given, may write the private copy LibreOffice opens (and
+    return True); otherwise the document is copied as it is. ``start()`` launches
+    LibreOffice and returns at once, so the caller can work while the document is laid out;
+    ``wait()`` returns the PDF. Leaving the ``with`` block always kills what is left of
+    LibreOffice and deletes the temporary folder.
     """
 
-    def __init__(self, source: Path, soffice: Path, timeout: float) -> None:
+    def __init__(self, source: Path, soffice: Path, timeout: float,
+                 prepare: Callable[[Path, Path], bool] | None = None) -> None:
         self.source = source
+        self.prepare = prepare
         self.soffice = soffice
         self.timeout = timeout
         self._stack = contextlib.ExitStack()
         self._proc: subprocess.Popen[bytes] | None = None
         self._deadline = 0.0
-        self._work = Path()
+        self._work = self._profile = Path()
         self._fresh = False
 
     def __enter__(self) -> Conversion:
-        self._work = Path(self._stack.enter_context(
-            tempfile.TemporaryDirectory(prefix="proposal-kit-")))
-        self._stack.enter_context(_terminate_as_interrupt())
-        self._stack.callback(self._kill)
+        try:
+            self._work = Path(self._stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="proposal-kit-")))
+            try:
+                profile = tempfile.TemporaryDirectory(prefix="proposal-kit-lo-",
+                                                      dir=_profile_base())
+            except OSError:
+                profile = tempfile.TemporaryDirectory(prefix="proposal-kit-lo-")
+            self._profile = Path(self._stack.enter_context(profile))
+            self._stack.enter_context(terminate_as_interrupt())
+            self._stack.callback(self._kill)
+        except BaseException:
+            self._stack.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -110,11 +135,12 @@ class Conversion:
 
     def start(self) -> None:
         """Copy the document into the private folder and launch LibreOffice."""
-        profile = self._work / "profile"
+        profile = self._profile
         self._fresh = not self._seed(profile / "user")
         document = self._work / "in" / "document.docx"
         document.parent.mkdir()
-        shutil.copyfile(self.source, document)
+        if not (self.prepare and self.prepare(self.source, document)):
+            shutil.copyfile(self.source, document)
         command = [str(self.soffice), "--headless", "--invisible", "--norestore",
                    "--nolockcheck", "--nologo", "--nodefault",
                    f"-env:UserInstallation={profile.as_uri()}",
@@ -135,20 +161,22 @@ class Conversion:
         """Wait for LibreOffice; return the PDF or raise :class:`ExternalToolError`."""
         proc = self._proc
         assert proc is not None, "start() first"
-        status = _wait_unreaped(proc.pid, self._deadline)
+        status = wait_unreaped(proc.pid, self._deadline)
         if status is None:
             self._kill()
             raise ExternalToolError(
                 f"LibreOffice did not finish within {self.timeout:g} s and was stopped",
                 hint="set PROPOSAL_KIT_SOFFICE_TIMEOUT (seconds) to allow more time")
-        _killpg(proc.pid)  # helpers left behind while the leader is still unreaped
+        killpg(proc.pid)  # helpers left behind while the leader is still unreaped
         proc.wait()
         pdf = self._work / "out" / "document.pdf"
         if proc.returncode == 0 and pdf.is_file() and pdf.stat().st_size > 0:
             if self._fresh:
-                self._save_seed(self._work / "profile" / "user")
+                self._save_seed(self._profile / "user")
             self._remove_profile()
             return pdf
+        if not self._fresh:  # in case the cached registration is to blame, drop it
+            shutil.rmtree(_cache_dir(self.soffice), ignore_errors=True)
         log = (self._work / "soffice.log").read_text(encoding="utf-8", errors="replace")
         detail = " ".join(line for line in log.splitlines()
                           if "javaldx" not in line and line.strip())[-300:]
@@ -160,8 +188,8 @@ class Conversion:
 
     def _remove_profile(self) -> None:
         """Delete the used profile in the background while the caller reads the PDF."""
-        profile = self._work / "profile"
-        worker = threading.Thread(target=shutil.rmtree, args=(profile, True), daemon=True)
+        worker = threading.Thread(target=shutil.rmtree, args=(self._profile, True),
+                                  daemon=True)
         worker.start()
         self._stack.callback(worker.join)
 
@@ -195,66 +223,8 @@ class Conversion:
         proc = self._proc
         if proc is None or proc.returncode is not None:
             return
-        _killpg(proc.pid)
+        stop_group(proc.pid)
         with contextlib.suppress(OSError):
             proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-
-
-def _killpg(pgid: int) -> None:
-    """Kill LibreOffice's whole process group (it runs in its own session)."""
-    if sys.platform == "win32":  # pragma: no cover - no process groups
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
-
-
-def _wait_unreaped(pid: int, deadline: float) -> bool | None:
-    """Wait until ``pid`` exits without reaping it (its group id stays ours); None on timeout.
-
-    The leader is left a zombie so that its process group cannot be reused before the
-    stragglers in it are killed.
-    """
-    if sys.platform == "win32" or not hasattr(os, "waitid"):  # pragma: no cover
-        return _wait_windows(pid, deadline)
-    delay = 0.005
-    while True:
-        try:
-            result = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        except ChildProcessError:
-            return True
-        if result is not None and result.si_pid != 0:
-            return True
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.01)
-
-
-def _wait_windows(pid: int, deadline: float) -> bool | None:  # pragma: no cover
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return True
-        time.sleep(0.05)
-    return None
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt meanwhile, so cleanup runs then too."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous: Callable[[int, FrameType | None], object] | int | None
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -13,6 +13,7 @@ from .convert import INSTALL_HINT, Conversion, find_soffice, soffice_timeout
 from .docxinfo import DocxInfo
 from .estimate import estimate_layout, word_recorded_pages
 from .formatting import FormatSummary, check_docx_format, check_pdf_paper
+from .outline import mark_work_packages
 from .pdfread import PdfLayout
 from .report import Method, PagesReport, beyond_limit, limit_findings
 from .sections import (
@@ -86,7 +87,8 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         else:
             if progress:
                 progress(f"Laying out {path.name} with LibreOffice…")
-            with Conversion(path, soffice, soffice_timeout(timeout)) as conversion:
+            with Conversion(path, soffice, soffice_timeout(timeout),
+                            prepare=mark_work_packages) as conversion:
                 conversion.start()
                 info = DocxInfo(path)  # read while LibreOffice works
                 format_findings, summary = check_docx_format(info, rules)
@@ -149,8 +151,10 @@ def _hints(info: DocxInfo, summary: FormatSummary) -> Hints:
                 hints.headings.setdefault(
                     node_id, info.styles.paragraph(para.element, para.style, None).before)
         match = WP_LINE.match(normalise(text))
-        if match:
-            hints.work_packages.setdefault(int(match.group(1)), text.strip())
+        if match and int(match.group(1)) not in hints.work_packages:
+            hints.work_packages[int(match.group(1))] = text.strip()
+            hints.headings[f"wp{match.group(1)}"] = \
+                info.styles.paragraph(para.element, para.style, None).before
     return hints
 
 
@@ -158,7 +162,8 @@ def _estimate_finding(path: Path, pages: int) -> Finding:
     recorded = word_recorded_pages(path)
     note = (f"; Word recorded {recorded} pages when the file was last saved, which may be out "
             "of date") if recorded else ""
+    count = f"{pages} page{'' if pages == 1 else 's'}"
     return Finding("pages.estimate", Severity.WARNING,
-                   f"LibreOffice was not found, so {pages} pages is an ESTIMATE from the "
-                   f"document's content, not the page count{note}",
+                   f"LibreOffice was not found, so {count} is an ESTIMATE from the document's "
+                   f"content, not the page count{note}",
                    hint=f"for the exact count {INSTALL_HINT}")

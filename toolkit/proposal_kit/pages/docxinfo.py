@@ -7,6 +7,7 @@ formatting), which python-docx leaves to the caller.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,25 @@ class Styles:
         rpr = defaults.find(f"{W}rPrDefault/{W}rPr") if defaults is not None else None
         ppr = defaults.find(f"{W}pPrDefault/{W}pPr") if defaults is not None else None
         self.defaults = _props(rpr, ppr)
+        self.body_font = self._font(root, rpr)
+        self.theme_font = "Calibri"
         self._cache: dict[tuple[str | None, str | None, str], Any] = {}
+
+    def _font(self, root: Any, default_rpr: Any) -> str:
+        """The body font's name (the default paragraph style's, else the document's).
+
+        A theme font (``asciiTheme``) is reported as ``theme``; see :attr:`theme_font`.
+        """
+        sid, seen = self.default_paragraph, set()
+        styles = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style")}
+        while sid and sid in styles and sid not in seen:
+            seen.add(sid)
+            fonts = styles[sid].find(f"{W}rPr/{W}rFonts")
+            if fonts is not None and (fonts.get(f"{W}ascii") or fonts.get(f"{W}asciiTheme")):
+                return fonts.get(f"{W}ascii") or "theme"
+            sid = _attr(styles[sid], f"{W}basedOn")
+        fonts = default_rpr.find(f"{W}rFonts") if default_rpr is not None else None
+        return (fonts.get(f"{W}ascii") if fonts is not None else None) or "theme"
 
     def _chain(self, sid: str | None, field: str) -> Any:
         seen: set[str] = set()
@@ -173,6 +192,17 @@ def _text(run: Any) -> str:
     return "".join(out)
 
 
+def _theme_font(document: Any) -> str:
+    """The theme's body (minor) font, Calibri if the document has no theme."""
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/theme") and not rel.is_external:
+            found = re.search(rb"<a:minorFont>\s*<a:latin typeface=\"([^\"]+)\"",
+                              rel.target_part.blob)
+            if found:
+                return found.group(1).decode("utf-8", "replace")
+    return "Calibri"
+
+
 class DocxInfo:
     """A DOCX opened for the page checks."""
 
@@ -183,6 +213,7 @@ class DocxInfo:
             self.document = docx.Document(str(path))
             self.body = self.document.element.body
             self.styles = Styles(self.document.styles.element)
+            self.styles.theme_font = _theme_font(self.document)
             self.sections = list(self.document.sections)
             self._paragraphs: list[Para] | None = None
         except Exception as exc:  # python-docx raises many kinds on a broken package

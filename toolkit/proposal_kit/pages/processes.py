@@ -1,0 +1,113 @@
+"""Process handling for LibreOffice: wait without reaping, kill the whole group, Ctrl-C.
+
+LibreOffice runs as ``soffice`` (a shell script) -> ``oosplash`` -> ``soffice.bin``, in a
+session of its own. These helpers stop all of it, and leave no zombie behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+
+__all__ = ["killpg", "stop_group", "terminate_as_interrupt", "wait_unreaped"]
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """State, parent and process group of ``pid`` from /proc (Linux), None if gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[-1].split()
+    return (fields[0], int(fields[1]), int(fields[2])) if len(fields) > 2 else None
+
+
+def stop_group(pgid: int) -> None:
+    """Kill LibreOffice's process group, the leader's children first.
+
+    The leader (``oosplash``) reaps ``soffice.bin`` when it dies. Killing both at once
+    would leave ``soffice.bin`` a zombie for PID 1 to reap, which in a container may never
+    happen.
+    """
+    members: list[int] = []
+    if os.path.isdir("/proc"):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != pgid:
+                stat = _stat(int(entry))
+                if stat and stat[2] == pgid:
+                    members.append(int(entry))
+    for pid in members:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 2.0
+    while members and time.monotonic() < deadline:
+        time.sleep(0.01)
+        states = {pid: _stat(pid) for pid in members}
+        members = [pid for pid, st in states.items()
+                   if st is not None and not (st[0] == "Z" and st[1] != pgid)]
+    killpg(pgid)
+
+
+def killpg(pgid: int) -> None:
+    """Kill LibreOffice's whole process group (it runs in its own session)."""
+    if sys.platform == "win32":  # pragma: no cover - no process groups
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def wait_unreaped(pid: int, deadline: float) -> bool | None:
+    """Wait until ``pid`` exits without reaping it (its group id stays ours); None on timeout.
+
+    The leader is left a zombie so that its process group cannot be reused before the
+    stragglers in it are killed.
+    """
+    if sys.platform == "win32" or not hasattr(os, "waitid"):  # pragma: no cover
+        return _wait_windows(pid, deadline)
+    delay = 0.005
+    while True:
+        try:
+            result = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return True
+        if result is not None and result.si_pid != 0:
+            return True
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.01)
+
+
+def _wait_windows(pid: int, deadline: float) -> bool | None:  # pragma: no cover
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return True
+        time.sleep(0.05)
+    return None
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt meanwhile, so cleanup runs then too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous: Callable[[int, FrameType | None], object] | int | None
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
