@@ -199,7 +199,9 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     opened = ""
-    if context_mark is not None and "end of stream" in str(getattr(exc, "problem", "")):
+    problem_text = str(getattr(exc, "problem", ""))
+    if context_mark is not None and ("end of stream" in problem_text
+                                     or "<stream end>" in problem_text):
         opened = f" (it starts on line {context_mark.line + 1} and is never closed)"
         mark = context_mark
     if mark is not None:

@@ -27,6 +27,7 @@ from .sections import (
     sections_from,
 )
 from .validate import check_input
+from .warm import WarmOffice
 
 __all__ = ["DEFAULT_CALL", "count_pages"]
 
@@ -38,7 +39,8 @@ Progress = Callable[[str], None]
 
 def count_pages(path: Path | str, limit: int | None = None, call: str | None = None,
                 exact: bool = False, *, timeout: float | None = None,
-                progress: Progress | None = None) -> PagesReport:
+                progress: Progress | None = None,
+                office: WarmOffice | None = None) -> PagesReport:
     """Count the pages of a Part B ``.docx`` (laid out by LibreOffice) or ``.pdf``.
 
     Args:
@@ -48,6 +50,7 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         exact: without LibreOffice, raise :class:`ExternalToolError` instead of estimating.
         timeout: seconds LibreOffice may take (default ``PROPOSAL_KIT_SOFFICE_TIMEOUT``, 120).
         progress: called with a short message before slow work.
+        office: a LibreOffice kept warm (``watch``); by default one is started for this count.
 
     Raises:
         UsageError: missing file, wrong extension, unknown call, bad limit (exit 2).
@@ -72,7 +75,7 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         anchors = find_anchors(layout, None)
         method = "pdf"
     else:
-        soffice = find_soffice()
+        soffice = find_soffice() if office is None else office.soffice
         if soffice is None:
             if exact:
                 raise ExternalToolError("LibreOffice is not installed: the exact page count "
@@ -87,8 +90,10 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         else:
             if progress:
                 progress(f"Laying out {path.name} with LibreOffice…")
-            with Conversion(path, soffice, soffice_timeout(timeout),
-                            prepare=mark_work_packages) as conversion:
+            conversion_of = (office.conversion(path, mark_work_packages) if office else
+                             Conversion(path, soffice, soffice_timeout(timeout),
+                                        prepare=mark_work_packages))
+            with conversion_of as conversion:
                 conversion.start()
                 info = DocxInfo(path)  # read while LibreOffice works
                 format_findings, summary = check_docx_format(info, rules)

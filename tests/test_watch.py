@@ -1,0 +1,121 @@
+"""`watch`: re-render on save, errors survive, pages with a warm LibreOffice, clean stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES, LOT2, consortium, require_tool
+from proposal_kit import load_project
+from proposal_kit.pages import count_pages
+from proposal_kit.pages.convert import find_soffice
+from proposal_kit.pages.warm import WarmOffice, find_uno_python
+from proposal_kit.render import render_project
+from proposal_kit.watch import WatchEvent, watch
+
+
+def _warm_processes() -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "proposal-kit-warm-" in cmd:
+                found.append(cmd)
+    return found
+
+
+class Watcher:
+    """Runs `watch` in a thread and collects its events."""
+
+    def __init__(self, project: Path, pages: bool) -> None:
+        self.events: list[WatchEvent] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=watch, args=(project,), kwargs={
+            "pages": pages, "report": self.events.append, "stop": self.stop, "quiet": 0.2})
+
+    def __enter__(self) -> Watcher:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive()
+
+    def wait_for(self, kind: str, count: int, timeout: float = 90) -> WatchEvent:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            matching = [e for e in self.events if e.kind == kind]
+            if len(matching) >= count:
+                return matching[count - 1]
+            time.sleep(0.05)
+        raise AssertionError(f"no {count}x {kind!r}; got {[e.kind for e in self.events]}")
+
+
+def _small_project(folder: Path) -> Path:
+    data = {"call": LOT2, "acronym": "WATCH", "title": "First title", "duration_months": 48,
+            "ecosystem": "digital", "partners": consortium(),
+            "sections": {"impact": {"file": "impact.md"}}}
+    (folder / "impact.md").write_text("Impact text.\n", encoding="utf-8")
+    path = folder / "project.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_watch_rerenders_on_save_and_survives_errors(tmp_path: Path) -> None:
+    path = _small_project(tmp_path)
+    with Watcher(path, pages=False) as watcher:
+        watcher.wait_for("ready", 1, 30)
+        assert watcher.events[0].kind == "rendered"
+        path.write_text(path.read_text().replace("First title", "Second title"))
+        watcher.wait_for("rendered", 2, 30)
+        (tmp_path / "impact.md").write_text("Changed impact.\n")
+        watcher.wait_for("rendered", 3, 30)
+        good = path.read_text()
+        path.write_text("call: [unclosed\n")
+        error = watcher.wait_for("error", 1, 30)
+        assert "project.yaml:1" in error.message
+        path.write_text(good)
+        watcher.wait_for("rendered", 4, 30)
+    assert (tmp_path / "WATCH-partB.docx").is_file()
+
+
+@pytest.mark.libreoffice
+def test_warm_office_gives_the_cold_count(tmp_path: Path) -> None:
+    require_tool("soffice")
+    python = find_uno_python()
+    assert python is not None, "python3-uno is needed (scripts/setup installs it)"
+    docx_path = tmp_path / "lot1.docx"
+    render_project(load_project(EXAMPLES / "lot1-education-enterprises" / "project.yaml"),
+                   docx_path)
+    cold = count_pages(docx_path, call="ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP")
+    soffice = find_soffice()
+    assert soffice is not None
+    with WarmOffice(soffice, python) as office:
+        warm = [count_pages(docx_path, call="ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP",
+                            office=office) for _ in range(2)]
+    assert [w.pages for w in warm] == [cold.pages, cold.pages]
+    assert [s.start_page for s in warm[0].sections] == [s.start_page for s in cold.sections]
+    assert _warm_processes() == []
+
+
+@pytest.mark.libreoffice
+def test_watch_counts_pages_with_one_warm_office_and_stops_cleanly(tmp_path: Path) -> None:
+    require_tool("soffice")
+    path = _small_project(tmp_path)
+    with Watcher(path, pages=True) as watcher:
+        first = watcher.wait_for("pages", 1)
+        assert first.pages is not None and first.pages.exact and first.pages.pages > 3
+        running = _warm_processes()
+        assert running, "a warm LibreOffice runs during the watch"
+        path.write_text(path.read_text().replace("First title", "Another title"))
+        watcher.wait_for("pages", 2)
+        assert _warm_processes() == running  # the same processes, kept warm
+    assert _warm_processes() == []

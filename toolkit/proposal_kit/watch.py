@@ -1,0 +1,160 @@
+"""`watch`: re-render on every save, and re-count pages with a LibreOffice kept warm.
+
+The project folder (project file, section texts, ``texts/``, ``templates/``) and the extra
+text libraries are watched with watchdog. Saves are gathered for a short quiet period, then
+the draft is rendered again; a user error is reported and the watch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .errors import ProposalKitError
+from .pages import PagesReport, count_pages
+from .pages.convert import find_soffice
+from .pages.warm import WarmOffice, find_uno_python
+from .project import load_project
+from .render import render_project
+
+__all__ = ["WatchEvent", "watch"]
+
+_IGNORED_PREFIXES = (".", "~$", "#")
+_IGNORED_SUFFIXES = (".tmp", ".swp", "~", ".pdf")
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    """What the watch reports: ``rendered``, ``pages``, ``error``, ``note`` or ``ready``."""
+
+    kind: str
+    message: str
+    output: Path | None = None
+    pages: PagesReport | None = None
+    seconds: float = 0.0
+
+
+Report = Callable[[WatchEvent], None]
+
+
+class _Changes(FileSystemEventHandler):
+    """Collects relevant changes; ``wait`` returns after a quiet period."""
+
+    def __init__(self, ignore: set[Path]) -> None:
+        self.ignore = ignore
+        self.changed = threading.Event()
+        self.last = 0.0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(os.fsdecode(raw)) if raw else None
+            if path is None or path.resolve() in self.ignore:
+                continue
+            name = path.name
+            if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES) or \
+                    ".backup-" in name:
+                continue
+            self.last = time.monotonic()
+            self.changed.set()
+
+    def wait(self, stop: threading.Event, quiet: float) -> bool:
+        """Block until a change has settled for ``quiet`` seconds; False when stopped."""
+        while not stop.is_set():
+            if self.changed.wait(0.1) and time.monotonic() - self.last >= quiet:
+                self.changed.clear()
+                return True
+        return False
+
+
+def _folders(project_file: Path) -> list[Path]:
+    folders = [project_file.parent]
+    with contextlib.suppress(ProposalKitError):
+        proposal = load_project(project_file).proposal
+        folders += [(project_file.parent / d).resolve() for d in proposal.texts_dirs]
+    folders += [Path(p) for p in os.environ.get("PROPOSAL_KIT_TEXTS", "").split(os.pathsep)
+                if p]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and not any(folder.is_relative_to(u) for u in unique):
+            unique.append(folder)
+    return unique
+
+
+@contextlib.contextmanager
+def _office(pages: bool, report: Report) -> Iterator[WarmOffice | None]:
+    if not pages:
+        yield None
+        return
+    soffice, python = find_soffice(), find_uno_python()
+    if soffice is None:
+        report(WatchEvent("note", "LibreOffice is not installed: pages are estimated"))
+        yield None
+        return
+    if python is None:
+        report(WatchEvent("note", "no Python with LibreOffice's uno module (Debian: "
+                          "python3-uno): each page count starts LibreOffice anew"))
+        yield None
+        return
+    with WarmOffice(soffice, python) as office:
+        yield office
+
+
+def _run_once(project_file: Path, output: Path | None, office: WarmOffice | None,
+              pages: bool, report: Report) -> None:
+    started = time.monotonic()
+    try:
+        project = load_project(project_file)
+        result = render_project(project, output, "docx")
+    except ProposalKitError as exc:
+        report(WatchEvent("error", str(exc)))
+        return
+    report(WatchEvent("rendered", f"wrote {result.output}", result.output,
+                      seconds=time.monotonic() - started))
+    if not pages:
+        return
+    started = time.monotonic()
+    try:
+        counted = count_pages(result.output, call=project.proposal.call, office=office)
+    except ProposalKitError as exc:
+        report(WatchEvent("error", str(exc)))
+        return
+    report(WatchEvent("pages", f"{counted.pages} of {counted.limit} pages", result.output,
+                      counted, time.monotonic() - started))
+
+
+def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
+          report: Report = lambda event: None, stop: threading.Event | None = None,
+          quiet: float = 0.3) -> None:
+    """Render ``project_file`` now and after every change until ``stop`` is set."""
+    stop = stop or threading.Event()
+    project_file = project_file.resolve()
+    output = output.resolve() if output else None
+    ignore = {output} if output else set()
+    with contextlib.suppress(ProposalKitError):
+        from .render import default_output
+
+        ignore.add(default_output(load_project(project_file), "docx").resolve())
+    handler = _Changes(ignore)
+    observer = Observer()
+    for folder in _folders(project_file):
+        observer.schedule(handler, str(folder), recursive=True)
+    observer.start()
+    try:
+        with _office(pages, report) as office:
+            _run_once(project_file, output, office, pages, report)
+            report(WatchEvent("ready", "watching for changes (Ctrl-C stops)"))
+            while handler.wait(stop, quiet):
+                _run_once(project_file, output, office, pages, report)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
