@@ -340,3 +340,26 @@ def test_libreoffice_converts_the_examples(tmp_path: Path, project_file: Path) -
 
     pages = len(PdfReader(str(pdf)).pages)
     assert 10 < pages <= 40
+
+
+def test_a_users_reference_doc_without_our_styles_works(tmp_path: Path) -> None:
+    reference = docx.Document()
+    styles = reference.styles.element
+    for name in ("List Number", "Quote", "TOC Heading"):
+        styles.remove(reference.styles[name].element)
+    reference.styles["Normal"].font.name = "Calibri"
+    reference.save(str(tmp_path / "house.docx"))
+    result = CliRunner().invoke(cli, ["render", str(LOT2_FILE), "--reference-doc",
+                                      str(tmp_path / "house.docx"), "-o",
+                                      str(tmp_path / "out.docx")])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "out.docx"))
+    assert document.styles["Normal"].font.name == "Calibri"
+    used = {p.style.name for k, p in blocks(document) if k == "p"}
+    assert {"PK Tag", "PK WP Title", "List Number"} <= used
+
+
+def test_work_package_titles_are_in_the_outline(lot2_doc: Any) -> None:
+    titles = [p for k, p in blocks(lot2_doc) if k == "p" and p.style.name == "PK WP Title"]
+    assert len(titles) == len(load_project(LOT2_FILE).proposal.work_packages)
+    assert 'w:outlineLvl w:val="3"' in lot2_doc.styles["PK WP Title"].element.xml

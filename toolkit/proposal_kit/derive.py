@@ -157,14 +157,9 @@ def _coverage(proposal: Proposal, activities: ActivityList) -> list[ActivityCove
     out = []
     for group in activities.groups:
         for slug in group.activities:
-            items: list[str] = []
-            for wp in proposal.work_packages:
-                if slug in wp.covers:
-                    items.append(wp.id)
-                items += [t.id for t in wp.tasks if slug in t.covers and t.id]
-                items += [d.number for d in wp.deliverables if slug in d.covers]
             act = activities.activities[slug]
-            out.append(ActivityCoverage(slug, act.title, group.title, act.phase, items))
+            out.append(ActivityCoverage(slug, act.title, group.title, act.phase,
+                                        proposal.covered_by(slug)))
     return out
 
 

@@ -383,6 +383,16 @@ class Proposal(_Strict):
         """Every milestone with its WP."""
         return [(wp, m) for wp in self.work_packages for m in wp.milestones]
 
+    def covered_by(self, slug: str) -> list[str]:
+        """Ids of the WPs, tasks and deliverables whose ``covers`` names ``slug``."""
+        items: list[str] = []
+        for wp in self.work_packages:
+            if slug in wp.covers:
+                items.append(wp.id)
+            items += [t.id for t in wp.tasks if slug in t.covers and t.id]
+            items += [d.number for d in wp.deliverables if slug in d.covers]
+        return items
+
     def estimated_budget(self) -> float:
         """Sum of every WP budget."""
         return sum(sum(wp.budget.values()) for wp in self.work_packages)

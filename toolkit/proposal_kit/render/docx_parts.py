@@ -31,6 +31,7 @@ __all__ = [
     "set_list_numbering",
     "set_paragraph_style",
     "set_table_borders",
+    "shading",
 ]
 
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -143,14 +144,18 @@ def set_column_widths(table: Table, widths_mm: list[float]) -> None:
             index += span
 
 
-def set_cell_shading(cell: _Cell, fill: str) -> None:
-    """Fill ``cell`` with the hex colour ``fill``."""
-    tc_pr = cell._tc.get_or_add_tcPr()
+def shading(fill: str) -> Any:
+    """A ``w:shd`` element filling with the hex colour ``fill``."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+    return shd
+
+
+def set_cell_shading(cell: _Cell, fill: str) -> None:
+    """Fill ``cell`` with the hex colour ``fill``."""
+    cell._tc.get_or_add_tcPr().append(shading(fill))
 
 
 def set_table_borders(table: Table, colour: str = "808080", size: int = 4) -> None:

@@ -37,6 +37,7 @@ from .docx_parts import (
 )
 from .gantt import GanttSpec, write_gantt
 from .markdown_parser import parse
+from .refdoc import add_missing_styles
 
 __all__ = ["write_docx"]
 
@@ -190,7 +191,11 @@ class _Writer:
         if tok.type == "ordered_list_open":
             style = "List Number" if not self.lists else "List Number 2"
             start = int(tok.attrs.get("start", 1) or 1)
-            self.lists.append(("ordered", new_list_numbering(self.doc, style, start)))
+            try:
+                num_id: int | None = new_list_numbering(self.doc, style, start)
+            except KeyError:  # a reference document whose list style has no numbering
+                num_id = None
+            self.lists.append(("ordered", num_id))
         else:
             self.lists.append(("bullet", None))
 
@@ -298,6 +303,7 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
     except Exception as exc:  # python-docx raises several types for a broken package
         raise InputError(f"cannot open the reference document {reference_doc}: {exc}") from None
     _clear_body(document)
+    add_missing_styles(document)
     section = document.sections[0]
     head = section.header.paragraphs[0]
     head.text = header

@@ -6,6 +6,7 @@ with their own (``render --reference-doc``); the renderer only needs the style n
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -16,13 +17,19 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-__all__ = ["STYLES", "build_reference_doc"]
+from .docx_parts import shading
+
+__all__ = ["STYLES", "add_missing_styles", "build_reference_doc"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
 #: Paragraph styles the writer uses beyond Word's built-in ones.
 STYLES = ("PK Tag", "PK Prompt", "PK Table Text", "PK Table Heading", "PK Cover Title",
-          "PK Cover Text")
+          "PK Cover Text", "PK WP Title")
+#: Word's built-in styles the writer uses; a reference document may lack some of them.
+BUILTIN = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet", "List Bullet 2",
+           "List Number", "List Number 2", "List Continue", "List Continue 2", "Quote",
+           "Header", "Footer", "TOC Heading")
 
 
 def _font(style: ParagraphStyle, size: float, bold: bool = False, italic: bool = False,
@@ -45,12 +52,7 @@ def _font(style: ParagraphStyle, size: float, bold: bool = False, italic: bool =
 
 
 def _shade(style: ParagraphStyle, fill: str) -> None:
-    ppr = style.element.get_or_add_pPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    ppr.append(shd)
+    style.element.get_or_add_pPr().append(shading(fill))
 
 
 def _paragraph_style(document: docx.document.Document, name: str) -> ParagraphStyle:
@@ -62,6 +64,61 @@ def _paragraph_style(document: docx.document.Document, name: str) -> ParagraphSt
         style.base_style = styles["Normal"]
     assert isinstance(style, ParagraphStyle)
     return style
+
+
+def _define_pk_styles(document: docx.document.Document, names: set[str]) -> None:
+    """Create (or restyle) the proposal-kit styles in ``names``."""
+    makers = {
+        "PK Tag": lambda st: _font(st, 9, colour="7F7F7F"),
+        "PK Prompt": _prompt,
+        "PK Table Text": lambda st: _table_text(st, bold=False),
+        "PK Table Heading": lambda st: _table_text(st, bold=True),
+        "PK Cover Title": lambda st: _font(st, 18, bold=True, colour="1F3864"),
+        "PK Cover Text": lambda st: _font(st, 11),
+        "PK WP Title": _wp_title,
+    }
+    for name in STYLES:
+        if name in names:
+            makers[name](_paragraph_style(document, name))
+
+
+def _prompt(style: ParagraphStyle) -> None:
+    _font(style, BODY_PT, italic=True, colour="7F6000")
+    _shade(style, "FFF2CC")
+
+
+def _table_text(style: ParagraphStyle, bold: bool) -> None:
+    _font(style, 9, bold=bold)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.space_before = Pt(0)
+
+
+def _wp_title(style: ParagraphStyle) -> None:
+    """Bold, kept with its table, at outline level 4.
+
+    Word's navigation pane and the PDF bookmarks then list the work packages.
+    """
+    _font(style, BODY_PT, bold=True, colour="1F3864")
+    style.paragraph_format.keep_with_next = True
+    style.paragraph_format.space_before = Pt(8)
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "3")
+    style.element.get_or_add_pPr().append(level)
+
+
+def add_missing_styles(document: docx.document.Document) -> None:
+    """Give a user's reference document the styles the writer needs and it lacks.
+
+    proposal-kit's own styles are created; Word's built-in ones are copied from
+    python-docx's default template, which defines them all.
+    """
+    present = {s.name for s in document.styles}
+    missing_builtin = [name for name in BUILTIN if name not in present]
+    if missing_builtin:
+        template = docx.Document()
+        for name in missing_builtin:
+            document.styles.element.append(copy.deepcopy(template.styles[name].element))
+    _define_pk_styles(document, set(STYLES) - present)
 
 
 def build_reference_doc(out: Path) -> None:
@@ -86,17 +143,7 @@ def build_reference_doc(out: Path) -> None:
     for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2", "Quote",
                  "Header", "Footer", "Caption", "TOC Heading", "Title"):
         _font(_paragraph_style(document, name), BODY_PT, italic=name == "Quote")
-    _font(_paragraph_style(document, "PK Tag"), 9, colour="7F7F7F")
-    prompt = _paragraph_style(document, "PK Prompt")
-    _font(prompt, BODY_PT, italic=True, colour="7F6000")
-    _shade(prompt, "FFF2CC")
-    for name, bold in (("PK Table Text", False), ("PK Table Heading", True)):
-        style = _paragraph_style(document, name)
-        _font(style, 9, bold=bold)
-        style.paragraph_format.space_after = Pt(0)
-        style.paragraph_format.space_before = Pt(0)
-    _font(_paragraph_style(document, "PK Cover Title"), 18, bold=True, colour="1F3864")
-    _font(_paragraph_style(document, "PK Cover Text"), 11)
+    _define_pk_styles(document, set(STYLES))
     document.core_properties.title = "proposal-kit reference document"
     document.core_properties.author = "proposal-kit"
     document.save(str(out))

@@ -32,16 +32,6 @@ class ActivityResult:
                 "findings": [g.to_dict() for g in self.findings]}
 
 
-def _covered_by(p: Proposal, slug: str) -> list[str]:
-    items: list[str] = []
-    for wp in p.work_packages:
-        if slug in wp.covers:
-            items.append(wp.id)
-        items += [t.id for t in wp.tasks if slug in t.covers and t.id]
-        items += [d.number for d in wp.deliverables if slug in d.covers]
-    return items
-
-
 def serving(p: Proposal, slugs: set[str]) -> list[tuple[int, int, WorkPackage, Deliverable]]:
     """Deliverables serving any of ``slugs``: their own ``covers``, else their task's or WP's."""
     out = []
@@ -119,7 +109,7 @@ def review_activities(p: Proposal, call: CallRules, acts: ActivityList) -> list[
     for group in acts.groups:
         for slug in group.activities:
             act = acts.activities[slug]
-            results[slug] = ActivityResult(slug, act.title, _covered_by(p, slug))
+            results[slug] = ActivityResult(slug, act.title, p.covered_by(slug))
     any_covered = any(r.covered_by for r in results.values())
     for slug, result in results.items():
         act = acts.activities[slug]
