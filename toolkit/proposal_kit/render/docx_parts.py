@@ -25,6 +25,7 @@ __all__ = [
     "new_list_numbering",
     "read_custom_properties",
     "repeat_header",
+    "set_cell_margins",
     "set_cell_shading",
     "set_column_widths",
     "set_custom_properties",
@@ -151,6 +152,17 @@ def shading(fill: str) -> Any:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     return shd
+
+
+def set_cell_margins(table: Table, left_right_mm: float) -> None:
+    """Narrow the left and right cell margins of a whole table (e.g. the Gantt grid)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(left_right_mm * 56.6929)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
 
 
 def set_cell_shading(cell: _Cell, fill: str) -> None:

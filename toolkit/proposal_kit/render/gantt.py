@@ -9,7 +9,13 @@ from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from pydantic import BaseModel, ConfigDict
 
-from .docx_parts import repeat_header, set_cell_shading, set_column_widths, set_table_borders
+from .docx_parts import (
+    repeat_header,
+    set_cell_margins,
+    set_cell_shading,
+    set_column_widths,
+    set_table_borders,
+)
 
 __all__ = ["GanttPhase", "GanttRowSpec", "GanttSpec", "write_gantt"]
 
@@ -69,6 +75,7 @@ def write_gantt(document: Document, spec: GanttSpec, style_ids: dict[str, str]) 
     heading = style_ids["PK Table Heading"]
     text = style_ids["PK Table Text"]
     set_column_widths(table, [LABEL_MM] + [month_mm] * spec.months)
+    set_cell_margins(table, 0.5)
     rows = table.rows
     for r, row in enumerate(rows):
         cells = row.cells
