@@ -169,3 +169,11 @@ def test_lot2_required_activity_not_covered_warns(write_project: Writer) -> None
                findings(write_project, data)["coverage.activity-missing"]}
     assert missing == {"skills-intelligence", "skills-strategy", "reactive-curricula",
                        "proactive-curricula", "long-term-plan"}
+
+
+def test_placeholder_names_are_flagged(write_project: Writer) -> None:
+    data = base()
+    data["partners"][2]["name"] = "Partner 3 - replace me (vet)"
+    data["title"] = "TBD"
+    found = findings(write_project, data)["completeness.placeholder"]
+    assert {f.message.split(" is ")[0] for f in found} == {"partner P3", "the project title"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..findings import Path as DataPath
 from ..partb import part_b
 from . import RuleContext, finding
 
@@ -58,4 +60,21 @@ def sections(ctx: RuleContext) -> Iterator[Finding]:
                       f"{', '.join(missing)}", ("sections",))
 
 
-RULES = (core, items, sections)
+_PLACEHOLDER = re.compile(r"replace me|\bTODO\b|\bTBD\b|\bXXX\b", re.IGNORECASE)
+
+
+def placeholders(ctx: RuleContext) -> Iterator[Finding]:
+    """Partner names and titles still holding a placeholder (e.g. from `init`)."""
+    p = ctx.proposal
+    named: list[tuple[DataPath, str, str]] = [(("title",), "the project title", p.title or "")]
+    named += [(("partners", i, "name"), f"partner {x.id}", x.name)
+              for i, x in enumerate(p.partners)]
+    named += [(("work_packages", w, "title"), wp.id, wp.title)
+              for w, wp in enumerate(p.work_packages)]
+    for path, what, text in named:
+        if _PLACEHOLDER.search(text):
+            yield finding("completeness.placeholder", "warning",
+                          f"{what} is still a placeholder: '{text}'", path)
+
+
+RULES = (core, items, sections, placeholders)
