@@ -166,6 +166,15 @@ class ReferenceData(BaseModel):
         code = code.upper()
         return self.countries.aliases.get(code, code)
 
+    def country_name(self, code: str) -> str:
+        """Common English name of a country code (``GR`` and ``EL`` give Greece)."""
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=self.normalise_country(code))
+        if found is None:
+            return code
+        return str(getattr(found, "common_name", None) or found.name)
+
     def country_group(self, code: str) -> Literal["eu", "associated", "excluded", "third"]:
         """Which group a country belongs to."""
         code = self.normalise_country(code)

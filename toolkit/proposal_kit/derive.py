@@ -8,21 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pycountry
-
 from .activities import ActivityGroup, ActivityList, activities_for
 from .calls import CallRules, reference_data
 from .model import Deliverable, Milestone, Partner, Proposal, WorkPackage
 
-__all__ = ["Draft", "GanttRow", "Matrix", "country_name", "derive"]
-
-
-def country_name(code: str) -> str:
-    """English short name of a country code (``GR`` and ``EL`` give Greece)."""
-    found = pycountry.countries.get(alpha_2=reference_data().normalise_country(code))
-    if found is None:
-        return code
-    return str(getattr(found, "common_name", None) or found.name)
+__all__ = ["Draft", "GanttRow", "Matrix", "derive"]
 
 
 @dataclass(frozen=True)
@@ -123,11 +113,13 @@ _ROLE = {"coordinator": "Coordinator", "beneficiary": "Beneficiary",
 
 
 def _partner_rows(proposal: Proposal) -> list[PartnerRow]:
-    types = reference_data().organisation_types
+    reference = reference_data()
+    types = reference.organisation_types
     rows = []
     for n, p in enumerate(proposal.partners, start=1):
         role = _ROLE[p.role] + (f" of {p.affiliated_to}" if p.affiliated_to else "")
-        rows.append(PartnerRow(n, p, country_name(p.country), types[p.type].label, role))
+        rows.append(PartnerRow(n, p, reference.country_name(p.country), types[p.type].label,
+                               role))
     return rows
 
 

@@ -23,7 +23,7 @@ from pydantic import (
 
 from .calls import reference_data
 from .partb import part_b
-from .validation import did_you_mean
+from .validation import one_of
 
 __all__ = [
     "Deliverable",
@@ -63,14 +63,6 @@ class _Strict(BaseModel):
 
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
-
-
-def _choice(value: str, choices: list[str], what: str) -> str:
-    if value not in choices:
-        hint = did_you_mean(value, choices)
-        raise ValueError(f"unknown {what} '{value}'" + (f" ({hint})" if hint else
-                         f"; expected one of: {', '.join(choices)}"))
-    return value
 
 
 class Narrative(_Strict):
@@ -128,7 +120,7 @@ class Partner(_Strict):
     @field_validator("type")
     @classmethod
     def _type(cls, value: str) -> str:
-        return _choice(value, list(reference_data().organisation_types), "organisation type")
+        return one_of(value, list(reference_data().organisation_types), "organisation type")
 
     @property
     def label(self) -> str:
@@ -335,14 +327,14 @@ class Proposal(_Strict):
     @classmethod
     def _ecosystems(cls, value: list[str]) -> list[str]:
         slugs = list(reference_data().ecosystems)
-        return [_choice(v, slugs, "ecosystem") for v in value]
+        return [one_of(v, slugs, "ecosystem") for v in value]
 
     @field_validator("sections")
     @classmethod
     def _section_keys(cls, value: dict[str, Narrative]) -> dict[str, Narrative]:
         ids = part_b().narrative_ids()
         for key in value:
-            _choice(key, ids, "section")
+            one_of(key, ids, "section")
         return value
 
     @model_validator(mode="after")

@@ -18,7 +18,7 @@ from .findings import Finding, Severity
 from .findings import Path as DataPath
 from .yamlsource import YamlDocument
 
-__all__ = ["did_you_mean", "errors_to_findings", "validate_document"]
+__all__ = ["did_you_mean", "errors_to_findings", "one_of", "validate_document"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,6 +47,18 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
     """Return a "did you mean 'x'?" hint when ``word`` is close to one of ``choices``."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def one_of(value: str, choices: list[str], what: str) -> str:
+    """Return ``value`` if it is one of ``choices``; else raise a ValueError with a hint.
+
+    For pydantic validators: the message reads "unknown <what> 'x' (did you mean 'y'?)".
+    """
+    if value not in choices:
+        hint = did_you_mean(value, choices)
+        raise ValueError(f"unknown {what} '{value}'" + (f" ({hint})" if hint else
+                         f"; expected one of: {', '.join(choices)}"))
+    return value
 
 
 def _unwrap(annotation: Any) -> list[Any]:

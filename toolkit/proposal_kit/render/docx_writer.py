@@ -18,7 +18,6 @@ from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
@@ -321,10 +320,3 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
         setattr(core, key, value)
     return document
 
-
-def table_count(document: Document) -> int:  # pragma: no cover - debugging aid
-    """Number of tables in ``document``."""
-    return len(document.tables)
-
-
-_ = Table  # re-exported type for callers' annotations

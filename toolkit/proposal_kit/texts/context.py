@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pycountry
-
 from ..calls import load_call, reference_data
 from ..errors import UsageError
 from ..model import Partner, Proposal
@@ -54,11 +52,7 @@ class Placeholder:
 
 def country_name(code: str) -> str:
     """Common English name of a country code ('Greece' for GR and EL)."""
-    code = reference_data().normalise_country(code)
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
+    return reference_data().country_name(code)
 
 
 def partner_view(partner: Partner) -> PartnerView:

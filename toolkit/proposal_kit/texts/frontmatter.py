@@ -24,7 +24,7 @@ from pydantic import (
 from ..findings import Finding, Severity
 from ..findings import Path as DataPath
 from ..partb import part_b
-from ..validation import did_you_mean, validate_document
+from ..validation import one_of, validate_document
 from ..yamlsource import YamlDocument, YamlFileError, parse_yaml
 
 __all__ = ["MAX_TEXT_BYTES", "RESERVED_NAMES", "FrontMatter", "GenericText", "Variable",
@@ -87,13 +87,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _sections(cls, value: list[str]) -> list[str]:
         ids = part_b().narrative_ids()
-        for section in value:
-            if section not in ids:
-                hint = did_you_mean(section, ids)
-                raise ValueError(f"unknown section '{section}'" + (
-                    f" ({hint})" if hint else
-                    f"; expected one of: {', '.join(ids)}"))
-        return value
+        return [one_of(section, ids, "section") for section in value]
 
     @field_validator("version")
     @classmethod
