@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
@@ -104,6 +105,27 @@ def test_warm_office_gives_the_cold_count(tmp_path: Path) -> None:
     assert [w.pages for w in warm] == [cold.pages, cold.pages]
     assert [s.start_page for s in warm[0].sections] == [s.start_page for s in cold.sections]
     assert _warm_processes() == []
+
+
+@pytest.mark.libreoffice
+def test_an_abandoned_warm_conversion_does_not_answer_the_next(tmp_path: Path) -> None:
+    """A count that fails after handing its document over must not leave its answer behind."""
+    require_tool("soffice")
+    python, soffice = find_uno_python(), find_soffice()
+    assert python is not None and soffice is not None
+    small = tmp_path / "small.docx"
+    render_project(load_project(EXAMPLES / "lot1-education-enterprises" / "project.yaml"),
+                   small)
+    call = "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"
+    with WarmOffice(soffice, python) as office:
+        expected = count_pages(small, call=call, office=office).pages
+        with pytest.raises(RuntimeError), office.conversion(small) as conversion:
+            conversion.start()
+            raise RuntimeError("the DOCX checks failed while LibreOffice worked")
+        blank = tmp_path / "blank.docx"
+        docx.Document().save(str(blank))
+        assert count_pages(blank, office=office).pages == 1
+        assert count_pages(small, call=call, office=office).pages == expected
 
 
 @pytest.mark.libreoffice

@@ -3,8 +3,10 @@
 LibreOffice writes a PDF bookmark for every paragraph with an outline level, with its page;
 reading bookmarks is instant, while finding "Work package N:" in the PDF text costs some 20 ms
 a page. So, in the temporary copy only, body paragraphs that start "Work package N:" and are
-not headings get an outline level (level 4, below "4.2"). An outline level changes neither
-text nor layout; the user's file is never modified.
+already outline entries (a heading, or a style with an outline level, as proposal-kit's own
+"PK WP Title") get an outline level (level 4, below "4.2"). An outline level changes neither
+text nor layout; the user's file is never modified, and when nothing needs marking no copy
+is written at all.
 """
 
 from __future__ import annotations
@@ -33,22 +35,58 @@ def _starts_like_title(p: Any) -> bool:
     return bool(_TITLE.match(text))
 
 
-def _mark(p: Any) -> bool:
+def _outline_styles(styles_xml: bytes | None) -> set[str]:
+    """Ids of the paragraph styles that carry an outline level, themselves or inherited."""
+    from lxml import etree
+
+    if not styles_xml:
+        return set()
+    root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False,
+                                                         no_network=True))
+    based_on: dict[str, str | None] = {}
+    own: set[str] = set()
+    for style in root.iter(f"{W}style"):
+        sid = style.get(f"{W}styleId")
+        if not sid:
+            continue
+        parent = style.find(f"{W}basedOn")
+        based_on[sid] = parent.get(f"{W}val") if parent is not None else None
+        if style.find(f"{W}pPr/{W}outlineLvl") is not None:
+            own.add(sid)
+    found: set[str] = set()
+    for sid in based_on:
+        seen: set[str] = set()
+        current: str | None = sid
+        while current and current not in seen:
+            if current in own:
+                found.add(sid)
+                break
+            seen.add(current)
+            current = based_on.get(current)
+    return found
+
+
+def _needs_mark(p: Any, outline_styles: set[str]) -> bool:
+    ppr = p.find(f"{W}pPr")
+    if ppr is None:
+        return True
+    style = ppr.find(f"{W}pStyle")
+    sid = (style.get(f"{W}val") or "") if style is not None else ""
+    return not (ppr.find(f"{W}outlineLvl") is not None or sid in outline_styles
+                or "heading" in sid.lower())
+
+
+def _mark(p: Any) -> None:
     from lxml import etree
 
     ppr = p.find(f"{W}pPr")
     if ppr is None:
         ppr = etree.Element(f"{W}pPr")
         p.insert(0, ppr)
-    style = ppr.find(f"{W}pStyle")
-    if ppr.find(f"{W}outlineLvl") is not None or (
-            style is not None and "heading" in (style.get(f"{W}val") or "").lower()):
-        return False  # already an outline entry
     level = etree.Element(f"{W}outlineLvl")
     level.set(f"{W}val", "3")
     following = next((i for i, child in enumerate(ppr) if child.tag in _AFTER), len(ppr))
     ppr.insert(following, level)
-    return True
 
 
 def mark_work_packages(source: Path, target: Path) -> bool:
@@ -70,11 +108,17 @@ def mark_work_packages(source: Path, target: Path) -> bool:
             body = root.find(f"{W}body")
             if body is None:
                 return False
-            marked = sum(_mark(p) for p in body.iter(f"{W}p")
-                         if next(p.iterancestors(f"{W}tbl"), None) is None
-                         and _starts_like_title(p))
-            if not marked:
+            styles = (archive.read("word/styles.xml")
+                      if "word/styles.xml" in archive.namelist() else None)
+            outline_styles = _outline_styles(styles)
+            paragraphs = body.xpath("./w:p | .//w:sdtContent/w:p[not(ancestor::w:tbl)]",
+                                    namespaces={"w": W[1:-1]})
+            titles = [p for p in paragraphs
+                      if _starts_like_title(p) and _needs_mark(p, outline_styles)]
+            if not titles:
                 return False
+            for p in titles:
+                _mark(p)
             document = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
             with zipfile.ZipFile(target, "w") as copy:

@@ -6,6 +6,7 @@ the bridge prints ``ready`` once connected; then for each line ``SOURCE<TAB>TARG
 prints ``ok`` or ``error <message>``.
 """
 
+import contextlib
 import sys
 import time
 from typing import Any
@@ -19,6 +20,13 @@ def _prop(name: str, value: object) -> Any:
     item.Name = name
     item.Value = value
     return item
+
+
+#: Open hidden and read-only, with no macros and no link updates: only the layout is needed.
+_LOAD = (_prop("Hidden", True), _prop("ReadOnly", True),
+         _prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
+         _prop("UpdateDocMode", 0))  # NO_UPDATE
+_EXPORT = (_prop("FilterName", "writer_pdf_Export"),)
 
 
 def _desktop(pipe: str, deadline: float) -> Any:
@@ -42,17 +50,21 @@ def main() -> None:
     print("ready", flush=True)
     for line in sys.stdin:
         source, _, target = line.rstrip("\n").partition("\t")
+        doc = None
         try:
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0,
-                                               (_prop("Hidden", True),))
-            try:
-                doc.storeToURL(uno.systemPathToFileUrl(target),
-                               (_prop("FilterName", "writer_pdf_Export"),))
-            finally:
-                doc.close(True)
+                                               _LOAD)
+            if doc is None:
+                print("error LibreOffice cannot open this document", flush=True)
+                continue
+            doc.storeToURL(uno.systemPathToFileUrl(target), _EXPORT)
             print("ok", flush=True)
         except Exception as exc:  # report, keep serving
             print("error " + " ".join(str(exc).split()), flush=True)
+        finally:  # after the answer: closing a large document takes a tenth of a second
+            if doc is not None:
+                with contextlib.suppress(Exception):
+                    doc.close(True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import select
 import shutil
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -105,11 +104,19 @@ class WarmOffice:
 
     def convert(self, source: Path, target: Path) -> Path:
         """Lay ``source`` out and write ``target`` (PDF); raise on failure or time-out."""
+        self.submit(source, target)
+        return self.receive(source, target)
+
+    def submit(self, source: Path, target: Path) -> None:
+        """Ask LibreOffice to convert ``source`` to ``target`` and return at once."""
         bridge = self._bridge
         if bridge is None or bridge.poll() is not None or bridge.stdin is None:
             raise ExternalToolError("the warm LibreOffice has stopped")
         bridge.stdin.write(f"{source}\t{target}\n")
         bridge.stdin.flush()
+
+    def receive(self, source: Path, target: Path) -> Path:
+        """Wait for the conversion :meth:`submit` asked for; raise on failure or time-out."""
         answer = self._answer()
         if answer != "ok" or not target.is_file():
             raise ExternalToolError(f"LibreOffice could not convert {source.name}: "
@@ -153,23 +160,27 @@ class WarmConversion:
         self.source = source
         self.prepare = prepare
         self.folder = office.work / f"job-{WarmConversion._count}"
+        self._pending = False
 
     def __enter__(self) -> WarmConversion:
         self.folder.mkdir()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._pending:  # left early: read the answer, or the next job would get it
+            with contextlib.suppress(ExternalToolError):
+                self.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def start(self) -> None:
-        """Prepare the private copy LibreOffice will open."""
+        """Prepare the private copy LibreOffice opens, and hand it over: it works meanwhile."""
         document = self.folder / "document.docx"
         if not (self.prepare and self.prepare(self.source, document)):
             shutil.copyfile(self.source, document)
+        self.office.submit(document, self.folder / "document.pdf")
+        self._pending = True
 
     def wait(self) -> Path:
-        """Convert and return the PDF."""
-        started = time.monotonic()
-        pdf = self.office.convert(self.folder / "document.docx", self.folder / "document.pdf")
-        self.seconds = time.monotonic() - started
-        return pdf
+        """Wait for LibreOffice and return the PDF."""
+        self._pending = False
+        return self.office.receive(self.source, self.folder / "document.pdf")

@@ -1,7 +1,7 @@
 """Word XML pieces python-docx has no API for.
 
-Fields, hyperlinks, table header rows, shading, column widths, list numbering restarts and
-custom document properties.
+Fields, hyperlinks, table rows, header rows, shading, column widths, list numbering restarts
+and custom document properties.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from docx.text.run import Run
 __all__ = [
     "add_field",
     "add_hyperlink",
+    "add_row",
     "add_text_run",
     "new_list_numbering",
     "read_custom_properties",
@@ -112,6 +113,22 @@ def add_hyperlink(paragraph: Paragraph, url: str, text: str) -> None:
     paragraph._p.append(link)
 
 
+def add_row(table: Table, spans: list[int]) -> list[_Cell]:
+    """Append a row whose cells span ``spans`` grid columns; return the new cells.
+
+    Built as XML, one ``w:tc`` per cell: python-docx's ``table.rows[i].cells`` walks the
+    whole grid on each call, and merging its cells pair by pair is quadratic in the row.
+    """
+    tr = table._tbl.add_tr()
+    cells = []
+    for span in spans:
+        tc = tr.add_tc()
+        if span > 1:
+            tc.grid_span = span
+        cells.append(_Cell(tc, table))
+    return cells
+
+
 def repeat_header(table: Table, count: int = 1) -> None:
     """Mark the first ``count`` rows as header rows that repeat on each page, unsplit."""
     for row in table.rows[:count]:
@@ -135,13 +152,20 @@ def set_column_widths(table: Table, widths_mm: list[float]) -> None:
     twips = [round(w * 56.6929) for w in widths_mm]
     for col, width in zip(tbl.tblGrid.iterchildren(qn("w:gridCol")), twips, strict=False):
         col.set(qn("w:w"), str(width))
+    tc_tag, tc_w_tag, span_tag = qn("w:tc"), qn("w:tcW"), qn("w:gridSpan")
+    w_type, w_w, w_val = qn("w:type"), qn("w:w"), qn("w:val")
     for tr in tbl.iterchildren(qn("w:tr")):
         index = 0
-        for tc in tr.iterchildren(qn("w:tc")):
-            span = tc.grid_span
-            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
-            tc_w.set(qn("w:type"), "dxa")
-            tc_w.set(qn("w:w"), str(sum(twips[index:index + span])))
+        for tc in tr.iterchildren(tc_tag):
+            tc_pr = tc.get_or_add_tcPr()
+            grid_span = tc_pr.find(span_tag)
+            span = int(grid_span.get(w_val)) if grid_span is not None else 1
+            tc_w = tc_pr.find(tc_w_tag)
+            if tc_w is None:  # first in w:tcPr, as the schema orders it (no w:cnfStyle here)
+                tc_w = OxmlElement("w:tcW")
+                tc_pr.insert(0, tc_w)
+            tc_w.set(w_type, "dxa")
+            tc_w.set(w_w, str(sum(twips[index:index + span])))
             index += span
 
 

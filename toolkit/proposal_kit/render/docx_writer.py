@@ -25,6 +25,7 @@ from ..errors import InputError
 from .docx_parts import (
     add_field,
     add_hyperlink,
+    add_row,
     add_text_run,
     new_list_numbering,
     repeat_header,
@@ -215,13 +216,11 @@ class _Writer:
 
     def native_table(self, rows: list[list[tuple[Token, str]]]) -> None:
         ncols = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        table = self.doc.add_table(rows=0, cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         set_table_borders(table)
-        set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
-                                                 for row in rows], ncols))
-        for r, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
-            for c, cell in enumerate(row.cells):
+        for r, cells in enumerate(rows):
+            for c, cell in enumerate(add_row(table, [1] * ncols)):
                 paragraph = cell.paragraphs[0]
                 self.set_style(paragraph, "PK Table Heading" if r == 0 else "PK Table Text")
                 if r == 0:
@@ -231,6 +230,8 @@ class _Writer:
                     if "right" in align:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     self.inline(paragraph, inline, bold=r == 0)
+        set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
+                                                 for row in rows], ncols))
         repeat_header(table)
         self.after_table()
 
