@@ -1,16 +1,29 @@
-"""proposal-kit: check, render and page-count Erasmus+ Alliances for Innovation proposals."""
+"""proposal-kit: check, render and page-count Erasmus+ Alliances for Innovation proposals.
+
+The names below are imported on first use, so that a command pays only for the modules it
+needs (``pages`` starts LibreOffice before the project model is even imported).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .check import CheckReport, check_file
-from .errors import ProposalKitError
-from .project import Project, load_project
+if TYPE_CHECKING:
+    from .check import CheckReport, check_file
+    from .errors import ProposalKitError
+    from .project import Project, load_project
+
+_LAZY = {"CheckReport": ".check", "check_file": ".check", "ProposalKitError": ".errors",
+         "Project": ".project", "load_project": ".project"}
 
 
 def __getattr__(name: str) -> Any:
-    """``__version__``, read from the installed metadata only when asked for."""
+    """The public names, imported when first used; ``__version__`` from the metadata."""
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -19,6 +32,7 @@ def __getattr__(name: str) -> Any:
         except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
             return "0+unknown"
     raise AttributeError(name)
+
 
 __all__ = ["CheckReport", "Project", "ProposalKitError", "__version__", "check_file",
            "load_project"]

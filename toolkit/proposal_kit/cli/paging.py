@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import EXIT_CODES, UsageError
-from ..pages.report import PagesReport
 from .options import format_option
 from .output import echo, emit_json, print_findings, style
+
+if TYPE_CHECKING:
+    from ..pages.report import PagesReport
 
 __all__ = ["COMMANDS", "report_pages"]
 

@@ -111,3 +111,21 @@ def terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back meanwhile; it is delivered, as KeyboardInterrupt, on leaving.
+
+    For imports made while LibreOffice works: an import cut short by Ctrl-C inside a
+    compiled extension can leave CPython set to die by SIGINT after our clean exit 130.
+    """
+    if not hasattr(signal, "pthread_sigmask") or \
+            threading.current_thread() is not threading.main_thread():
+        yield  # pragma: no cover - Windows, or a worker thread
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

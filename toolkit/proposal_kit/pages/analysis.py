@@ -1,0 +1,143 @@
+"""The page report: call rules, layout (LibreOffice's PDF, a PDF or an estimate), sections.
+
+The formatting checks of the DOCX are made here too.
+
+Imported by :func:`count_pages` only once LibreOffice is already working, so that loading
+these modules (the call rules' models, the Part B tree) costs a cold count nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..calls import CallRules, load_call
+from ..findings import Finding, Severity
+from ..partb import part_b
+from .convert import INSTALL_HINT, Conversion
+from .docxinfo import DocxInfo
+from .estimate import estimate_layout, word_recorded_pages
+from .formatting import FormatSummary, check_docx_format, check_pdf_paper
+from .pdfread import PdfLayout
+from .report import Method, PagesReport, beyond_limit, limit_findings
+from .sections import (
+    WP_LINE,
+    Hints,
+    Layout,
+    Section,
+    find_anchors,
+    normalise,
+    number_and_text,
+    sections_from,
+)
+from .warm import WarmConversion
+
+__all__ = ["DEFAULT_CALL", "analyse"]
+
+#: The call topic whose rules apply when none is given (Lot 2, 40 pages).
+DEFAULT_CALL = "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT"
+
+
+def analyse(path: Path, kind: str, limit: int | None, call: str | None,
+            conversion: Conversion | WarmConversion | None) -> PagesReport:
+    """The page report of ``path`` (``kind`` "docx" or "pdf").
+
+    A DOCX is laid out by ``conversion`` (already started), or estimated when it is None.
+    """
+    rules = load_call(call or DEFAULT_CALL)
+    limit = limit if limit is not None else rules.figures.page_limit.value
+    findings: list[Finding] = []
+    summary = FormatSummary()
+    method: Method
+    if kind == "pdf":
+        layout: Layout = PdfLayout(path)
+        paper, summary.paper = check_pdf_paper(layout.sizes)
+        findings += [*paper, Finding(
+            "format.not-checked", Severity.INFO, "margins, font sizes and tags are checked "
+            "from the DOCX only", hint="run `proposal-kit pages` on the .docx too")]
+        anchors = find_anchors(layout, None)
+        method = "pdf"
+    elif conversion is None:
+        info = DocxInfo(path)
+        format_findings, summary = check_docx_format(info, rules)
+        findings += format_findings
+        layout = estimate_layout(info)
+        anchors = find_anchors(layout, _hints(info, summary))
+        findings.append(_estimate_finding(path, layout.page_count))
+        method = "estimate"
+    else:
+        info = DocxInfo(path)  # read while LibreOffice works
+        format_findings, summary = check_docx_format(info, rules)
+        findings += format_findings
+        hints = _hints(info, summary)
+        pdf_layout = PdfLayout(conversion.wait(), source=path)
+        if summary.top_margin_pt:
+            pdf_layout.top_margin = summary.top_margin_pt
+        anchors = find_anchors(pdf_layout, hints)
+        layout = pdf_layout
+        method = "libreoffice"
+    report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
+                         method, format=summary.to_dict())
+    _apply_sections(report, rules, sections_from(anchors, layout.page_count), findings)
+    report.findings = sorted(limit_findings(report) + findings, key=lambda f: f.severity.rank)
+    return report
+
+
+def _apply_sections(report: PagesReport, rules: CallRules, sections: list[Section],
+                    findings: list[Finding]) -> None:
+    excluded = set(rules.figures.excluded_from_page_count.value)
+    removed: set[int] = set()
+    for section in sections:
+        if section.id in excluded:
+            removed.update(section.whole_pages())
+    for missing in sorted(excluded - {s.id for s in sections}):
+        findings.append(Finding("pages.excluded-not-found", Severity.WARNING,
+                                f"section '{missing}' does not count against the limit, but "
+                                "it was not found, so its pages are counted"))
+    report.sections = sections
+    report.excluded_pages = len(removed)
+    if not sections:
+        findings.append(Finding("pages.no-sections", Severity.INFO,
+                                "no Part B headings found: the section map is empty",
+                                hint="headings are matched by number and title, e.g. "
+                                     "'1.1 Background and general objectives'"))
+    if report.over_by:
+        counted = [p for p in range(1, report.total_pages + 1) if p not in removed]
+        report.last_evaluated = counted[report.limit - 1]
+        report.beyond = beyond_limit(sections, report.last_evaluated, report.total_pages,
+                                     excluded)
+
+
+def _hints(info: DocxInfo, summary: FormatSummary) -> Hints:
+    """Which Part B headings, work packages and tags the DOCX holds."""
+    by_text: dict[str, list[tuple[str | None, str]]] = {}
+    for node in part_b().headings():
+        by_text.setdefault(normalise(node.heading or ""), []).append((node.number, node.id))
+    hints = Hints(tags=set(summary.tag_codes))
+    for para in info.paragraphs():
+        if para.in_table:
+            continue
+        text = para.text
+        if not text.strip() or len(text) > 200:
+            continue
+        number, rest = number_and_text(text)
+        for node_number, node_id in by_text.get(rest, []):
+            if number is None or number == node_number:
+                hints.headings.setdefault(
+                    node_id, info.styles.paragraph(para.element, para.style, None).before)
+        match = WP_LINE.match(normalise(text))
+        if match and int(match.group(1)) not in hints.work_packages:
+            hints.work_packages[int(match.group(1))] = text.strip()
+            hints.headings[f"wp{match.group(1)}"] = \
+                info.styles.paragraph(para.element, para.style, None).before
+    return hints
+
+
+def _estimate_finding(path: Path, pages: int) -> Finding:
+    recorded = word_recorded_pages(path)
+    note = (f"; Word recorded {recorded} pages when the file was last saved, which may be out "
+            "of date") if recorded else ""
+    count = f"{pages} page{'' if pages == 1 else 's'}"
+    return Finding("pages.estimate", Severity.WARNING,
+                   f"LibreOffice was not found, so {count} is an ESTIMATE from the document's "
+                   f"content, not the page count{note}",
+                   hint=f"for the exact count {INSTALL_HINT}")
