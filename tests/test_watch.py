@@ -6,14 +6,17 @@ import threading
 import time
 from pathlib import Path
 
+import click
 import docx
 import pytest
 import yaml
 
 from conftest import EXAMPLES, LOT2, consortium, require_tool
 from proposal_kit import load_project
-from proposal_kit.pages import count_pages
+from proposal_kit.cli.watching import pages_line
+from proposal_kit.pages import PagesReport, Section, count_pages
 from proposal_kit.pages.convert import find_soffice
+from proposal_kit.pages.report import SectionChange, section_changes
 from proposal_kit.pages.warm import WarmOffice, find_uno_python
 from proposal_kit.render import render_project
 from proposal_kit.watch import WatchEvent, watch
@@ -138,6 +141,41 @@ def test_watch_counts_pages_with_one_warm_office_and_stops_cleanly(tmp_path: Pat
         running = _warm_processes()
         assert running, "a warm LibreOffice runs during the watch"
         path.write_text(path.read_text().replace("First title", "Another title"))
-        watcher.wait_for("pages", 2)
+        second = watcher.wait_for("pages", 2)
+        assert second.pages_before == first.pages.pages
         assert _warm_processes() == running  # the same processes, kept warm
     assert _warm_processes() == []
+
+
+def _report(spans: list[tuple[str, int, int, int]], limit: int = 40) -> PagesReport:
+    """A report whose sections are (id, level, first page, last page)."""
+    sections = [Section(sid, sid, f"Label {sid}", level, first, last)
+                for sid, level, first, last in spans]
+    total = max(last for *_, last in spans)
+    return PagesReport(Path("x.docx"), LOT2, total, limit, True, "libreoffice", sections)
+
+
+def test_section_changes_name_the_innermost_sections_that_grew() -> None:
+    before = _report([("1", 1, 1, 4), ("1.1", 2, 1, 2), ("1.2", 2, 2, 4), ("2", 1, 5, 9),
+                      ("wp1", 3, 6, 8)])
+    after = _report([("1", 1, 1, 5), ("1.1", 2, 1, 3), ("1.2", 2, 3, 5), ("2", 1, 6, 10),
+                     ("wp1", 3, 7, 9)])
+    assert section_changes(before, before) == []
+    changes = section_changes(before, after)
+    # 1 grew because 1.1 did: only 1.1 is named; 1.2 and 2 moved but kept their size
+    assert changes == [SectionChange("Label 1.1", 2, 3)]
+    gone = _report([("1", 1, 1, 4), ("1.1", 2, 1, 2), ("1.2", 2, 2, 4), ("2", 1, 5, 9)])
+    assert section_changes(before, gone) == [SectionChange("Label wp1", 3, 0)]
+
+
+def test_the_watch_line_gives_the_change_and_what_falls_beyond_the_limit() -> None:
+    before = _report([("1", 1, 1, 20), ("2", 1, 21, 40)])
+    after = _report([("1", 1, 1, 21), ("2", 1, 22, 41)])
+    after.beyond = "2 falls partly after page 40."
+    event = WatchEvent("pages", "", pages=after, seconds=0.6, pages_before=before.pages,
+                       changes=tuple(section_changes(before, after)))
+    line = click.unstyle(pages_line(event))
+    assert line.startswith("41/40 pages (+1) 0.6 s; pages changed: Label 1 20→21")
+    assert "over by 1: 2 falls partly after page 40." in line
+    first = WatchEvent("pages", "", pages=before, seconds=1.0)
+    assert click.unstyle(pages_line(first)) == "40/40 pages 1.0 s"

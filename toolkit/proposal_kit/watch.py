@@ -21,6 +21,7 @@ from watchdog.observers import Observer
 from .errors import ProposalKitError
 from .pages import PagesReport, count_pages
 from .pages.convert import find_soffice
+from .pages.report import SectionChange, section_changes
 from .pages.warm import WarmOffice, find_uno_python
 from .project import load_project
 from .render import render_project
@@ -33,13 +34,19 @@ _IGNORED_SUFFIXES = (".tmp", ".swp", "~", ".pdf")
 
 @dataclass(frozen=True)
 class WatchEvent:
-    """What the watch reports: ``rendered``, ``pages``, ``error``, ``note`` or ``ready``."""
+    """What the watch reports: ``rendered``, ``pages``, ``error``, ``note`` or ``ready``.
+
+    A ``pages`` event after the first also carries the pages counted before
+    (``pages_before``) and the sections whose pages changed since (``changes``).
+    """
 
     kind: str
     message: str
     output: Path | None = None
     pages: PagesReport | None = None
     seconds: float = 0.0
+    pages_before: int | None = None
+    changes: tuple[SectionChange, ...] = ()
 
 
 Report = Callable[[WatchEvent], None]
@@ -110,26 +117,30 @@ def _office(pages: bool, report: Report) -> Iterator[WarmOffice | None]:
 
 
 def _run_once(project_file: Path, output: Path | None, office: WarmOffice | None,
-              pages: bool, report: Report) -> None:
+              pages: bool, report: Report, previous: PagesReport | None) -> PagesReport | None:
+    """Render, then count; return the new count (``previous`` when there is none)."""
     started = time.monotonic()
     try:
         project = load_project(project_file)
         result = render_project(project, output, "docx")
     except ProposalKitError as exc:
         report(WatchEvent("error", str(exc)))
-        return
+        return previous
     report(WatchEvent("rendered", f"wrote {result.output}", result.output,
                       seconds=time.monotonic() - started))
     if not pages:
-        return
+        return previous
     started = time.monotonic()
     try:
         counted = count_pages(result.output, call=project.proposal.call, office=office)
     except ProposalKitError as exc:
         report(WatchEvent("error", str(exc)))
-        return
+        return previous
     report(WatchEvent("pages", f"{counted.pages} of {counted.limit} pages", result.output,
-                      counted, time.monotonic() - started))
+                      counted, time.monotonic() - started,
+                      previous.pages if previous else None,
+                      tuple(section_changes(previous, counted)) if previous else ()))
+    return counted
 
 
 def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
@@ -151,10 +162,10 @@ def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
     observer.start()
     try:
         with _office(pages, report) as office:
-            _run_once(project_file, output, office, pages, report)
+            counted = _run_once(project_file, output, office, pages, report, None)
             report(WatchEvent("ready", "watching for changes (Ctrl-C stops)"))
             while handler.wait(stop, quiet):
-                _run_once(project_file, output, office, pages, report)
+                counted = _run_once(project_file, output, office, pages, report, counted)
     finally:
         observer.stop()
         observer.join(timeout=5)

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from ..findings import Finding, Severity, summarise
 from .sections import Section
 
-__all__ = ["Method", "PagesReport", "beyond_limit", "limit_findings"]
+__all__ = ["Method", "PagesReport", "SectionChange", "beyond_limit", "limit_findings",
+           "section_changes"]
 
 #: How the count was obtained.
 Method = Literal["libreoffice", "pdf", "estimate"]
@@ -119,3 +120,41 @@ def limit_findings(report: PagesReport) -> list[Finding]:
         return [Finding("pages.near-limit", Severity.WARNING, text[0].upper() + text[1:],
                         hint="within 10 % of the limit; a small edit can push a section over")]
     return []
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """A section whose number of pages changed between two counts (0: absent)."""
+
+    label: str
+    before: int
+    after: int
+
+
+def section_changes(before: PagesReport, after: PagesReport) -> list[SectionChange]:
+    """The innermost sections (or work packages) whose pages changed, largest change first.
+
+    What `watch` shows after each save: which part of the text grew or shrank. A section
+    is left out when one of its subsections changed too (2.1.1 rather than 2 and 2.1).
+    """
+    old = {s.id: s for s in before.sections}
+    new = {s.id: s for s in after.sections}
+    order = [*after.sections, *(s for s in before.sections if s.id not in new)]
+
+    def pages(sections: dict[str, Section], sid: str) -> int:
+        return sections[sid].pages if sid in sections else 0
+
+    changed = {s.id for s in order if pages(old, s.id) != pages(new, s.id)}
+    changes = []
+    for index, section in enumerate(order):
+        if section.id not in changed:
+            continue
+        inner = []
+        for later in order[index + 1:]:
+            if later.level <= section.level:
+                break
+            inner.append(later.id)
+        if not changed.intersection(inner):
+            changes.append(SectionChange(section.label, pages(old, section.id),
+                                         pages(new, section.id)))
+    return sorted(changes, key=lambda c: -abs(c.after - c.before))
