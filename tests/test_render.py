@@ -13,6 +13,7 @@ from typing import Any
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from conftest import EXAMPLES, LOT2, consortium, require_tool
@@ -316,6 +317,24 @@ def test_page_setup_header_footer_and_fonts(lot2_doc: Any) -> None:
     assert 'TOC \\o' in lot2_doc.element.xml
 
 
+def test_the_table_of_contents_holds_every_heading_until_word_updates_it(
+        lot2_doc: Any) -> None:
+    """Its entries take the room the real table will, so a page count made now holds."""
+    body = lot2_doc.element.body
+    toc = [p for p in body.iterchildren(qn("w:p"))
+           if p.style is not None and re.fullmatch(r"(?i)toc\d", p.style)]
+    headings = [(int(p.style[-1]), "".join(t.text for t in p.iter(qn("w:t"))))
+                for p in body.iterchildren(qn("w:p"))
+                if p.style in ("Heading1", "Heading2", "Heading3")]
+    entries = [(int(p.style[-1]), "".join(t.text for t in p.iter(qn("w:t")))) for p in toc]
+    assert len(headings) > 20 and entries == headings
+    chars = [c.get(qn("w:fldCharType")) for p in toc for c in p.iter(qn("w:fldChar"))]
+    assert chars == ["begin", "separate", "end"]  # one field around all the entries
+    assert 'TOC \\o "1-3"' in "".join(t.text for t in toc[0].iter(qn("w:instrText")))
+    assert {lot2_doc.styles[name].type for name in ("toc 1", "toc 2", "toc 3")} == \
+        {WD_STYLE_TYPE.PARAGRAPH}
+
+
 def test_html_and_markdown_forms(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", str(LOT1_FILE), "--format", "html",
                                       "-o", str(tmp_path / "d.html")])
@@ -347,6 +366,7 @@ def test_a_users_reference_doc_without_our_styles_works(tmp_path: Path) -> None:
     styles = reference.styles.element
     for name in ("List Number", "Quote", "TOC Heading"):
         styles.remove(reference.styles[name].element)
+    assert "toc 1" not in {s.name for s in reference.styles}
     reference.styles["Normal"].font.name = "Calibri"
     reference.save(str(tmp_path / "house.docx"))
     result = CliRunner().invoke(cli, ["render", str(LOT2_FILE), "--reference-doc",
@@ -356,7 +376,7 @@ def test_a_users_reference_doc_without_our_styles_works(tmp_path: Path) -> None:
     document = docx.Document(str(tmp_path / "out.docx"))
     assert document.styles["Normal"].font.name == "Calibri"
     used = {p.style.name for k, p in blocks(document) if k == "p"}
-    assert {"PK Tag", "PK WP Title", "List Number"} <= used
+    assert {"PK Tag", "PK WP Title", "List Number", "toc 1", "toc 3"} <= used
 
 
 def test_work_package_titles_are_in_the_outline(lot2_doc: Any) -> None:

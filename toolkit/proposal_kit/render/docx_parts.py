@@ -23,6 +23,8 @@ __all__ = [
     "add_hyperlink",
     "add_row",
     "add_text_run",
+    "begin_field",
+    "end_field",
     "new_list_numbering",
     "read_custom_properties",
     "repeat_header",
@@ -44,28 +46,40 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:
     """Append a complex field (PAGE, NUMPAGES, TOC ...) showing ``placeholder`` until updated."""
-    def run_with(child: Any) -> None:
-        run = OxmlElement("w:r")
-        run.append(child)
-        paragraph._p.append(run)
+    begin_field(paragraph, instruction)
+    if placeholder:
+        add_text_run(paragraph, placeholder)
+    end_field(paragraph)
 
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run_with(begin)
+
+def _field_char(paragraph: Paragraph, kind: str) -> Any:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    paragraph._p.append(run)
+    return char
+
+
+def begin_field(paragraph: Paragraph, instruction: str) -> None:
+    """Open a field; what follows, up to :func:`end_field`, is its current result.
+
+    The result may span paragraphs (a table of contents). The field is marked dirty, so Word
+    offers to update it when the document is opened.
+    """
+    _field_char(paragraph, "begin").set(qn("w:dirty"), "true")
+    run = OxmlElement("w:r")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run_with(instr)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run_with(separate)
-    text = OxmlElement("w:t")
-    text.text = placeholder
-    run_with(text)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    run.append(instr)
+    paragraph._p.append(run)
+    _field_char(paragraph, "separate")
+
+
+def end_field(paragraph: Paragraph) -> None:
+    """Close the field :func:`begin_field` opened."""
+    _field_char(paragraph, "end")
 
 
 def add_text_run(paragraph: Paragraph, text: str) -> Run:

@@ -27,6 +27,8 @@ from .docx_parts import (
     add_hyperlink,
     add_row,
     add_text_run,
+    begin_field,
+    end_field,
     new_list_numbering,
     repeat_header,
     set_cell_shading,
@@ -37,12 +39,14 @@ from .docx_parts import (
 )
 from .gantt import GanttSpec, write_gantt
 from .markdown_parser import parse
-from .refdoc import add_missing_styles
+from .refdoc import TOC_STYLES, add_missing_styles
 
 __all__ = ["write_docx"]
 
 TAG = re.compile(r"^#[@§][A-Z0-9-]+[@§]#$")
 HEADER_FILL = "D9E2F3"
+#: Headings 1 to 3, as hyperlinks, without page numbers in web view: Word's usual TOC.
+TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
 USABLE_WIDTH_MM = 174.0
 
 
@@ -254,10 +258,7 @@ class _Writer:
             for inline in _inlines(tok.content):
                 self.inline(self.add_paragraph(argument.strip()), inline)
         elif name == "toc":
-            paragraph = self.add_paragraph("TOC Heading")
-            paragraph.add_run(argument or "Contents")
-            add_field(self.doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u',
-                      "Right-click and choose Update Field to build the table of contents.")
+            self.table_of_contents(argument or "Contents")
         elif name == "pagebreak":
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif name == "gantt":
@@ -266,6 +267,33 @@ class _Writer:
             self.after_table()
         else:
             raise InputError(f"unknown directive '{{{name}}}' in the draft")
+
+
+    def table_of_contents(self, title: str) -> None:
+        """A TOC field holding, until Word updates it, one entry per heading that follows.
+
+        The entries have no page numbers (Word adds them when it updates the field), but
+        they take the room the real table will: a page count made now stays true.
+        """
+        self.add_paragraph("TOC Heading").add_run(title)
+        entries = [(int(tok.tag[1]), _plain(self.tokens[i + 1]))
+                   for i, tok in enumerate(self.tokens[self.pos + 1:], start=self.pos + 1)
+                   if tok.type == "heading_open" and int(tok.tag[1]) <= len(TOC_STYLES)]
+        if not entries:
+            add_field(self.doc.add_paragraph(), TOC_FIELD,
+                      "Right-click and choose Update Field to build the table of contents.")
+            return
+        paragraphs = [self.add_paragraph(TOC_STYLES[level - 1]) for level, _ in entries]
+        begin_field(paragraphs[0], TOC_FIELD)
+        for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
+            add_text_run(paragraph, text)
+        end_field(paragraphs[-1])
+
+
+def _plain(inline: Token) -> str:
+    """The text of an inline token, without its markup."""
+    return "".join(child.content for child in inline.children or []
+                   if child.type in ("text", "code_inline"))
 
 
 def _inlines(markdown: str) -> list[Token]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -19,13 +20,15 @@ from docx.styles.style import ParagraphStyle
 
 from .docx_parts import shading
 
-__all__ = ["STYLES", "add_missing_styles", "build_reference_doc"]
+__all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
 #: Paragraph styles the writer uses beyond Word's built-in ones.
 STYLES = ("PK Tag", "PK Prompt", "PK Table Text", "PK Table Heading", "PK Cover Title",
           "PK Cover Text", "PK WP Title")
+#: Word's table-of-contents entry styles (built in to Word, absent from python-docx's template).
+TOC_STYLES = ("toc 1", "toc 2", "toc 3")
 #: Word's built-in styles the writer uses; a reference document may lack some of them.
 BUILTIN = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet", "List Bullet 2",
            "List Number", "List Number 2", "List Continue", "List Continue 2", "Quote",
@@ -80,6 +83,9 @@ def _define_pk_styles(document: docx.document.Document, names: set[str]) -> None
     for name in STYLES:
         if name in names:
             makers[name](_paragraph_style(document, name))
+    for level, name in enumerate(TOC_STYLES):
+        if name in names:
+            _toc_entry(_paragraph_style(document, name), level)
 
 
 def _prompt(style: ParagraphStyle) -> None:
@@ -91,6 +97,16 @@ def _table_text(style: ParagraphStyle, bold: bool) -> None:
     _font(style, 9, bold=bold)
     style.paragraph_format.space_after = Pt(0)
     style.paragraph_format.space_before = Pt(0)
+
+
+def _toc_entry(style: ParagraphStyle, level: int) -> None:
+    """An entry of the table of contents: indented by level, page number at the right."""
+    _font(style, BODY_PT, bold=level == 0)
+    fmt = style.paragraph_format
+    fmt.left_indent = Mm(5 * level)
+    fmt.space_before = Pt(3 if level == 0 else 0)
+    fmt.space_after = Pt(1)
+    fmt.tab_stops.add_tab_stop(Mm(174), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _wp_title(style: ParagraphStyle) -> None:
@@ -118,7 +134,7 @@ def add_missing_styles(document: docx.document.Document) -> None:
         template = docx.Document()
         for name in missing_builtin:
             document.styles.element.append(copy.deepcopy(template.styles[name].element))
-    _define_pk_styles(document, set(STYLES) - present)
+    _define_pk_styles(document, set(STYLES + TOC_STYLES) - present)
 
 
 def build_reference_doc(out: Path) -> None:
@@ -143,7 +159,7 @@ def build_reference_doc(out: Path) -> None:
     for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2", "Quote",
                  "Header", "Footer", "Caption", "TOC Heading", "Title"):
         _font(_paragraph_style(document, name), BODY_PT, italic=name == "Quote")
-    _define_pk_styles(document, set(STYLES))
+    _define_pk_styles(document, set(STYLES + TOC_STYLES))
     document.core_properties.title = "proposal-kit reference document"
     document.core_properties.author = "proposal-kit"
     document.save(str(out))
