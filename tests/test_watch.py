@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -144,6 +146,23 @@ def test_watch_counts_pages_with_one_warm_office_and_stops_cleanly(tmp_path: Pat
         second = watcher.wait_for("pages", 2)
         assert second.pages_before == first.pages.pages
         assert _warm_processes() == running  # the same processes, kept warm
+    assert _warm_processes() == []
+
+
+@pytest.mark.libreoffice
+def test_a_crashed_warm_office_is_started_again(tmp_path: Path) -> None:
+    require_tool("soffice")
+    python, soffice = find_uno_python(), find_soffice()
+    assert python is not None and soffice is not None
+    small = tmp_path / "small.docx"
+    docx.Document().save(str(small))
+    with WarmOffice(soffice, python) as office:
+        assert count_pages(small, office=office).pages == 1
+        assert office._office is not None
+        os.killpg(office._office.pid, signal.SIGKILL)  # LibreOffice crashes between saves
+        office._office.wait()
+        assert count_pages(small, office=office).pages == 1
+        assert office.starts == 2
     assert _warm_processes() == []
 
 

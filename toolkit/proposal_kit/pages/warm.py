@@ -53,6 +53,8 @@ class WarmOffice:
         self._office: subprocess.Popen[bytes] | None = None
         self._bridge: subprocess.Popen[str] | None = None
         self.work = Path()
+        #: How many times LibreOffice was started (again after it crashed or hung).
+        self.starts = 0
 
     def __enter__(self) -> WarmOffice:
         try:
@@ -70,13 +72,14 @@ class WarmOffice:
         self._stack.close()
 
     def _start(self) -> None:
+        self.starts += 1
         pipe = f"proposal-kit-{uuid.uuid4().hex}"
-        profile = self.work / "profile"
+        profile = self.work / f"profile-{self.starts}"  # fresh after a crash
         command = [str(self.soffice), "--headless", "--invisible", "--norestore",
                    "--nolockcheck", "--nologo", "--nodefault",
                    f"-env:UserInstallation={profile.as_uri()}",
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
-        log = (self.work / "soffice.log").open("wb")
+        log = (self.work / f"soffice-{self.starts}.log").open("wb")
         self._stack.callback(log.close)
         try:
             self._office = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
@@ -108,12 +111,22 @@ class WarmOffice:
         return self.receive(source, target)
 
     def submit(self, source: Path, target: Path) -> None:
-        """Ask LibreOffice to convert ``source`` to ``target`` and return at once."""
+        """Ask LibreOffice to convert ``source`` to ``target`` and return at once.
+
+        A LibreOffice that has stopped since the last conversion (it crashed, or hung and was
+        stopped) is started again first, so a watch survives it.
+        """
+        if not self._running():
+            self._stop()
+            self._start()
         bridge = self._bridge
-        if bridge is None or bridge.poll() is not None or bridge.stdin is None:
-            raise ExternalToolError("the warm LibreOffice has stopped")
+        assert bridge is not None and bridge.stdin is not None
         bridge.stdin.write(f"{source}\t{target}\n")
         bridge.stdin.flush()
+
+    def _running(self) -> bool:
+        return all(proc is not None and proc.poll() is None
+                   for proc in (self._office, self._bridge))
 
     def receive(self, source: Path, target: Path) -> Path:
         """Wait for the conversion :meth:`submit` asked for; raise on failure or time-out."""
