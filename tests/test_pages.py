@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 import yaml
 from click.testing import CliRunner
 from docx.shared import Pt
 
-from conftest import LOT2, require_tool
+from conftest import EXAMPLES, LOT2, require_tool
 from pages_docs import (
     SECTION_MAP,
     new_document,
@@ -27,13 +28,16 @@ from pages_docs import (
     valid_docx_bytes,
     zip_bomb,
 )
+from proposal_kit import load_project
 from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
 from proposal_kit.pages import PagesReport, count_pages
+from proposal_kit.pages.analysis import _hints
 from proposal_kit.pages.docxinfo import DocxInfo
 from proposal_kit.pages.formatting import check_docx_format
 from proposal_kit.pages.outline import mark_work_packages
 from proposal_kit.partb import part_b
+from proposal_kit.render import render_project
 
 NO_SOFFICE = {"PROPOSAL_KIT_SOFFICE": "/nonexistent/soffice"}
 BEYOND_8 = ("4.2 WP2 runs past page 8: its page 9 will not be evaluated; "
@@ -378,6 +382,24 @@ def test_work_package_titles_are_marked_in_the_private_copy(tmp_path: Path) -> N
     pages_docx(plain, 2)
     assert not mark_work_packages(plain, tmp_path / "unused.docx")
     assert not (tmp_path / "unused.docx").exists()
+    # proposal-kit's drafts: "PK WP Title" has an outline level already, no copy is needed
+    draft = tmp_path / "draft.docx"
+    render_project(load_project(EXAMPLES / "lot1-education-enterprises" / "project.yaml"),
+                   draft)
+    assert "Work package 1:" in "".join(p.text for p in docx.Document(str(draft)).paragraphs)
+    assert not mark_work_packages(draft, tmp_path / "unused.docx")
+
+
+def test_the_headings_are_read_from_the_headings_not_the_table_of_contents(
+        tmp_path: Path) -> None:
+    draft = tmp_path / "draft.docx"
+    render_project(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml"), draft)
+    info = DocxInfo(draft)
+    _, summary = check_docx_format(info, load_call(LOT2))
+    hints = _hints(info, summary)
+    spacing = {node.number: hints.headings.get(node.id) for node in part_b().headings()}
+    heading_2 = docx.Document(str(draft)).styles["Heading 2"].paragraph_format.space_before.pt
+    assert spacing["1.1"] == heading_2 > 0  # not the toc 2 entry's, which comes first
 
 
 # --- formatting, from the DOCX itself -------------------------------------------------
