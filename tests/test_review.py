@@ -17,6 +17,7 @@ from conftest import EXAMPLES
 from proposal_kit.check import check_file
 from proposal_kit.cli import cli
 from proposal_kit.review import ReviewReport, review_file
+from proposal_kit.review.activities import _readable
 
 LOT2 = EXAMPLES / "lot2-blueprint"
 LOT1 = EXAMPLES / "lot1-education-enterprises"
@@ -254,3 +255,16 @@ def test_cli_exit_codes(mutate: Callable[[Edit], ReviewReport], tmp_path: Path) 
     assert code == 1 and "Traceback" not in out
     code, out = run("review", "--format", "json", str(bad))
     assert code == 1 and json.loads(out)["valid"] is False
+
+
+@pytest.mark.parametrize(("pattern", "shown"), [
+    (r"\bCoVEs?\b|centres? of vocational excellence",
+     "CoVE[s], centre[s] of vocational excellence"),
+    ("work[- ]based|challenge[- ]based", "work-based, challenge-based"),
+    ("continuing (vocational )?(education|training)|working[- ]age",
+     "continuing [vocational] (education/training), working-age"),
+    ("long[- ]term (action )?plan|roll[- ]?out", "long-term [action] plan, roll-out"),
+])
+def test_search_patterns_are_shown_as_words(pattern: str, shown: str) -> None:
+    """A hint says what was looked for in words, not in regular-expression syntax."""
+    assert _readable(pattern) == shown

@@ -171,5 +171,16 @@ def _where_label(evidence: Evidence, where: str) -> str:
 
 
 def _readable(term: str) -> str:
-    """A search pattern without its word-boundary marks, e.g. ``CoVEs?|centres?``."""
-    return term.replace("\\b", "")
+    r"""A search pattern (proposal-kit's data, simple regexes) as a reader would write it.
+
+    Word boundaries go, optional parts go in square brackets, alternatives inside a phrase
+    are joined by a slash and those of the whole pattern by commas: ``\bCoVEs?\b|centres?
+    of vocational excellence`` reads ``CoVE[s], centre[s] of vocational excellence``.
+    """
+    text = term.replace("\\b", "")
+    text = re.sub(r"\[- \]\??", "-", text)
+    text = re.sub(r"\(([^()]*?)( ?)\)\?",
+                  lambda m: f"[{m.group(1).replace('|', '/')}]{m.group(2)}", text)
+    text = re.sub(r"(\w)\?", r"[\1]", text)
+    text = re.sub(r"\(([^()]*)\)", lambda m: f"({m.group(1).replace('|', '/')})", text)
+    return ", ".join(part.strip() for part in text.split("|"))

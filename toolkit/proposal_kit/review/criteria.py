@@ -86,14 +86,18 @@ def section_gaps(evidence: Evidence, data: CriteriaData) -> Iterator[Gap]:
             yield gap("section-missing", "warning",
                       f"{s.title} has no text: the draft shows the template's prompt{weakens}",
                       path, criterion=s.criterion,
-                      hint=f"write it under `sections: {s.id}:` (about {s.pages:g} pages)"
+                      hint=f"write it under `sections: {s.id}:`, about {_pages(s.pages)}"
                       if s.pages else f"write it under `sections: {s.id}:`")
         elif state == "thin" and s.criterion:
+            room = f" ({_pages(s.pages)})" if s.pages else ""
             yield gap("section-thin", "warning",
                       f"{s.title} is thin: {s.total_words} words against a budget of about "
-                      f"{s.budget_words} ({s.pages:g} pages){weakens}", path,
-                      criterion=s.criterion)
+                      f"{s.budget_words}{room}{weakens}", path, criterion=s.criterion)
         yield from _placeholders(s, settings, data, path)
+
+
+def _pages(pages: float) -> str:
+    return f"{pages:g} page{'' if pages == 1 else 's'}"
 
 
 def _placeholders(s: SectionText, settings: ReviewSettings, data: CriteriaData,
