@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -35,6 +39,13 @@ def _warm_processes() -> list[str]:
             if "proposal-kit-warm-" in cmd:
                 found.append(cmd)
     return found
+
+
+@pytest.fixture
+def new_warm() -> Callable[[], set[str]]:
+    """The warm LibreOffice processes started since the test began (other runs ignored)."""
+    before = set(_warm_processes())
+    return lambda: set(_warm_processes()) - before
 
 
 class Watcher:
@@ -94,7 +105,8 @@ def test_watch_rerenders_on_save_and_survives_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_warm_office_gives_the_cold_count(tmp_path: Path) -> None:
+def test_warm_office_gives_the_cold_count(tmp_path: Path,
+                                          new_warm: Callable[[], set[str]]) -> None:
     require_tool("soffice")
     python = find_uno_python()
     assert python is not None, "python3-uno is needed (scripts/setup installs it)"
@@ -109,7 +121,7 @@ def test_warm_office_gives_the_cold_count(tmp_path: Path) -> None:
                             office=office) for _ in range(2)]
     assert [w.pages for w in warm] == [cold.pages, cold.pages]
     assert [s.start_page for s in warm[0].sections] == [s.start_page for s in cold.sections]
-    assert _warm_processes() == []
+    assert new_warm() == set()
 
 
 @pytest.mark.libreoffice
@@ -134,23 +146,51 @@ def test_an_abandoned_warm_conversion_does_not_answer_the_next(tmp_path: Path) -
 
 
 @pytest.mark.libreoffice
-def test_watch_counts_pages_with_one_warm_office_and_stops_cleanly(tmp_path: Path) -> None:
+def test_watch_counts_pages_with_one_warm_office_and_stops_cleanly(
+        tmp_path: Path, new_warm: Callable[[], set[str]]) -> None:
     require_tool("soffice")
     path = _small_project(tmp_path)
     with Watcher(path, pages=True) as watcher:
         first = watcher.wait_for("pages", 1)
         assert first.pages is not None and first.pages.exact and first.pages.pages > 3
-        running = _warm_processes()
+        running = new_warm()
         assert running, "a warm LibreOffice runs during the watch"
         path.write_text(path.read_text().replace("First title", "Another title"))
         second = watcher.wait_for("pages", 2)
         assert second.pages_before == first.pages.pages
-        assert _warm_processes() == running  # the same processes, kept warm
-    assert _warm_processes() == []
+        assert new_warm() == running  # the same processes, kept warm
+    assert new_warm() == set()
 
 
 @pytest.mark.libreoffice
-def test_a_crashed_warm_office_is_started_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["ctrl-c", "kill", "hangup"])
+def test_watch_stopped_by_a_signal_leaves_no_libreoffice(
+        tmp_path: Path, stop: int, new_warm: Callable[[], set[str]]) -> None:
+    require_tool("soffice")
+    path = _small_project(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "proposal_kit", "watch", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "watching for changes" in line:
+                break
+        assert new_warm(), "the warm LibreOffice is running"
+        proc.send_signal(stop)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    deadline = time.monotonic() + 5
+    while new_warm() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not new_warm(), "LibreOffice was left running"
+
+
+@pytest.mark.libreoffice
+def test_a_crashed_warm_office_is_started_again(tmp_path: Path,
+                                                new_warm: Callable[[], set[str]]) -> None:
     require_tool("soffice")
     python, soffice = find_uno_python(), find_soffice()
     assert python is not None and soffice is not None
@@ -163,38 +203,57 @@ def test_a_crashed_warm_office_is_started_again(tmp_path: Path) -> None:
         office._office.wait()
         assert count_pages(small, office=office).pages == 1
         assert office.starts == 2
-    assert _warm_processes() == []
+    assert new_warm() == set()
 
 
-def _report(spans: list[tuple[str, int, int, int]], limit: int = 40) -> PagesReport:
-    """A report whose sections are (id, level, first page, last page)."""
-    sections = [Section(sid, sid, f"Label {sid}", level, first, last)
-                for sid, level, first, last in spans]
-    total = max(last for *_, last in spans)
+def _report(spans: list[tuple[str, int, int, int, float | None]],
+            limit: int = 40) -> PagesReport:
+    """A report whose sections are (id, level, first page, last page, length)."""
+    sections = [Section(sid, sid, f"Label {sid}", level, first, last, length=length)
+                for sid, level, first, last, length in spans]
+    total = max(last for _, _, _, last, _ in spans)
     return PagesReport(Path("x.docx"), LOT2, total, limit, True, "libreoffice", sections)
 
 
 def test_section_changes_name_the_innermost_sections_that_grew() -> None:
-    before = _report([("1", 1, 1, 4), ("1.1", 2, 1, 2), ("1.2", 2, 2, 4), ("2", 1, 5, 9),
-                      ("wp1", 3, 6, 8)])
-    after = _report([("1", 1, 1, 5), ("1.1", 2, 1, 3), ("1.2", 2, 3, 5), ("2", 1, 6, 10),
-                     ("wp1", 3, 7, 9)])
+    before = _report([("1", 1, 1, 4, 4.0), ("1.1", 2, 1, 2, 1.5), ("1.2", 2, 2, 4, 2.5),
+                      ("2", 1, 5, 9, 5.0), ("wp1", 3, 6, 8, 2.0), ("annex", 1, 10, 11, None)])
+    after = _report([("1", 1, 1, 5, 5.1), ("1.1", 2, 1, 3, 2.6), ("1.2", 2, 3, 5, 2.5),
+                     ("2", 1, 6, 10, 5.05), ("wp1", 3, 7, 9, 2.0), ("annex", 1, 11, 11, None)])
     assert section_changes(before, before) == []
-    changes = section_changes(before, after)
-    # 1 grew because 1.1 did: only 1.1 is named; 1.2 and 2 moved but kept their size
-    assert changes == [SectionChange("Label 1.1", 2, 3)]
-    gone = _report([("1", 1, 1, 4), ("1.1", 2, 1, 2), ("1.2", 2, 2, 4), ("2", 1, 5, 9)])
-    assert section_changes(before, gone) == [SectionChange("Label wp1", 3, 0)]
+    # 1 grew because 1.1 did: only 1.1 is named. 1.2 and 2 moved down but kept their
+    # length (2 within the noise threshold); the last section's span follows the last page.
+    assert section_changes(before, after) == [SectionChange("Label 1.1", 1.5, 2.6)]
+    gone = _report([("1", 1, 1, 4, 4.0), ("1.1", 2, 1, 2, 1.5), ("1.2", 2, 2, 4, 2.5),
+                    ("2", 1, 5, 9, 5.0)])
+    assert section_changes(before, gone) == [SectionChange("Label wp1", 2.0, 0.0),
+                                             SectionChange("Label annex", 1.0, 0.0)]
 
 
 def test_the_watch_line_gives_the_change_and_what_falls_beyond_the_limit() -> None:
-    before = _report([("1", 1, 1, 20), ("2", 1, 21, 40)])
-    after = _report([("1", 1, 1, 21), ("2", 1, 22, 41)])
+    before = _report([("1", 1, 1, 20, 20.0), ("2", 1, 21, 40, None)])
+    after = _report([("1", 1, 1, 21, 21.2), ("2", 1, 22, 41, None)])
     after.beyond = "2 falls partly after page 40."
     event = WatchEvent("pages", "", pages=after, seconds=0.6, pages_before=before.pages,
                        changes=tuple(section_changes(before, after)))
     line = click.unstyle(pages_line(event))
-    assert line.startswith("41/40 pages (+1) 0.6 s; pages changed: Label 1 20→21")
+    assert line.startswith("41/40 pages (+1) 0.6 s; sections changed (pages): Label 1 +1.2")
     assert "over by 1: 2 falls partly after page 40." in line
     first = WatchEvent("pages", "", pages=before, seconds=1.0)
     assert click.unstyle(pages_line(first)) == "40/40 pages 1.0 s"
+
+
+@pytest.mark.libreoffice
+def test_section_lengths_follow_the_text_not_the_page_breaks(tmp_path: Path) -> None:
+    """More text in one section changes its length only, in the real layout."""
+    require_tool("soffice")
+    folder = tmp_path / "lot2"
+    shutil.copytree(EXAMPLES / "lot2-blueprint", folder)
+    first, second = tmp_path / "first.docx", tmp_path / "second.docx"
+    render_project(load_project(folder / "project.yaml"), first)
+    with (folder / "sections" / "methodology.md").open("a", encoding="utf-8") as text:
+        text.write("\n\n" + "More method text. " * 400 + "\n")
+    render_project(load_project(folder / "project.yaml"), second)
+    changes = section_changes(count_pages(first), count_pages(second))
+    assert [c.label for c in changes] == ["2.1.1 Concept and methodology"]
+    assert changes[0].change > 1

@@ -50,8 +50,8 @@ def _short(label: str, width: int = 40) -> str:
 def pages_line(event: WatchEvent) -> str:
     """One line per count: pages against the limit, the change, the sections that changed.
 
-    For example ``32/40 pages (+1) 0.6 s; pages changed: 2.1 Methodology 3→4``; over the
-    limit, a second line says what will not be evaluated.
+    For example ``32/40 pages (+1) 0.6 s; sections changed (pages): 2.1.1 Concept and
+    methodology +1.2``; over the limit, a second line says what will not be evaluated.
     """
     counted = event.pages
     assert counted is not None
@@ -60,11 +60,11 @@ def pages_line(event: WatchEvent) -> str:
     if event.pages_before is not None and event.pages_before != counted.pages:
         line += style(f" ({counted.pages - event.pages_before:+d})", fg=colour)
     line += f" {event.seconds:.1f} s"
-    changed = [f"{_short(c.label)} {c.before}→{c.after}" for c in event.changes[:3]]
+    changed = [f"{_short(c.label)} {c.change:+.1f}" for c in event.changes[:3]]
     if len(event.changes) > 3:
         changed.append(f"{len(event.changes) - 3} more")
     if changed:
-        line += "; pages changed: " + ", ".join(changed)
+        line += "; sections changed (pages): " + ", ".join(changed)
     if counted.over_by:
         line += "\n  " + style(f"over by {counted.over_by}: ", fg="red") + (
             counted.beyond or "pages beyond the limit are not evaluated")

@@ -81,7 +81,8 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
         method = "libreoffice"
     report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
                          method, format=summary.to_dict())
-    _apply_sections(report, rules, sections_from(anchors, layout.page_count), findings)
+    height = layout.sizes[0][1] if layout.sizes else None
+    _apply_sections(report, rules, sections_from(anchors, layout.page_count, height), findings)
     report.findings = sorted(limit_findings(report) + findings, key=lambda f: f.severity.rank)
     return report
 

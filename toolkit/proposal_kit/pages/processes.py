@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -97,7 +97,11 @@ def _wait_windows(pid: int, deadline: float) -> bool | None:  # pragma: no cover
 
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt meanwhile, so cleanup runs then too."""
+    """Turn SIGTERM and SIGHUP into KeyboardInterrupt meanwhile, so cleanup runs then too.
+
+    ``kill``, ``timeout``, a service manager or a closed terminal then stop LibreOffice
+    with us, as Ctrl-C does.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -105,12 +109,13 @@ def terminate_as_interrupt() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous: Callable[[int, FrameType | None], object] | int | None
-    previous = signal.signal(signal.SIGTERM, handler)
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {number: signal.signal(number, handler) for number in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, old in previous.items():
+            signal.signal(number, old)
 
 
 @contextlib.contextmanager

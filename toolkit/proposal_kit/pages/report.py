@@ -9,8 +9,8 @@ from typing import Any, Literal
 from ..findings import Finding, Severity, summarise
 from .sections import Section
 
-__all__ = ["Method", "PagesReport", "SectionChange", "beyond_limit", "limit_findings",
-           "section_changes"]
+__all__ = ["CHANGE_THRESHOLD", "Method", "PagesReport", "SectionChange", "beyond_limit",
+           "limit_findings", "section_changes"]
 
 #: How the count was obtained.
 Method = Literal["libreoffice", "pdf", "estimate"]
@@ -124,27 +124,49 @@ def limit_findings(report: PagesReport) -> list[Finding]:
 
 @dataclass(frozen=True)
 class SectionChange:
-    """A section whose number of pages changed between two counts (0: absent)."""
+    """A section whose length changed between two counts, in pages (0: absent)."""
 
     label: str
-    before: int
-    after: int
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        """Pages gained (negative: lost)."""
+        return self.after - self.before
+
+
+#: The smallest change in a section's length that `watch` reports (pages): less is noise
+#: from where page breaks fall.
+CHANGE_THRESHOLD = 0.2
+
+
+def _sizes(was: Section | None, now: Section | None) -> tuple[float, float]:
+    """The two lengths (0 for an absent section).
+
+    The last section's length is unknown (where its text ends is not read): it counts as
+    unchanged while it is there, since its span of pages moves with the fill of the last
+    page whatever is edited.
+    """
+    if (was is not None and was.length is None) or (now is not None and now.length is None):
+        return (0.0 if was is None else 1.0), (0.0 if now is None else 1.0)
+    return (was.length or 0.0) if was else 0.0, (now.length or 0.0) if now else 0.0
 
 
 def section_changes(before: PagesReport, after: PagesReport) -> list[SectionChange]:
-    """The innermost sections (or work packages) whose pages changed, largest change first.
+    """The innermost sections (or work packages) whose length changed, largest change first.
 
-    What `watch` shows after each save: which part of the text grew or shrank. A section
-    is left out when one of its subsections changed too (2.1.1 rather than 2 and 2.1).
+    What `watch` shows after each save: which part of the text grew or shrank. Lengths
+    run from a section's start to the next section's, so a section pushed down the page by
+    an earlier one keeps its length; changes under :data:`CHANGE_THRESHOLD` are left out.
+    A section is left out when one of its subsections changed too (2.1.1 rather than 2 and
+    2.1).
     """
     old = {s.id: s for s in before.sections}
     new = {s.id: s for s in after.sections}
     order = [*after.sections, *(s for s in before.sections if s.id not in new)]
-
-    def pages(sections: dict[str, Section], sid: str) -> int:
-        return sections[sid].pages if sid in sections else 0
-
-    changed = {s.id for s in order if pages(old, s.id) != pages(new, s.id)}
+    sizes = {s.id: _sizes(old.get(s.id), new.get(s.id)) for s in order}
+    changed = {sid for sid, (was, now) in sizes.items() if abs(now - was) >= CHANGE_THRESHOLD}
     changes = []
     for index, section in enumerate(order):
         if section.id not in changed:
@@ -155,6 +177,5 @@ def section_changes(before: PagesReport, after: PagesReport) -> list[SectionChan
                 break
             inner.append(later.id)
         if not changed.intersection(inner):
-            changes.append(SectionChange(section.label, pages(old, section.id),
-                                         pages(new, section.id)))
-    return sorted(changes, key=lambda c: -abs(c.after - c.before))
+            changes.append(SectionChange(section.label, *sizes[section.id]))
+    return sorted(changes, key=lambda c: -abs(c.change))

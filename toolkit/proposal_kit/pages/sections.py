@@ -89,6 +89,8 @@ class Section:
     end_page: int
     starts_at_top: bool = False
     ends_shared: bool = False
+    #: Its length in pages, from its start to the next section's (e.g. 2.4), when known.
+    length: float | None = None
 
     @property
     def pages(self) -> int:
@@ -230,11 +232,14 @@ def _at_top(layout: Layout, anchor: Anchor, before: float | None,
     return not layout.body_above(anchor.page, anchor.y)
 
 
-def sections_from(anchors: list[Anchor], last_page: int) -> list[Section]:
+def sections_from(anchors: list[Anchor], last_page: int,
+                  page_height: float | None = None) -> list[Section]:
     """Start and end pages from the section starts.
 
     A section ends where the next one of the same or a higher level starts: on the page
-    before if that one starts at the top of its page, else on the same page.
+    before if that one starts at the top of its page, else on the same page. With the page
+    height (points), each section also gets its length in pages, from the heights of the
+    two starts on their pages: what `watch` compares from one save to the next.
     """
     out = []
     for i, anchor in enumerate(anchors):
@@ -247,5 +252,19 @@ def sections_from(anchors: list[Anchor], last_page: int) -> list[Section]:
         if end < anchor.page:
             end, shared_end = anchor.page, True
         out.append(Section(anchor.id, anchor.title, anchor.label, anchor.level, anchor.page,
-                           end, anchor.at_top, shared_end))
+                           end, anchor.at_top, shared_end,
+                           _length(anchor, following, page_height)))
     return out
+
+
+def _length(anchor: Anchor, following: Anchor | None, height: float | None) -> float | None:
+    """Pages from ``anchor`` to ``following``, heights measured from the page bottom.
+
+    None for the last section (where its text ends on the last page is not known) and when
+    a height is missing.
+    """
+    if not height or following is None or anchor.y >= 1e9 or following.y >= 1e9:
+        return None
+    start = anchor.page + (height - min(anchor.y, height)) / height
+    stop = following.page + (height - min(following.y, height)) / height
+    return round(max(0.0, stop - start), 2)

@@ -21,7 +21,7 @@ from types import TracebackType
 
 from ..errors import ExternalToolError
 from .convert import INSTALL_HINT
-from .processes import stop_group
+from .processes import stop_group, terminate_as_interrupt
 
 __all__ = ["WarmConversion", "WarmOffice", "find_uno_python"]
 
@@ -60,6 +60,7 @@ class WarmOffice:
         try:
             self.work = Path(self._stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="proposal-kit-warm-")))
+            self._stack.enter_context(terminate_as_interrupt())  # kill/timeout stop LO too
             self._stack.callback(self._stop)
             self._start()
         except BaseException:
