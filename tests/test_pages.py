@@ -161,7 +161,11 @@ def test_section_map_matches_where_headings_fall(lo: dict[str, Run]) -> None:
     assert found == SECTION_MAP
     for section in data["sections"]:
         assert section["pages"] == section["end_page"] - section["start_page"] + 1
-        assert set(section) == {"id", "title", "start_page", "end_page", "pages"}
+        assert set(section) == {"id", "title", "start_page", "end_page", "pages", "length"}
+    lengths = [s["length"] for s in data["sections"]]
+    assert lengths[-1] is None  # where the last section ends is not known
+    assert all(0 <= length <= s["pages"] + 0.1
+               for length, s in zip(lengths[:-1], data["sections"], strict=False))
     titles = {s["id"]: s["title"] for s in data["sections"]}
     assert titles["background"] == "1.1 Background and general objectives"
     assert titles["wp2"] == "Work package 2: Curricula"

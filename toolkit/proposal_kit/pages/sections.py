@@ -106,7 +106,7 @@ class Section:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {"id": self.id, "title": self.title, "start_page": self.start_page,
-                "end_page": self.end_page, "pages": self.pages}
+                "end_page": self.end_page, "pages": self.pages, "length": self.length}
 
 
 def _matches(node: PartBNode, text: str, loose: bool) -> bool:
