@@ -335,6 +335,38 @@ def test_the_table_of_contents_holds_every_heading_until_word_updates_it(
         {WD_STYLE_TYPE.PARAGRAPH}
 
 
+@pytest.mark.parametrize(("args", "written"), [
+    (["-o", "d.md"], "# PROJECT SUMMARY"), (["-o", "d.HTML"], "<h1>PROJECT SUMMARY</h1>"),
+    (["-o", "d.docx"], "PK"), (["--format", "md", "-o", "d.markdown"], "# PROJECT SUMMARY"),
+])
+def test_the_output_format_follows_the_file_name(tmp_path: Path, args: list[str],
+                                                 written: str) -> None:
+    result = CliRunner().invoke(cli, ["render", str(LOT1_FILE),
+                                      *[str(tmp_path / a) if a.startswith("d.") else a
+                                        for a in args]])
+    assert result.exit_code == 0, result.output
+    out = next(tmp_path.iterdir())
+    assert written in out.read_bytes()[:20000].decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize(("command", "args", "message"), [
+    ("render", ["-o", "d.pdf"], "cannot tell the format from 'd.pdf'"),
+    ("render", ["--format", "md", "-o", "d.docx"], "should end in .md"),
+    ("render", ["-o", "d.txt"], "name it .docx, .md or .html"),
+    ("watch", ["-o", "d.pdf"], "should end in .docx"),
+])
+def test_an_output_named_for_another_format_is_refused(tmp_path: Path, command: str,
+                                                       args: list[str], message: str) -> None:
+    """Nothing is written: a Word file named .pdf or .md would not open."""
+    result = CliRunner().invoke(cli, [command, str(LOT1_FILE),
+                                      *[str(tmp_path / a) if a.startswith("d.") else a
+                                        for a in args]])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+    if "pdf" in message:
+        assert "export it from Word or LibreOffice" in result.output
+
+
 def test_html_and_markdown_forms(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", str(LOT1_FILE), "--format", "html",
                                       "-o", str(tmp_path / "d.html")])

@@ -24,7 +24,7 @@ from .pages.convert import find_soffice
 from .pages.report import SectionChange, section_changes
 from .pages.warm import WarmOffice, find_uno_python
 from .project import load_project
-from .render import render_project
+from .render import output_format, render_project
 
 __all__ = ["WatchEvent", "watch"]
 
@@ -150,6 +150,7 @@ def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
     stop = stop or threading.Event()
     project_file = project_file.resolve()
     output = output.resolve() if output else None
+    output_format(output, "docx")  # an output named .pdf or .md is refused before it starts
     ignore = {output} if output else set()
     with contextlib.suppress(ProposalKitError):
         from .render import default_output

@@ -9,7 +9,7 @@ import click
 
 from ..check import check_project
 from ..project import load_project
-from .options import force_option, format_option
+from .options import force_option
 from .output import echo, style
 
 __all__ = ["COMMANDS"]
@@ -19,15 +19,16 @@ __all__ = ["COMMANDS"]
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file [default: <ACRONYM>-partB.<format> beside FILE].")
-@format_option(("docx", "md", "html"))
+@click.option("--format", "output_format", type=click.Choice(["docx", "md", "html"]),
+              help="Output format [default: from the -o file's extension, else docx].")
 @click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A .docx whose styles and page set-up the draft uses.")
 @force_option("Replace an output that was edited or not written by proposal-kit "
               "(a backup copy is kept).")
 @click.option("--pages", "count_pages", is_flag=True,
               help="Count the pages of the rendered DOCX with LibreOffice (see `pages`).")
-def render(file: Path, output: Path | None, output_format: str, reference_doc: Path | None,
-           force: bool, count_pages: bool) -> None:
+def render(file: Path, output: Path | None, output_format: str | None,
+           reference_doc: Path | None, force: bool, count_pages: bool) -> None:
     """Render the project FILE into a Part B draft (Word, Markdown or HTML).
 
     The draft has every Part B heading and processing tag, the tables generated from the
@@ -38,8 +39,8 @@ def render(file: Path, output: Path | None, output_format: str, reference_doc: P
     from ..render import Format, render_project
 
     project = load_project(file)
-    result = render_project(project, output, cast(Format, output_format), reference_doc,
-                            force)
+    result = render_project(project, output, cast("Format | None", output_format),
+                            reference_doc, force)
     echo(f"wrote {result.output}")
     if result.backup:
         echo(f"kept a backup of the previous file: {result.backup}")

@@ -25,8 +25,8 @@ from .html import markdown_to_html
 from .narrative import NarrativeRenderer
 from .output import FINGERPRINT, fingerprint, stamp_text, write_guarded
 
-__all__ = ["Format", "RenderResult", "build_markdown", "default_output", "render_bytes",
-           "render_project"]
+__all__ = ["SUFFIXES", "Format", "RenderResult", "build_markdown", "default_output",
+           "output_format", "render_bytes", "render_project"]
 
 Format = Literal["docx", "md", "html"]
 _FIXED_TIME = datetime(2026, 1, 1)
@@ -97,9 +97,41 @@ def default_output(project: Project, fmt: Format) -> Path:
     return project.base_dir / f"{safe}-partB.{fmt}"
 
 
-def render_project(project: Project, output: Path | None = None, fmt: Format = "docx",
+#: The file extensions of each format (the first is the one written by default).
+SUFFIXES: dict[Format, tuple[str, ...]] = {"docx": (".docx",), "md": (".md", ".markdown"),
+                                           "html": (".html", ".htm")}
+
+
+def output_format(output: Path | None, fmt: Format | None = None) -> Format:
+    """The format to write: ``fmt``, else the one ``output``'s extension names, else DOCX.
+
+    Raises:
+        UsageError: an extension that names no format, or another format than ``fmt``
+            (a ``.md`` file holding a Word document would open as garbage).
+    """
+    if output is None:
+        return fmt or "docx"
+    suffix = output.suffix.lower()
+    named = next((f for f, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+    hint = ("proposal-kit writes Word, Markdown or HTML; for a PDF, render the .docx and "
+            "export it from Word or LibreOffice") if suffix == ".pdf" else None
+    if fmt is None and named is None:
+        raise UsageError(f"cannot tell the format from '{output.name}': name it .docx, .md "
+                         "or .html, or give --format", hint=hint)
+    if fmt is not None and named != fmt:
+        raise UsageError(f"the output '{output.name}' should end in {SUFFIXES[fmt][0]} for "
+                         f"the {fmt} format", hint=hint)
+    return fmt or named or "docx"
+
+
+def render_project(project: Project, output: Path | None = None, fmt: Format | None = None,
                    reference_doc: Path | None = None, force: bool = False) -> RenderResult:
-    """Render ``project`` and write it atomically, protecting edited outputs."""
+    """Render ``project`` and write it atomically, protecting edited outputs.
+
+    The format is ``fmt``, else the one ``output``'s extension names, else DOCX
+    (see :func:`output_format`).
+    """
+    fmt = output_format(output, fmt)
     data = render_bytes(project, fmt, reference_doc)
     target = output or default_output(project, fmt)
     backup = write_guarded(target, data, force)
