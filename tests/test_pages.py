@@ -16,6 +16,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt
 
 from conftest import EXAMPLES, LOT2, require_tool
@@ -411,6 +412,20 @@ def test_the_headings_are_read_from_the_headings_not_the_table_of_contents(
 def _format_codes(path: Path) -> dict[str, str]:
     findings, _ = check_docx_format(DocxInfo(path), load_call(LOT2))
     return {f.code: f.severity.value for f in findings}
+
+
+@pytest.mark.parametrize(("numbers", "flagged"), [(False, True), (True, False)])
+def test_a_table_of_contents_without_page_numbers_is_noted(tmp_path: Path, numbers: bool,
+                                                           flagged: bool) -> None:
+    document = new_document()
+    for level in (1, 2):
+        document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+    for n, (level, text) in enumerate([(1, "1 RELEVANCE"), (2, "1.1 Background"),
+                                       (2, "1.2 Needs analysis"), (1, "2 QUALITY")], 2):
+        document.add_paragraph(f"{text}\t{n}" if numbers else text, style=f"toc {level}")
+    path = tmp_path / "toc.docx"
+    document.save(str(path))
+    assert ("format.toc-not-updated" in _format_codes(path)) is flagged
 
 
 def test_narrow_margins_are_an_error(tmp_path: Path) -> None:

@@ -8,14 +8,13 @@ these modules (the call rules' models, the Part B tree) costs a cold count nothi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..calls import CallRules, load_call
 from ..findings import Finding, Severity
 from ..partb import part_b
 from .convert import INSTALL_HINT, Conversion
-from .docxinfo import DocxInfo
+from .docxinfo import TOC_ENTRY, DocxInfo
 from .estimate import estimate_layout, word_recorded_pages
 from .formatting import FormatSummary, check_docx_format, check_pdf_paper
 from .pdfread import PdfLayout
@@ -33,9 +32,6 @@ from .sections import (
 from .warm import WarmConversion
 
 __all__ = ["DEFAULT_CALL", "analyse"]
-
-#: Word's styles for the entries of a table of contents (ids "TOC1", "toc1"...).
-_TOC_ENTRY = re.compile(r"(?i)^toc\s*\d$")
 
 #: The call topic whose rules apply when none is given (Lot 2, 40 pages).
 DEFAULT_CALL = "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT"
@@ -119,7 +115,7 @@ def _hints(info: DocxInfo, summary: FormatSummary) -> Hints:
         by_text.setdefault(normalise(node.heading or ""), []).append((node.number, node.id))
     hints = Hints(tags=set(summary.tag_codes))
     for para in info.paragraphs():
-        if para.in_table or _TOC_ENTRY.match(para.style or ""):
+        if para.in_table or TOC_ENTRY.match(para.style or ""):
             continue  # a table of contents repeats the headings: the headings are later
         text = para.text
         if not text.strip() or len(text) > 200:

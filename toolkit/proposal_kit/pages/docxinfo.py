@@ -18,6 +18,8 @@ from ..errors import InputError, SourceLocation
 __all__ = ["DocxInfo", "Para", "ParaFormat", "Styles", "W"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Word's styles for the entries of a table of contents (ids "TOC1", "toc1"...).
+TOC_ENTRY = re.compile(r"(?i)^toc\s*\d$")
 _WORD_DEFAULT_PT = 10.0
 
 

@@ -15,7 +15,7 @@ from ..calls import CallRules
 from ..findings import Finding, Severity
 from ..partb import part_b
 from ..validation import did_you_mean
-from .docxinfo import DocxInfo, W
+from .docxinfo import TOC_ENTRY, DocxInfo, W
 
 __all__ = ["FormatSummary", "check_docx_format", "check_pdf_paper", "paper_name"]
 
@@ -24,6 +24,8 @@ _PAPERS = {"A4": A4, "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A3": (2
            "A5": (148.0, 210.0), "B5": (176.0, 250.0), "Executive": (184.2, 266.7)}
 _TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _PT_PER_MM = 72 / 25.4
+#: The page number that ends an updated table-of-contents entry (arabic or roman).
+_PAGE_NUMBER = re.compile(r"\s(\d+|[ivx]{1,6})$")
 
 
 @dataclass
@@ -78,6 +80,7 @@ def check_docx_format(info: DocxInfo, call: CallRules) -> tuple[list[Finding], F
     findings = _page_setup(info, call, summary)
     findings += _fonts(info, call, summary)
     findings += _tags(info, summary)
+    findings += _contents(info)
     return findings, summary
 
 
@@ -195,6 +198,19 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
                  "tags, even of sections that do not apply"))
     findings += _order(opened, expected)
     return findings
+
+
+def _contents(info: DocxInfo) -> list[Finding]:
+    """A table of contents whose entries have no page numbers yet (fields not updated)."""
+    entries = [para.text.rstrip() for para in info.paragraphs()
+               if not para.in_table and TOC_ENTRY.match(para.style or "")]
+    numbered = sum(1 for text in entries if _PAGE_NUMBER.search(text))
+    if not entries or numbered * 2 > len(entries):
+        return []
+    return [Finding("format.toc-not-updated", Severity.INFO,
+                    f"the table of contents lists {len(entries)} headings without page numbers",
+                    hint="update the fields before making the PDF: Word offers it on opening, "
+                         "or select all and press F9; LibreOffice: Tools > Update > Update All")]
 
 
 def _order(opened: list[str], expected: list[str]) -> list[Finding]:
