@@ -241,6 +241,8 @@ def test_the_watch_line_gives_the_change_and_what_falls_beyond_the_limit() -> No
     assert "over by 1: 2 falls partly after page 40." in line
     first = WatchEvent("pages", "", pages=before, seconds=1.0)
     assert click.unstyle(pages_line(first)) == "40/40 pages 1.0 s"
+    before.exact = False
+    assert click.unstyle(pages_line(first)) == "~40/40 pages (estimate: no LibreOffice)"
 
 
 @pytest.mark.libreoffice

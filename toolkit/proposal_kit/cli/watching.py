@@ -56,10 +56,11 @@ def pages_line(event: WatchEvent) -> str:
     counted = event.pages
     assert counted is not None
     colour = "red" if counted.over_by else "green"
-    line = style(f"{counted.pages}/{counted.limit} pages", fg=colour, bold=True)
+    line = style(f"{'' if counted.exact else '~'}{counted.pages}/{counted.limit} pages",
+                 fg=colour, bold=True)
     if event.pages_before is not None and event.pages_before != counted.pages:
         line += style(f" ({counted.pages - event.pages_before:+d})", fg=colour)
-    line += f" {event.seconds:.1f} s"
+    line += f" {event.seconds:.1f} s" if counted.exact else " (estimate: no LibreOffice)"
     changed = [f"{_short(c.label)} {c.change:+.1f}" for c in event.changes[:3]]
     if len(event.changes) > 3:
         changed.append(f"{len(event.changes) - 3} more")
