@@ -19,7 +19,9 @@ from docx.oxml.ns import qn
 from conftest import EXAMPLES, LOT2, consortium, require_tool
 from proposal_kit import load_project
 from proposal_kit.cli import cli
+from proposal_kit.contents import number_contents
 from proposal_kit.errors import OutputConflictError, TemplateError
+from proposal_kit.pages import PagesReport, Section, count_pages
 from proposal_kit.partb import part_b
 from proposal_kit.render import render_bytes, render_project
 
@@ -333,6 +335,44 @@ def test_the_table_of_contents_holds_every_heading_until_word_updates_it(
     assert 'TOC \\o "1-3"' in "".join(t.text for t in toc[0].iter(qn("w:instrText")))
     assert {lot2_doc.styles[name].type for name in ("toc 1", "toc 2", "toc 3")} == \
         {WD_STYLE_TYPE.PARAGRAPH}
+
+
+@pytest.mark.libreoffice
+def test_render_pages_numbers_the_table_of_contents_without_moving_a_page(
+        tmp_path: Path) -> None:
+    require_tool("soffice")
+    out = tmp_path / "draft.docx"
+    result = CliRunner().invoke(cli, ["render", str(LOT1_FILE), "-o", str(out), "--pages",
+                                      "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    assert "numbered the table of contents" in result.output
+    assert "toc-not-updated" not in result.output
+    recount = count_pages(out, call=load_project(LOT1_FILE).proposal.call)
+    assert f"{recount.pages} of {recount.limit} pages" in result.output  # nothing moved
+    starts = {s.title: s.start_page for s in recount.sections}
+    document = docx.Document(str(out))
+    entries = [p for p in document.paragraphs if re.fullmatch(r"(?i)toc\d", p.style.style_id)]
+    assert entries
+    for entry in entries:
+        title, _, page = entry.text.rpartition("\t")
+        assert int(page) == starts[title], title
+    assert not any(f.code == "format.toc-not-updated" for f in recount.findings)
+
+
+def test_an_estimate_does_not_number_the_table_of_contents(tmp_path: Path) -> None:
+    """Estimated pages would print wrong numbers: the draft is left as rendered."""
+    project = load_project(LOT1_FILE)
+    out = tmp_path / "draft.docx"
+    rendered = render_project(project, out)
+    before = out.read_bytes()
+    sections = [Section("relevance", "1 RELEVANCE", "1 RELEVANCE", 1, 2, 4)]
+    report = PagesReport(out, LOT2, 20, 40, False, "estimate", sections)
+    assert not number_contents(project, rendered, report)
+    assert out.read_bytes() == before
+    report.method, report.exact = "libreoffice", True
+    assert number_contents(project, rendered, report)
+    numbered = docx.Document(str(out))
+    assert any(p.text == "1 RELEVANCE\t2" for p in numbered.paragraphs)
 
 
 @pytest.mark.parametrize(("args", "written"), [

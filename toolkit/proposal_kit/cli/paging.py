@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,10 +51,12 @@ def pages(file: Path, limit: int | None, call: str | None, exact: bool,
 
 def report_pages(file: Path, *, limit: int | None = None, call: str | None = None,
                  exact: bool = False, timeout: float | None = None,
-                 output_format: str = "text") -> int:
+                 output_format: str = "text",
+                 then: Callable[[PagesReport], object] | None = None) -> int:
     """Count the pages of ``file``, print the report, and return the exit code.
 
-    Shared by `pages` and `render --pages`; library errors propagate to the CLI's translator.
+    Shared by `pages` and `render --pages` (whose ``then`` numbers the table of contents
+    before the report is printed); library errors propagate to the CLI's translator.
     """
     from ..pages import count_pages
 
@@ -61,6 +64,8 @@ def report_pages(file: Path, *, limit: int | None = None, call: str | None = Non
         if output_format == "text" and sys.stderr.isatty() else None
     report = count_pages(file, limit=limit, call=call, exact=exact, timeout=timeout,
                          progress=progress)
+    if then is not None:
+        then(report)
     if output_format == "json":
         emit_json(report.to_dict())
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -11,6 +11,9 @@ from ..check import check_project
 from ..project import load_project
 from .options import force_option
 from .output import echo, style
+
+if TYPE_CHECKING:
+    from ..pages.report import PagesReport
 
 __all__ = ["COMMANDS"]
 
@@ -51,9 +54,15 @@ def render(file: Path, output: Path | None, output_format: str | None,
     if count_pages:
         if result.format != "docx":
             raise click.UsageError("--pages needs --format docx")
+        from ..contents import number_contents
         from .paging import report_pages
 
-        raise SystemExit(report_pages(result.output, call=project.proposal.call))
+        def numbered(report: PagesReport) -> None:
+            if number_contents(project, result, report, reference_doc):
+                echo("numbered the table of contents from the count")
+
+        raise SystemExit(report_pages(result.output, call=project.proposal.call,
+                                      then=numbered))
 
 
 COMMANDS = (render,)

@@ -7,6 +7,7 @@ guidance site, and can be read in a diff.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,7 +54,8 @@ def build_markdown(project: Project) -> str:
     return compose_markdown(draft, texts, template_dirs(project.base_dir))
 
 
-def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None) -> bytes:
+def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
+                toc_pages: Mapping[str, int] | None = None) -> bytes:
     reference = reference_doc or builtin_templates_dir() / "reference.docx"
     if not reference.is_file():
         raise UsageError(f"reference document not found: {reference}")
@@ -63,7 +65,8 @@ def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None) -> 
         properties={"title": f"{p.acronym}: {p.title or ''}".strip(": "), "subject": p.call,
                     "author": "proposal-kit", "last_modified_by": "proposal-kit",
                     "created": _FIXED_TIME, "modified": _FIXED_TIME, "revision": 1,
-                    "keywords": ", ".join(p.keywords)})
+                    "keywords": ", ".join(p.keywords)},
+        toc_pages=toc_pages)
     set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
                                      "proposal-kit-call": p.call})
     buffer = io.BytesIO()
@@ -82,11 +85,15 @@ def _html_page(project: Project, markdown: str) -> str:
 
 
 def render_bytes(project: Project, fmt: Format = "docx",
-                 reference_doc: Path | None = None) -> bytes:
-    """The rendered draft in ``fmt``, as bytes (not written anywhere)."""
+                 reference_doc: Path | None = None,
+                 toc_pages: Mapping[str, int] | None = None) -> bytes:
+    """The rendered draft in ``fmt``, as bytes (not written anywhere).
+
+    ``toc_pages`` (heading text -> page) numbers the DOCX's table of contents.
+    """
     markdown = build_markdown(project)
     if fmt == "docx":
-        return _docx_bytes(project, markdown, reference_doc)
+        return _docx_bytes(project, markdown, reference_doc, toc_pages)
     body = markdown if fmt == "md" else _html_page(project, markdown)
     return stamp_text(body).encode("utf-8")
 
@@ -125,14 +132,15 @@ def output_format(output: Path | None, fmt: Format | None = None) -> Format:
 
 
 def render_project(project: Project, output: Path | None = None, fmt: Format | None = None,
-                   reference_doc: Path | None = None, force: bool = False) -> RenderResult:
+                   reference_doc: Path | None = None, force: bool = False,
+                   toc_pages: Mapping[str, int] | None = None) -> RenderResult:
     """Render ``project`` and write it atomically, protecting edited outputs.
 
     The format is ``fmt``, else the one ``output``'s extension names, else DOCX
-    (see :func:`output_format`).
+    (see :func:`output_format`); ``toc_pages`` as for :func:`render_bytes`.
     """
     fmt = output_format(output, fmt)
-    data = render_bytes(project, fmt, reference_doc)
+    data = render_bytes(project, fmt, reference_doc, toc_pages)
     target = output or default_output(project, fmt)
     backup = write_guarded(target, data, force)
     return RenderResult(target, backup, fmt)

@@ -8,7 +8,7 @@ header row repeats on each page.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +59,11 @@ def _clear_body(document: Document) -> None:
 
 
 class _Writer:
-    def __init__(self, document: Document, base_dir: Path | None) -> None:
+    def __init__(self, document: Document, base_dir: Path | None,
+                 toc_pages: Mapping[str, int] | None = None) -> None:
         self.doc = document
         self.base_dir = base_dir
+        self.toc_pages = toc_pages or {}
         self.tokens: list[Token] = []
         self.pos = 0
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
@@ -272,8 +274,10 @@ class _Writer:
     def table_of_contents(self, title: str) -> None:
         """A TOC field holding, until Word updates it, one entry per heading that follows.
 
-        The entries have no page numbers (Word adds them when it updates the field), but
-        they take the room the real table will: a page count made now stays true.
+        Each entry is the heading, a tab to the page number at the right margin, and the
+        page from ``toc_pages`` (by heading text) when known: without it the entries take the
+        room of the real table all the same, so a page count made now stays true, and
+        `render --pages` fills the numbers in from that count.
         """
         self.add_paragraph("TOC Heading").add_run(title)
         entries = [(int(tok.tag[1]), _plain(self.tokens[i + 1]))
@@ -287,6 +291,10 @@ class _Writer:
         begin_field(paragraphs[0], TOC_FIELD)
         for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
             add_text_run(paragraph, text)
+            paragraph.add_run().add_tab()
+            page = self.toc_pages.get(" ".join(text.split()))
+            if page is not None:
+                add_text_run(paragraph, str(page))
         end_field(paragraphs[-1])
 
 
@@ -323,9 +331,12 @@ def _column_widths(texts: Sequence[Sequence[str]], ncols: int) -> list[float]:
 
 
 def write_docx(markdown: str, reference_doc: Path, header: str,
-               base_dir: Path | None = None, properties: dict[str, Any] | None = None) \
-        -> Document:
-    """Build the document from ``markdown`` on the styles and page set-up of ``reference_doc``."""
+               base_dir: Path | None = None, properties: dict[str, Any] | None = None,
+               toc_pages: Mapping[str, int] | None = None) -> Document:
+    """Build the document from ``markdown`` on the styles and page set-up of ``reference_doc``.
+
+    ``toc_pages`` gives the table of contents its page numbers, by heading text.
+    """
     try:
         document = docx.Document(str(reference_doc))
     except Exception as exc:  # python-docx raises several types for a broken package
@@ -343,7 +354,7 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
     add_field(foot, "PAGE", "1")
     foot.add_run(" of ")
     add_field(foot, "NUMPAGES", "1")
-    _Writer(document, base_dir).run(parse(markdown))
+    _Writer(document, base_dir, toc_pages).run(parse(markdown))
     core = document.core_properties
     for key, value in (properties or {}).items():
         setattr(core, key, value)
