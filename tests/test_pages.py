@@ -35,7 +35,11 @@ from proposal_kit.cli import cli
 from proposal_kit.pages import PagesReport, count_pages
 from proposal_kit.pages.analysis import _hints
 from proposal_kit.pages.docxinfo import DocxInfo
-from proposal_kit.pages.formatting import check_docx_format
+from proposal_kit.pages.formatting import (
+    check_contents_pages,
+    check_docx_format,
+    contents_entries,
+)
 from proposal_kit.pages.outline import mark_work_packages
 from proposal_kit.partb import part_b
 from proposal_kit.render import render_project
@@ -426,6 +430,15 @@ def test_a_table_of_contents_without_page_numbers_is_noted(tmp_path: Path, numbe
     path = tmp_path / "toc.docx"
     document.save(str(path))
     assert ("format.toc-not-updated" in _format_codes(path)) is flagged
+    entries = contents_entries(DocxInfo(path))
+    assert entries[0] == ("1 RELEVANCE", 2 if numbers else None)
+    starts = {"1 relevance": 2, "1.1 background": 3, "1.2 needs analysis": 4, "2 quality": 5}
+    assert check_contents_pages(entries, starts) == []
+    starts["1.2 needs analysis"] = 6  # the text grew after the table was last updated
+    stale = check_contents_pages(entries, starts)
+    assert [f.code for f in stale] == (["format.toc-stale"] if numbers else [])
+    if numbers:
+        assert "1.2 Needs analysis: says 4, starts on 6" in stale[0].message
 
 
 def test_narrow_margins_are_an_error(tmp_path: Path) -> None:

@@ -356,7 +356,11 @@ def test_render_pages_numbers_the_table_of_contents_without_moving_a_page(
     for entry in entries:
         title, _, page = entry.text.rpartition("\t")
         assert int(page) == starts[title], title
-    assert not any(f.code == "format.toc-not-updated" for f in recount.findings)
+    assert not {f.code for f in recount.findings} & {"format.toc-not-updated", "format.toc-stale"}
+    wrong = {title: page + 1 for title, page in starts.items()}  # as after an edit
+    render_project(load_project(LOT1_FILE), out, toc_pages=wrong)
+    stale = count_pages(out, call=load_project(LOT1_FILE).proposal.call)
+    assert "format.toc-stale" in {f.code for f in stale.findings}
 
 
 def test_an_estimate_does_not_number_the_table_of_contents(tmp_path: Path) -> None:

@@ -16,7 +16,13 @@ from ..partb import part_b
 from .convert import INSTALL_HINT, Conversion
 from .docxinfo import TOC_ENTRY, DocxInfo
 from .estimate import estimate_layout, word_recorded_pages
-from .formatting import FormatSummary, check_docx_format, check_pdf_paper
+from .formatting import (
+    FormatSummary,
+    check_contents_pages,
+    check_docx_format,
+    check_pdf_paper,
+    contents_entries,
+)
 from .pdfread import PdfLayout
 from .report import Method, PagesReport, beyond_limit, limit_findings
 from .sections import (
@@ -78,7 +84,11 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
     report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
                          method, format=summary.to_dict())
     height = layout.sizes[0][1] if layout.sizes else None
-    _apply_sections(report, rules, sections_from(anchors, layout.page_count, height), findings)
+    sections = sections_from(anchors, layout.page_count, height)
+    if method == "libreoffice":
+        starts = {normalise(s.title): s.start_page for s in sections}
+        findings += check_contents_pages(contents_entries(info), starts)
+    _apply_sections(report, rules, sections, findings)
     report.findings = sorted(limit_findings(report) + findings, key=lambda f: f.severity.rank)
     return report
 

@@ -16,14 +16,18 @@ from ..findings import Finding, Severity
 from ..partb import part_b
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
+from .sections import normalise
 
-__all__ = ["FormatSummary", "check_docx_format", "check_pdf_paper", "paper_name"]
+__all__ = ["FormatSummary", "check_contents_pages", "check_docx_format", "check_pdf_paper",
+           "contents_entries", "paper_name"]
 
 A4 = (210.0, 297.0)
 _PAPERS = {"A4": A4, "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A3": (297.0, 420.0),
            "A5": (148.0, 210.0), "B5": (176.0, 250.0), "Executive": (184.2, 266.7)}
 _TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _PT_PER_MM = 72 / 25.4
+_UPDATE_HINT = ("update the table of contents before making the PDF: Word offers it on "
+                "opening, or select all and press F9; LibreOffice: Tools > Update > Update All")
 #: The page number that ends an updated table-of-contents entry (arabic or roman).
 _PAGE_NUMBER = re.compile(r"\s(\d+|[ivx]{1,6})$")
 
@@ -200,17 +204,50 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
     return findings
 
 
+def contents_entries(info: DocxInfo) -> list[tuple[str, int | None]]:
+    """The table of contents: each entry's heading and page number (None: not numbered)."""
+    entries = []
+    for para in info.paragraphs():
+        if para.in_table or not TOC_ENTRY.match(para.style or ""):
+            continue
+        text = " ".join(para.text.split())
+        match = _PAGE_NUMBER.search(text)
+        number = match.group(1) if match else None
+        entries.append((text[:match.start()].rstrip(" .") if match else text.rstrip(" ."),
+                        int(number) if number and number.isdigit() else None))
+    return entries
+
+
 def _contents(info: DocxInfo) -> list[Finding]:
     """A table of contents whose entries have no page numbers yet (fields not updated)."""
-    entries = [para.text.rstrip() for para in info.paragraphs()
-               if not para.in_table and TOC_ENTRY.match(para.style or "")]
-    numbered = sum(1 for text in entries if _PAGE_NUMBER.search(text))
-    if not entries or numbered * 2 > len(entries):
+    raw = [para.text.rstrip() for para in info.paragraphs()
+           if not para.in_table and TOC_ENTRY.match(para.style or "")]
+    numbered = sum(1 for text in raw if _PAGE_NUMBER.search(text))
+    if not raw or numbered * 2 > len(raw):
         return []
     return [Finding("format.toc-not-updated", Severity.INFO,
-                    f"the table of contents lists {len(entries)} headings without page numbers",
-                    hint="update the fields before making the PDF: Word offers it on opening, "
-                         "or select all and press F9; LibreOffice: Tools > Update > Update All")]
+                    f"the table of contents lists {len(raw)} headings without page numbers",
+                    hint=_UPDATE_HINT)]
+
+
+def check_contents_pages(entries: list[tuple[str, int | None]],
+                         starts: dict[str, int]) -> list[Finding]:
+    """Table-of-contents numbers that disagree with where the sections start.
+
+    ``starts`` maps each normalised heading to its first page. A disagreement means the
+    table was not updated after the text changed.
+    """
+    wrong = [(title, number, starts[normalise(title)]) for title, number in entries
+             if number is not None and normalise(title) in starts
+             and starts[normalise(title)] != number]
+    if not wrong:
+        return []
+    listed = "; ".join(f"{title}: says {number}, starts on {page}"
+                       for title, number, page in wrong[:3])
+    more = f"; {len(wrong) - 3} more" if len(wrong) > 3 else ""
+    return [Finding("format.toc-stale", Severity.WARNING,
+                    f"the table of contents is out of date: {listed}{more}",
+                    hint=_UPDATE_HINT)]
 
 
 def _order(opened: list[str], expected: list[str]) -> list[Finding]:
