@@ -53,6 +53,7 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
     limit = limit if limit is not None else rules.figures.page_limit.value
     findings: list[Finding] = []
     summary = FormatSummary()
+    contents: list[tuple[str, int | None]] = []
     method: Method
     if kind == "pdf":
         layout: Layout = PdfLayout(path)
@@ -75,6 +76,7 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
         format_findings, summary = check_docx_format(info, rules)
         findings += format_findings
         hints = _hints(info, summary)
+        contents = contents_entries(info)
         pdf_layout = PdfLayout(conversion.wait(), source=path)
         if summary.top_margin_pt:
             pdf_layout.top_margin = summary.top_margin_pt
@@ -85,9 +87,9 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
                          method, format=summary.to_dict())
     height = layout.sizes[0][1] if layout.sizes else None
     sections = sections_from(anchors, layout.page_count, height)
-    if method == "libreoffice":
+    if contents:  # laid out by LibreOffice, with a table of contents: is it up to date?
         starts = {normalise(s.title): s.start_page for s in sections}
-        findings += check_contents_pages(contents_entries(info), starts)
+        findings += check_contents_pages(contents, starts)
     _apply_sections(report, rules, sections, findings)
     report.findings = sorted(limit_findings(report) + findings, key=lambda f: f.severity.rank)
     return report
