@@ -6,32 +6,30 @@ needs (``pages`` starts LibreOffice before the project model is even imported).
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from .lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .check import CheckReport, check_file
     from .errors import ProposalKitError
     from .project import Project, load_project
 
-_LAZY = {"CheckReport": ".check", "check_file": ".check", "ProposalKitError": ".errors",
-         "Project": ".project", "load_project": ".project"}
+_lazy = lazy_exports(__name__, {
+    "CheckReport": ".check", "check_file": ".check", "ProposalKitError": ".errors",
+    "Project": ".project", "load_project": ".project"})
 
 
 def __getattr__(name: str) -> Any:
     """The public names, imported when first used; ``__version__`` from the metadata."""
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+    if name != "__version__":
+        return _lazy(name)
+    from importlib.metadata import PackageNotFoundError, version
 
-        try:
-            return version("proposal-kit")
-        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-            return "0+unknown"
-    raise AttributeError(name)
+    try:
+        return version("proposal-kit")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
 
 
 __all__ = ["CheckReport", "Project", "ProposalKitError", "__version__", "check_file",

@@ -18,7 +18,7 @@ __all__ = ["heading_pages", "number_contents"]
 
 def heading_pages(report: PagesReport) -> dict[str, int]:
     """Heading text -> the page its section starts on, from an exact count."""
-    return {" ".join(s.title.split()): s.start_page for s in report.sections}
+    return {s.title: s.start_page for s in report.sections}
 
 
 def number_contents(project: Project, rendered: RenderResult, report: PagesReport,

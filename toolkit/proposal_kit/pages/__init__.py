@@ -8,9 +8,9 @@ findings read from the DOCX (paper, margins, smallest font size, processing tags
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_exports
 from .count import count_pages
 
 if TYPE_CHECKING:
@@ -19,16 +19,8 @@ if TYPE_CHECKING:
     from .sections import Section
 
 #: Imported on first use: `count_pages` starts LibreOffice before loading them.
-_LAZY = {"DEFAULT_CALL": ".analysis", "PagesReport": ".report", "Section": ".sections"}
-
-
-def __getattr__(name: str) -> Any:
-    """The report types and the default call, imported when first used."""
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(name)
+__getattr__ = lazy_exports(__name__, {"DEFAULT_CALL": ".analysis", "PagesReport": ".report",
+                                      "Section": ".sections"})
 
 
 __all__ = ["DEFAULT_CALL", "PagesReport", "Section", "count_pages"]

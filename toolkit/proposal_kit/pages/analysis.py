@@ -21,7 +21,6 @@ from .formatting import (
     check_contents_pages,
     check_docx_format,
     check_pdf_paper,
-    contents_entries,
 )
 from .pdfread import PdfLayout
 from .report import Method, PagesReport, beyond_limit, limit_findings
@@ -76,7 +75,7 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
         format_findings, summary = check_docx_format(info, rules)
         findings += format_findings
         hints = _hints(info, summary)
-        contents = contents_entries(info)
+        contents = summary.contents
         pdf_layout = PdfLayout(conversion.wait(), source=path)
         if summary.top_margin_pt:
             pdf_layout.top_margin = summary.top_margin_pt

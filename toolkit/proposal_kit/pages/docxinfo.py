@@ -54,6 +54,7 @@ class _Style:
     after: float | None
     line: float | None
     break_before: bool | None
+    outline_level: int | None = None
 
 
 def _props(rpr: Any, ppr: Any, based_on: str | None = None) -> _Style:
@@ -63,6 +64,7 @@ def _props(rpr: Any, ppr: Any, based_on: str | None = None) -> _Style:
         raw = _number(spacing.get(f"{W}line"), 1.0) or 240.0
         line = raw / 240 if spacing.get(f"{W}lineRule", "auto") == "auto" else -raw / 20
     page_break = ppr.find(f"{W}pageBreakBefore") if ppr is not None else None
+    outline = _number(_attr(ppr, f"{W}outlineLvl"), 1.0)
     return _Style(
         based_on,
         _number(_attr(rpr, f"{W}sz"), 2.0),
@@ -70,6 +72,7 @@ def _props(rpr: Any, ppr: Any, based_on: str | None = None) -> _Style:
         _number(spacing.get(f"{W}after"), 20.0) if spacing is not None else None,
         line,
         None if page_break is None else page_break.get(f"{W}val", "1") not in ("0", "false"),
+        None if outline is None else int(outline),
     )
 
 
@@ -111,6 +114,11 @@ class Styles:
             sid = _attr(styles[sid], f"{W}basedOn")
         fonts = default_rpr.find(f"{W}rFonts") if default_rpr is not None else None
         return (fonts.get(f"{W}ascii") if fonts is not None else None) or "theme"
+
+    def outline_level(self, sid: str | None) -> int | None:
+        """The outline level style ``sid`` gives its paragraphs (0-based), own or inherited."""
+        level = self._chain(sid, "outline_level")
+        return None if level is None else int(level)
 
     def _chain(self, sid: str | None, field: str) -> Any:
         seen: set[str] = set()

@@ -42,6 +42,8 @@ class FormatSummary:
     top_margin_pt: float | None = None
     tags: int = 0
     tag_codes: set[str] = field(default_factory=set)
+    #: The table of contents: each entry's heading and page number (None: not numbered).
+    contents: list[tuple[str, int | None]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -84,7 +86,8 @@ def check_docx_format(info: DocxInfo, call: CallRules) -> tuple[list[Finding], F
     findings = _page_setup(info, call, summary)
     findings += _fonts(info, call, summary)
     findings += _tags(info, summary)
-    findings += _contents(info)
+    summary.contents = contents_entries(info)
+    findings += _contents(summary.contents)
     return findings, summary
 
 
@@ -205,29 +208,33 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
 
 
 def contents_entries(info: DocxInfo) -> list[tuple[str, int | None]]:
-    """The table of contents: each entry's heading and page number (None: not numbered)."""
-    entries = []
+    """The table of contents: each entry's heading and page number (None: not numbered).
+
+    A roman page number counts as numbered (0), though it cannot be checked.
+    """
+    entries: list[tuple[str, int | None]] = []
     for para in info.paragraphs():
         if para.in_table or not TOC_ENTRY.match(para.style or ""):
             continue
         text = " ".join(para.text.split())
         match = _PAGE_NUMBER.search(text)
-        number = match.group(1) if match else None
-        entries.append((text[:match.start()].rstrip(" .") if match else text.rstrip(" ."),
-                        int(number) if number and number.isdigit() else None))
+        if match is None:
+            entries.append((text.rstrip(" ."), None))
+        else:
+            number = match.group(1)
+            entries.append((text[:match.start()].rstrip(" ."),
+                            int(number) if number.isdigit() else 0))
     return entries
 
 
-def _contents(info: DocxInfo) -> list[Finding]:
+def _contents(entries: list[tuple[str, int | None]]) -> list[Finding]:
     """A table of contents whose entries have no page numbers yet (fields not updated)."""
-    raw = [para.text.rstrip() for para in info.paragraphs()
-           if not para.in_table and TOC_ENTRY.match(para.style or "")]
-    numbered = sum(1 for text in raw if _PAGE_NUMBER.search(text))
-    if not raw or numbered * 2 > len(raw):
+    numbered = sum(1 for _, page in entries if page is not None)
+    if not entries or numbered * 2 > len(entries):
         return []
     return [Finding("format.toc-not-updated", Severity.INFO,
-                    f"the table of contents lists {len(raw)} headings without page numbers",
-                    hint=_UPDATE_HINT)]
+                    f"the table of contents lists {len(entries)} headings without page "
+                    "numbers", hint=_UPDATE_HINT)]
 
 
 def check_contents_pages(entries: list[tuple[str, int | None]],
@@ -238,7 +245,7 @@ def check_contents_pages(entries: list[tuple[str, int | None]],
     table was not updated after the text changed.
     """
     wrong = [(title, number, starts[normalise(title)]) for title, number in entries
-             if number is not None and normalise(title) in starts
+             if number and normalise(title) in starts
              and starts[normalise(title)] != number]
     if not wrong:
         return []

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .docxinfo import W
+from .docxinfo import Styles, W
 
 __all__ = ["mark_work_packages"]
 
@@ -35,45 +35,14 @@ def _starts_like_title(p: Any) -> bool:
     return bool(_TITLE.match(text))
 
 
-def _outline_styles(styles_xml: bytes | None) -> set[str]:
-    """Ids of the paragraph styles that carry an outline level, themselves or inherited."""
-    from lxml import etree
-
-    if not styles_xml:
-        return set()
-    root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False,
-                                                         no_network=True))
-    based_on: dict[str, str | None] = {}
-    own: set[str] = set()
-    for style in root.iter(f"{W}style"):
-        sid = style.get(f"{W}styleId")
-        if not sid:
-            continue
-        parent = style.find(f"{W}basedOn")
-        based_on[sid] = parent.get(f"{W}val") if parent is not None else None
-        if style.find(f"{W}pPr/{W}outlineLvl") is not None:
-            own.add(sid)
-    found: set[str] = set()
-    for sid in based_on:
-        seen: set[str] = set()
-        current: str | None = sid
-        while current and current not in seen:
-            if current in own:
-                found.add(sid)
-                break
-            seen.add(current)
-            current = based_on.get(current)
-    return found
-
-
-def _needs_mark(p: Any, outline_styles: set[str]) -> bool:
+def _needs_mark(p: Any, styles: Styles | None) -> bool:
     ppr = p.find(f"{W}pPr")
     if ppr is None:
         return True
     style = ppr.find(f"{W}pStyle")
     sid = (style.get(f"{W}val") or "") if style is not None else ""
-    return not (ppr.find(f"{W}outlineLvl") is not None or sid in outline_styles
-                or "heading" in sid.lower())
+    return not (ppr.find(f"{W}outlineLvl") is not None or "heading" in sid.lower()
+                or (styles is not None and styles.outline_level(sid) is not None))
 
 
 def _mark(p: Any) -> None:
@@ -108,13 +77,12 @@ def mark_work_packages(source: Path, target: Path) -> bool:
             body = root.find(f"{W}body")
             if body is None:
                 return False
-            styles = (archive.read("word/styles.xml")
+            styles = (Styles(etree.fromstring(archive.read("word/styles.xml"), parser))
                       if "word/styles.xml" in archive.namelist() else None)
-            outline_styles = _outline_styles(styles)
             paragraphs = body.xpath("./w:p | .//w:sdtContent/w:p[not(ancestor::w:tbl)]",
                                     namespaces={"w": W[1:-1]})
             titles = [p for p in paragraphs
-                      if _starts_like_title(p) and _needs_mark(p, outline_styles)]
+                      if _starts_like_title(p) and _needs_mark(p, styles)]
             if not titles:
                 return False
             for p in titles:

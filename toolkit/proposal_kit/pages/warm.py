@@ -106,11 +106,6 @@ class WarmOffice:
                                     "and was stopped")
         return bridge.stdout.readline().strip()
 
-    def convert(self, source: Path, target: Path) -> Path:
-        """Lay ``source`` out and write ``target`` (PDF); raise on failure or time-out."""
-        self.submit(source, target)
-        return self.receive(source, target)
-
     def submit(self, source: Path, target: Path) -> None:
         """Ask LibreOffice to convert ``source`` to ``target`` and return at once.
 

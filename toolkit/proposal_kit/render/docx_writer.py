@@ -63,7 +63,8 @@ class _Writer:
                  toc_pages: Mapping[str, int] | None = None) -> None:
         self.doc = document
         self.base_dir = base_dir
-        self.toc_pages = toc_pages or {}
+        #: Heading text (whitespace collapsed) -> page, for the table of contents.
+        self.toc_pages = {" ".join(k.split()): v for k, v in (toc_pages or {}).items()}
         self.tokens: list[Token] = []
         self.pos = 0
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list

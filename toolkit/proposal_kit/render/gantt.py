@@ -85,7 +85,7 @@ def body_runs(start: int, end: int, months: int) -> list[tuple[int, int, bool]]:
     return runs
 
 
-class _Cell(NamedTuple):
+class _GanttCell(NamedTuple):
     """A cell to write: how many month columns it spans, its text, style and fill."""
 
     span: int
@@ -95,7 +95,7 @@ class _Cell(NamedTuple):
 
 
 def _header_cells(spans: list[tuple[str, int, int]], months: int, style: str,
-                  fills: tuple[str, ...] = ()) -> list[_Cell]:
+                  fills: tuple[str, ...] = ()) -> list[_GanttCell]:
     """Cells for labelled spans of months, with empty cells for the months none covers."""
     cells, month = [], 1
     for n, (label, first, last) in enumerate(sorted(spans, key=lambda s: s[1])):
@@ -103,16 +103,16 @@ def _header_cells(spans: list[tuple[str, int, int]], months: int, style: str,
         if first > last:
             continue
         if first > month:
-            cells.append(_Cell(first - month, "", style))
-        cells.append(_Cell(last - first + 1, label, style, fills[n % len(fills)] if fills
+            cells.append(_GanttCell(first - month, "", style))
+        cells.append(_GanttCell(last - first + 1, label, style, fills[n % len(fills)] if fills
                            else None))
         month = last + 1
     if month <= months:
-        cells.append(_Cell(months - month + 1, "", style))
+        cells.append(_GanttCell(months - month + 1, "", style))
     return cells
 
 
-def _add_row(table: Table, cells: list[_Cell]) -> None:
+def _add_row(table: Table, cells: list[_GanttCell]) -> None:
     """Append a row of ``cells``, each one ``w:tc`` spanning its columns."""
     for cell, target in zip(cells, add_row(table, [c.span for c in cells]), strict=True):
         if cell.fill:
@@ -135,12 +135,12 @@ def write_gantt(document: Document, spec: GanttSpec, style_ids: dict[str, str]) 
     for r, spans in enumerate(headers):
         label = "Month" if r == len(headers) - 1 else ""
         fills = PHASE_FILL if spec.phases and r == 0 else ()
-        _add_row(table, [_Cell(1, label, heading),
+        _add_row(table, [_GanttCell(1, label, heading),
                          *_header_cells(spans, months, heading, fills)])
     for item in spec.rows:
         fill = FILL.get(item.kind, FILL["task"])
-        _add_row(table, [_Cell(1, item.label, heading if item.kind == "wp" else text),
-                         *(_Cell(last - first + 1, "", text, fill if shaded else None)
+        _add_row(table, [_GanttCell(1, item.label, heading if item.kind == "wp" else text),
+                         *(_GanttCell(last - first + 1, "", text, fill if shaded else None)
                            for first, last, shaded in body_runs(item.start, item.end,
                                                                 months))])
     month_mm = (WIDTH_MM - LABEL_MM) / max(months, 1)
