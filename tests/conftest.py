@@ -89,17 +89,33 @@ def require_tool(name: str) -> str:
     pytest.skip(f"{name} is not installed (the test command installs it)")
 
 
+#: The reference copies of the official Part B form and budget workbook, beside the checkout
+#: (``../shared/official``; PROPOSAL_KIT_OFFICIAL overrides). CI always has them.
+OFFICIAL = Path(os.environ.get("PROPOSAL_KIT_OFFICIAL", ROOT.parent / "shared" / "official"))
+
+
+def official_file(pattern: str) -> Path:
+    """The official document matching ``pattern``; skip without the folder, fail in CI."""
+    found = sorted(OFFICIAL.glob(pattern)) if OFFICIAL.is_dir() else []
+    if found:
+        return found[0]
+    if IN_CI:
+        pytest.fail(f"{OFFICIAL}/{pattern} is required in CI but is missing")
+    pytest.skip(f"no {pattern} in {OFFICIAL} (the official copies sit beside the checkout)")
+
+
 _SKIPPED_REAL: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Remember skipped tests that need a real tool (LibreOffice, a browser)."""
-    if report.skipped and any(m in report.keywords for m in ("libreoffice", "browser")):
+    if report.skipped and any(m in report.keywords
+                              for m in ("libreoffice", "browser", "official")):
         _SKIPPED_REAL.append(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI, a test that needs LibreOffice or a browser must run: a skip fails the run."""
+    """In CI, a test that needs LibreOffice, a browser or the official copies must run."""
     if IN_CI and _SKIPPED_REAL:
         print(f"\nCI: {len(_SKIPPED_REAL)} test(s) needing real tools were skipped: "
               + ", ".join(_SKIPPED_REAL))
