@@ -107,7 +107,6 @@ def sections_docx(path: Path) -> Path:
     page_break(d)
     d.add_heading("6 DECLARATIONS", 1)  # page 10
     d.add_paragraph(LOREM)
-    d.add_paragraph("#§APP-FORM-ERASMUSBBLSII§#")
     d.save(str(path))
     return path
 

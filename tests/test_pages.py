@@ -40,13 +40,13 @@ from proposal_kit.pages.formatting import (
     check_docx_format,
     contents_entries,
 )
-from proposal_kit.pages.outline import mark_work_packages
-from proposal_kit.partb import part_b
+from proposal_kit.form import form_description
 from proposal_kit.render import render_project
 
 NO_SOFFICE = {"PROPOSAL_KIT_SOFFICE": "/nonexistent/soffice"}
+FORM = form_description()
 BEYOND_8 = ("4.2 WP2 runs past page 8: its page 9 will not be evaluated; "
-            "6 DECLARATIONS falls after page 8 and will not be evaluated.")
+            "6. DECLARATIONS falls after page 8 and will not be evaluated.")
 
 
 class Run:
@@ -374,39 +374,14 @@ def test_bad_timeout_setting_is_a_usage_error(docs: dict[str, Path]) -> None:
     assert run.code == 2 and "PROPOSAL_KIT_SOFFICE_TIMEOUT" in run.stderr
 
 
-def test_work_package_titles_are_marked_in_the_private_copy(tmp_path: Path) -> None:
-    import zipfile
-
-    document = new_document()
-    document.add_paragraph().add_run("Work package 1: Management").bold = True
-    document.add_heading("Work package 2: already a heading", 3)
-    document.add_table(rows=1, cols=1).cell(0, 0).text = "Work package 3: in a table"
-    document.add_paragraph("Work packages are listed below.")
-    source, copy = tmp_path / "in.docx", tmp_path / "copy.docx"
-    document.save(str(source))
-    assert mark_work_packages(source, copy)
-    xml = zipfile.ZipFile(copy).read("word/document.xml").decode()
-    assert xml.count("outlineLvl") == 1 and xml.index("outlineLvl") < xml.index("Work package 1")
-    plain = tmp_path / "plain.docx"
-    pages_docx(plain, 2)
-    assert not mark_work_packages(plain, tmp_path / "unused.docx")
-    assert not (tmp_path / "unused.docx").exists()
-    # proposal-kit's drafts: "PK WP Title" has an outline level already, no copy is needed
-    draft = tmp_path / "draft.docx"
-    render_project(load_project(EXAMPLES / "lot1-education-enterprises" / "project.yaml"),
-                   draft)
-    assert "Work package 1:" in "".join(p.text for p in docx.Document(str(draft)).paragraphs)
-    assert not mark_work_packages(draft, tmp_path / "unused.docx")
-
-
 def test_the_headings_are_read_from_the_headings_not_the_table_of_contents(
         tmp_path: Path) -> None:
     draft = tmp_path / "draft.docx"
     render_project(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml"), draft)
     info = DocxInfo(draft)
-    _, summary = check_docx_format(info, load_call(LOT2))
-    hints = _hints(info, summary)
-    spacing = {node.number: hints.headings.get(node.id) for node in part_b().headings()}
+    _, summary = check_docx_format(info, load_call(LOT2), FORM)
+    hints = _hints(info, summary, FORM)
+    spacing = {node.number: hints.headings.get(node.id) for node in FORM.headings()}
     heading_2 = docx.Document(str(draft)).styles["Heading 2"].paragraph_format.space_before.pt
     assert spacing["1.1"] == heading_2 > 0  # not the toc 2 entry's, which comes first
 
@@ -414,7 +389,7 @@ def test_the_headings_are_read_from_the_headings_not_the_table_of_contents(
 # --- formatting, from the DOCX itself -------------------------------------------------
 
 def _format_codes(path: Path) -> dict[str, str]:
-    findings, _ = check_docx_format(DocxInfo(path), load_call(LOT2))
+    findings, _ = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
     return {f.code: f.severity.value for f in findings}
 
 
@@ -481,33 +456,37 @@ def test_small_text_from_a_style_is_found(tmp_path: Path) -> None:
 def test_compliant_document_is_clean(tmp_path: Path) -> None:
     path = tmp_path / "ok.docx"
     document = new_document(margin_mm=15, font_pt=11)
-    for code in dict.fromkeys(part_b().tags()):
-        document.add_paragraph(f"#@{code}@#")
+    for tag in FORM.tag_sequence():
+        document.add_paragraph(tag)
         document.add_paragraph("Text.").runs[0].font.size = Pt(9)
-        document.add_paragraph(f"#§{code}§#")
     document.save(str(path))
     assert _format_codes(path) == {}
 
 
-def test_tags_balanced_and_in_order(tmp_path: Path) -> None:
-    document = new_document()
-    for text in ("#@APP-FORM-ERASMUSBBLSII@#", "#@REL-EVA-RE@#", "#@PRJ-SUM-PS@#",
-                 "#§PRJ-SUM-PS§#", "#@QUA-LIT-QL@#", "#§QUA-LIT-QL§# #§QUA-LIT-QL§#",
-                 "#@REL-EVA-RX@#"):
-        document.add_paragraph(text)
-    path = tmp_path / "tags.docx"
-    document.save(str(path))
-    findings, summary = check_docx_format(DocxInfo(path), load_call(LOT2))
-    by_code: dict[str, list[str]] = {}
-    for f in findings:
-        by_code.setdefault(f.code, []).append(f.message)
-    assert any("PRJ-SUM-PS opens after REL-EVA-RE" in m for m in by_code["format.tag-order"])
-    unbalanced = " ".join(by_code["format.tag-unbalanced"])
-    assert "QUA-LIT-QL closes" in unbalanced and "REL-EVA-RE is opened" in unbalanced
-    assert "APP-FORM-ERASMUSBBLSII is opened" in unbalanced
-    assert "REL-EVA-RX" in by_code["format.tag-unknown"][0]
-    assert "COM-PLE-CP" in by_code["format.tag-missing"][0]
-    assert summary.tags == 8
+def test_tags_follow_the_forms_sequence(tmp_path: Path) -> None:
+    """Unknown, missing and misplaced tags are named; the form's own order is clean."""
+    expected = FORM.tag_sequence()
+    swapped = list(expected)
+    swapped[1], swapped[3] = swapped[3], swapped[1]  # #@REL-EVA-RE@# before #@PRJ-SUM-PS@#
+    cases = {"ok": expected, "swapped": swapped, "short": expected[:-1],
+             "unknown": [*expected, "#@REL-EVA-RX@#"]}
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, tags in cases.items():
+        document = new_document()
+        document.add_paragraph(" ".join(tags[:5]))  # the form puts several in one paragraph
+        for tag in tags[5:]:
+            document.add_paragraph(tag)
+        path = tmp_path / f"{name}.docx"
+        document.save(str(path))
+        findings, summary = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
+        found[name] = {}
+        for f in findings:
+            found[name].setdefault(f.code, []).append(f.message)
+    assert not any(code.startswith("format.tag") for code in found["ok"])
+    assert "#@PRJ-SUM-PS@#" in found["swapped"]["format.tag-order"][0]
+    assert "the document ends before the form's tag #§DEC-LAR-DL§#" in \
+        found["short"]["format.tag-unbalanced"][0]
+    assert "REL-EVA-RX" in found["unknown"]["format.tag-unknown"][0]
 
 
 # --- without LibreOffice: an estimate, clearly labelled ---------------------------------

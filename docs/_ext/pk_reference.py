@@ -311,6 +311,7 @@ def texts_page() -> str:
 def templates_page() -> str:
     """What the Part B templates see: names, filters and the draft's fields."""
     from proposal_kit import derive
+    from proposal_kit.render.compose import CONTEXT_NAMES
     from proposal_kit.resources import builtin_templates_dir
 
     out = ["# Template variables\n\n",
@@ -319,16 +320,8 @@ def templates_page() -> str:
            "replaces the built-in one of the same name). They run in a sandboxed environment "
            "where an undefined name is an error naming the template and line.\n\n",
            "## Names\n\n",
-           table(["Name", "What it is"], [
-               ["`draft`", "The derived view model ([Draft](#draft-fields) below)."],
-               ["`p`", "The validated project (`draft.proposal`); its keys are in the "
-                       "{doc}`schema <schema>`."],
-               ["`call`", "The call rules of the project's topic (`draft.call`); figures as "
-                          "`call.figures.<name>.value`, see {doc}`calls`."],
-               ["`partb`", "The Part B structure (headings, numbers, tags) from "
-                           "`data/partb.yaml`."],
-               ["`texts`", "Finished narrative text per Part B section id."],
-           ]),
+           table(["Name", "What it is"], [[code(name), cell(what)]
+                                          for name, what in CONTEXT_NAMES.items()]),
            "\n## Filters\n\n",
            table(["Filter", "Effect", "Example"], [
                ["`eur`", "Thousands separator, no decimals.", "`{{ 123456.7 \\| eur }}` → "

@@ -26,6 +26,7 @@ __all__ = [
     "OrgType",
     "ReferenceData",
     "available_calls",
+    "load_data_model",
     "load_call",
     "reference_data",
 ]
@@ -82,6 +83,10 @@ class CallRules(BaseModel):
     programme: str
     year: int
     activities: str = Field(description="Which list of required activities applies.")
+    lump_sum: bool = Field(True, description="The grant is a lump sum (the form's staff "
+                           "effort tables are then not applicable).")
+    form_version: str = Field("ERASMUS-BB-LSII-2.0", description="The version of the official "
+                             "Part B form this call uses (a file of data/forms/).")
     figures: Figures
     source_file: Path | None = None
 
@@ -187,7 +192,8 @@ class ReferenceData(BaseModel):
         return "third"
 
 
-def _load_model(path: Path, model: type[Any]) -> Any:
+def load_data_model(path: Path, model: type[Any]) -> Any:
+    """Read the YAML data file ``path`` into ``model``; errors are located in the file."""
     doc = read_yaml(path)
     instance, findings = validate_document(doc, model)
     errors = [f for f in findings if f.severity.value == "error"]
@@ -201,7 +207,7 @@ def _load_model(path: Path, model: type[Any]) -> Any:
 @cache
 def reference_data() -> ReferenceData:
     """The shared reference data (countries, organisation types, ecosystems)."""
-    data: ReferenceData = _load_model(data_dir() / "reference.yaml", ReferenceData)
+    data: ReferenceData = load_data_model(data_dir() / "reference.yaml", ReferenceData)
     return data
 
 
@@ -230,7 +236,7 @@ def _load_call(topic: str, _dirs_key: str) -> CallRules:
     for folder in _call_dirs():
         path = folder / f"{topic}.yaml"
         if path.is_file():
-            rules: CallRules = _load_model(path, CallRules)
+            rules: CallRules = load_data_model(path, CallRules)
             if rules.id != topic:
                 raise InputError(f"the file declares id '{rules.id}' but is named {path.name}",
                                  location=SourceLocation(path, None))

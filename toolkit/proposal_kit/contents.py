@@ -31,6 +31,6 @@ def number_contents(project: Project, rendered: RenderResult, report: PagesRepor
     if rendered.format != "docx" or report.method != "libreoffice" or not report.sections:
         return False
     render_project(project, rendered.output, "docx", reference_doc,
-                   toc_pages=heading_pages(report))
+                   toc_pages=heading_pages(report), form=rendered.form)
     report.findings = [f for f in report.findings if f.code != "format.toc-not-updated"]
     return True

@@ -84,6 +84,16 @@ class Draft:
         return self.call.lot
 
     @property
+    def phases(self) -> list[tuple[str, int, int]]:
+        """Labelled spans of months the call defines (the reactive and proactive response)."""
+        figure = self.call.figures.reactive_phase_end
+        if figure is None or self.months <= figure.value:
+            return []
+        end = figure.value
+        return [(f"Reactive and proactive response (months 1-{end})", 1, end),
+                (f"Proactive response (months {end + 1}-{self.months})", end + 1, self.months)]
+
+    @property
     def ecosystem_labels(self) -> list[str]:
         """Labels of the chosen ecosystems."""
         known = reference_data().ecosystems

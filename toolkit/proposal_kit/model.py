@@ -17,26 +17,31 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from .calls import reference_data
-from .partb import part_b
+from .form import form_for_topic
 from .validation import one_of
 
 __all__ = [
+    "Contact",
+    "Declarations",
     "Deliverable",
     "Event",
     "Indicator",
     "Milestone",
     "Narrative",
     "Objective",
+    "OtherParticipant",
     "Partner",
     "PreviousProject",
     "Proposal",
     "Risk",
     "StaffMember",
+    "Subcontract",
     "Task",
     "Totals",
     "WorkPackage",
@@ -84,6 +89,21 @@ class Narrative(_Strict):
         return self
 
 
+class Contact(_Strict):
+    """A contact person (the form's cover asks for the coordinator's)."""
+
+    first_name: str = Field(description="First name(s).", min_length=1)
+    last_name: str = Field(description="Family name; the form prints it in capitals.",
+                           min_length=1)
+    email: str | None = Field(None, description="E-mail address.")
+    phone: str | None = Field(None, description="Telephone number.")
+
+    @property
+    def display(self) -> str:
+        """``Anna LARSEN``, as the form's cover writes a name."""
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
 class Partner(_Strict):
     """An organisation of the consortium."""
 
@@ -106,6 +126,8 @@ class Partner(_Strict):
     website: str | None = Field(None, description="Web site.")
     sme: bool | None = Field(None, description="The enterprise is an SME.")
     profile: str | None = Field(None, description="Short profile (Markdown) for section 2.2.1.")
+    contact: Contact | None = Field(None, description="Contact person (the coordinator's "
+                                    "is printed on the form's cover).")
 
     @field_validator("country")
     @classmethod
@@ -127,6 +149,12 @@ class Partner(_Strict):
         """Short name if given, else the id."""
         return self.short_name or self.id
 
+    @property
+    def form_role(self) -> str:
+        """The form's code for the partner's role: COO, BEN, AE or AP."""
+        return {"coordinator": "COO", "beneficiary": "BEN", "affiliated": "AE",
+                "associated": "AP"}[self.role]
+
 
 class StaffMember(_Strict):
     """A member of a project team (section 2.1.3)."""
@@ -138,6 +166,13 @@ class StaffMember(_Strict):
     profile: str | None = Field(None, description="Professional profile and expertise.")
 
 
+class OtherParticipant(_Strict):
+    """Someone taking part in a task who is not a partner (the form's role OTHER)."""
+
+    name: str = Field(description="Who: e.g. 'External evaluator (subcontractor)'.")
+    description: str | None = Field(None, description="What they contribute.")
+
+
 class Task(_Strict):
     """A task of a work package."""
 
@@ -147,6 +182,10 @@ class Task(_Strict):
     lead: str | None = Field(None, description="Partner id of the task leader.")
     participants: list[str] = Field(default_factory=list,
                                     description="Partner ids taking part (the lead included).")
+    others: list[OtherParticipant] = Field(
+        default_factory=list, description="Participants who are not partners (role OTHER).")
+    in_kind: str | None = Field(None, description="In-kind contributions provided for the "
+                                "task (free of charge, cost-neutral), and by whom.")
     start: Month | None = Field(None, description="First month (default: the WP start).")
     end: Month | None = Field(None, description="Last month (default: the WP end).")
     covers: Slugs = Field(description="Required activities of the call this task serves.")
@@ -158,12 +197,18 @@ class Deliverable(_Strict):
     title: str = Field(description="Deliverable name.")
     due: Month = Field(description="Due month.")
     lead: str | None = Field(None, description="Partner id of the lead beneficiary.")
-    type: Literal["R", "DEM", "DEC", "DATA", "DMP", "ETHICS", "OTHER"] | None = Field(
-        None, description="R report, DEM demonstrator or pilot, DEC websites and "
-        "dissemination, DATA, DMP, ETHICS, OTHER.")
-    dissemination: Literal["PU", "SEN"] | None = Field(
-        None, description="PU public, SEN sensitive.")
+    type: Literal["R", "DEM", "DEC", "DATA", "DMP", "ETHICS", "SECURITY", "OTHER"] | None = \
+        Field(None, description="R document or report, DEM demonstrator, pilot or prototype, "
+              "DEC websites, patent filings, videos, DATA data sets, DMP data management plan, "
+              "ETHICS, SECURITY, OTHER.")
+    dissemination: Literal["PU", "SEN", "R-UE/EU-R", "C-UE/EU-C", "S-UE/EU-S"] | None = Field(
+        None, description="PU public, SEN sensitive (limited under the grant agreement), or "
+        "an EU classified level.")
     description: str | None = Field(None, description="Short description (Markdown).")
+    format: str | None = Field(None, description="Format, e.g. 'PDF report', 'online course', "
+                               "'open data set (CSV, JSON-LD)'.")
+    language: str | None = Field(None, description="Language(s), e.g. 'English' or 'English, "
+                                 "German, Polish'.")
     task: str | None = Field(None, description="Task id the deliverable comes from.")
     eqf_levels: list[Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=8)]] = Field(
         default_factory=list, description="EQF levels of a curriculum or qualification.")
@@ -192,6 +237,26 @@ class Milestone(_Strict):
         return self._number
 
 
+class Subcontract(_Strict):
+    """A subcontracted action task; numbered S<wp>.<n> in the order given."""
+
+    title: str = Field(description="Subcontract name (the subcontracted action tasks).")
+    task: str | None = Field(None, description="Task id the subcontract belongs to.")
+    partner: str | None = Field(None, description="Id of the beneficiary or affiliated "
+                                "entity that awards it.")
+    description: str | None = Field(None, description="What is subcontracted.")
+    cost: Money | None = Field(None, description="Estimated costs in EUR.")
+    justification: str | None = Field(None, description="Why subcontracting is necessary.")
+    value_for_money: str | None = Field(None, description="How best value for money is "
+                                        "ensured (e.g. three quotes, a tender).")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        """``S<wp>.<n>``."""
+        return self._number
+
+
 class WorkPackage(_Strict):
     """A work package."""
 
@@ -212,6 +277,8 @@ class WorkPackage(_Strict):
                                             description="Deliverables of the WP.")
     milestones: list[Milestone] = Field(default_factory=list,
                                         description="Milestones of the WP.")
+    subcontracts: list[Subcontract] = Field(default_factory=list,
+                                            description="Subcontracted action tasks.")
     _number: int = PrivateAttr(default=0)
 
     @property
@@ -235,15 +302,25 @@ class Event(_Strict):
     """An event, meeting or mobility activity."""
 
     title: str = Field(description="Name of the event or meeting.")
-    type: Literal["meeting", "event", "mobility", "training", "conference"] = Field(
-        "meeting", description="Kind of activity.")
+    type: Literal["meeting", "event", "mobility", "training", "workshop", "conference",
+                  "seminar", "other"] = Field("meeting", description="Kind of activity.")
     work_package: str | None = Field(None, description="WP id.")
     lead: str | None = Field(None, description="Partner id organising it.")
     month: Month | None = Field(None, description="Month it takes place.")
     location: str | None = Field(None, description="Place, or 'online'.")
     attendees: Annotated[int | None, BeforeValidator(_no_bool)] = Field(
         None, ge=0, description="Expected number of participants.")
+    area: str | None = Field(None, description="Topics addressed, skills or knowledge "
+                             "acquired (the form's 'Area').")
+    duration_days: Annotated[float | None, BeforeValidator(_no_bool)] = Field(
+        None, gt=0, le=366, description="Duration in days.")
     description: str | None = Field(None, description="Purpose and target group.")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        """``E<wp>.<n>``: numbered within its work package, in the order given."""
+        return self._number
 
 
 class Indicator(_Strict):
@@ -270,8 +347,36 @@ class PreviousProject(_Strict):
     reference: str | None = Field(None, description="Grant or project number.")
     programme: str | None = Field(None, description="Funding programme.")
     period: str | None = Field(None, description="Period, e.g. 2022-2025.")
-    role: str | None = Field(None, description="Role of the partner (coordinator, partner).")
+    role: str | None = Field(None, description="Role of the partner: coordinator (COO), "
+                             "beneficiary or partner (BEN), affiliated entity (AE), other.")
+    amount: Money | None = Field(None, description="EU grant amount in EUR.")
+    website: str | None = Field(None, description="Project web site, if any.")
     results: str | None = Field(None, description="Main results and how they relate.")
+
+    @property
+    def form_role(self) -> str:
+        """The form's code for the role: COO, BEN, AE or OTHER."""
+        role = (self.role or "").strip().lower()
+        codes = {"coo": "COO", "coordinator": "COO", "ben": "BEN", "beneficiary": "BEN",
+                 "partner": "BEN", "ae": "AE", "affiliated": "AE",
+                 "affiliated entity": "AE"}
+        return codes.get(role, "OTHER" if role else "")
+
+
+class Declarations(_Strict):
+    """The answers to the form's declarations (section 6)."""
+
+    no_other_eu_grant: bool | None = Field(
+        None, description="true: neither the project nor any part of it has benefited from "
+        "another EU grant (the form's first double-funding statement: YES).")
+    no_other_submission: bool | None = Field(
+        None, description="true: neither the project nor any part of it is or will be "
+        "submitted for another EU grant (the second statement: YES).")
+    details: str | None = Field(None, description="Explanation and details when a statement "
+                                "is answered false (NO).")
+    seal_of_excellence: bool | None = Field(
+        None, description="true: the proposal may be shared with other EU and national "
+        "funding bodies under the Seal of Excellence (YES).")
 
 
 class PartnerTotal(_Strict):
@@ -316,8 +421,13 @@ class Proposal(_Strict):
     previous_projects: list[PreviousProject] = Field(default_factory=list,
                                                      description="Related previous projects.")
     totals: Totals | None = Field(None, description="Declared totals to check the WPs against.")
+    declarations: Declarations = Field(default_factory=Declarations,
+                                       description="Answers to the form's declarations.")
     sections: dict[str, Narrative] = Field(default_factory=dict,
                                            description="Narrative text per Part B section id.")
+    part_b_form: str | None = Field(None, description="Path of your downloaded copy of the "
+                                    "official Part B form (.docx), relative to the project "
+                                    "file: `render` then fills it (the CLI's --form wins).")
     texts_dirs: list[str] = Field(default_factory=list,
                                   description="Extra generic text libraries, searched first.")
     variables: dict[str, str] = Field(default_factory=dict,
@@ -331,8 +441,9 @@ class Proposal(_Strict):
 
     @field_validator("sections")
     @classmethod
-    def _section_keys(cls, value: dict[str, Narrative]) -> dict[str, Narrative]:
-        ids = part_b().narrative_ids()
+    def _section_keys(cls, value: dict[str, Narrative],
+                      info: ValidationInfo) -> dict[str, Narrative]:
+        ids = form_for_topic(info.data.get("call")).narrative_ids()
         for key in value:
             one_of(key, ids, "section")
         return value
@@ -350,6 +461,14 @@ class Proposal(_Strict):
             for milestone in wp.milestones:
                 ms += 1
                 milestone._number = f"MS{ms}"
+            for s, subcontract in enumerate(wp.subcontracts, start=1):
+                subcontract._number = f"S{w}.{s}"
+        numbers = {wp.id: wp.number for wp in self.work_packages}
+        counts: dict[str, int] = {}
+        for event in self.events:
+            key = event.work_package or ""
+            counts[key] = counts.get(key, 0) + 1
+            event._number = f"E{numbers.get(key, '?')}.{counts[key]}"
         return self
 
     # -- convenient views ---------------------------------------------------------------
@@ -370,6 +489,14 @@ class Proposal(_Strict):
     def deliverables(self) -> list[tuple[WorkPackage, Deliverable]]:
         """Every deliverable with its WP, in WP order."""
         return [(wp, d) for wp in self.work_packages for d in wp.deliverables]
+
+    def subcontracts(self) -> list[tuple[WorkPackage, Subcontract]]:
+        """Every subcontract with its WP."""
+        return [(wp, s) for wp in self.work_packages for s in wp.subcontracts]
+
+    def work_package(self, wp_id: str | None) -> WorkPackage | None:
+        """The work package with id ``wp_id``, if any."""
+        return next((wp for wp in self.work_packages if wp.id == wp_id), None)
 
     def milestones(self) -> list[tuple[WorkPackage, Milestone]]:
         """Every milestone with its WP."""

@@ -46,6 +46,12 @@ class Project:
         """Folder of the project file; relative paths start here."""
         return self.file.parent
 
+    @property
+    def form_file(self) -> Path | None:
+        """The applicant's copy of the official form named by ``part_b_form:``, if any."""
+        name = self.proposal.part_b_form
+        return self.base_dir / name if name else None
+
 
 def _read_sections(proposal: Proposal, doc: YamlDocument,
                    base: Path) -> tuple[dict[str, str], list[Finding]]:

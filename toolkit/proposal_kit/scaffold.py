@@ -18,7 +18,7 @@ from .activities import ActivityList, activities_for
 from .calls import CallRules, load_call, reference_data
 from .errors import OutputConflictError, UsageError
 from .errors import TemplateError as KitTemplateError
-from .partb import part_b
+from .form import form_for_call
 from .render.output import write_atomic
 from .resources import builtin_templates_dir
 from .schema import schema_json
@@ -137,8 +137,16 @@ def _context(call: CallRules, ecosystem: str | None, acronym: str | None) -> dic
             "ecosystem": ecosystem, "ecosystem_defaulted": defaulted,
             "exactly_one": exactly_one, "ecosystems": ref.ecosystems, "activities": acts,
             "partners": partners, "work_packages": wps, "schema_path": SCHEMA_PATH,
-            "sections": [(n.id, n.number or "", n.heading or "") for n in part_b().walk()
-                         if n.narrative]}
+            "sections": [(b.id, *_section_label(call, b.id))
+                         for b in form_for_call(call).boxes() if b.answer != "fixed"]}
+
+
+def _section_label(call: CallRules, box_id: str) -> tuple[str, str]:
+    """(number, heading) of a section, as the scaffold's comments show it."""
+    form = form_for_call(call)
+    label = form.label(box_id)
+    number = form.number_of(box_id)
+    return (number, label[len(number):].strip()) if label.startswith(number) else ("", label)
 
 
 def _environment() -> SandboxedEnvironment:

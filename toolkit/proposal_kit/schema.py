@@ -14,7 +14,7 @@ from typing import Any
 from .activities import activities_for
 from .calls import available_calls, reference_data
 from .model import Proposal
-from .partb import part_b
+from .form import all_narrative_ids
 from .resources import data_dir
 
 __all__ = ["SCHEMA_ID", "project_schema", "schema_json"]
@@ -74,7 +74,7 @@ def project_schema() -> dict[str, Any]:
         "anyOf": [{"type": "string", "enum": eco},
                   {"type": "array", "items": {"type": "string", "enum": eco}}],
     }
-    props["sections"]["propertyNames"] = {"enum": part_b().narrative_ids()}
+    props["sections"]["propertyNames"] = {"enum": all_narrative_ids()}
     props["sections"]["additionalProperties"] = {
         "anyOf": [{"type": "string", "description": "Markdown text of the section."},
                   {"$ref": "#/$defs/Narrative"}]}

@@ -28,22 +28,30 @@ __all__ = ["COMMANDS"]
               help="A .docx whose styles and page set-up the draft uses.")
 @force_option("Replace an output that was edited or not written by proposal-kit "
               "(a backup copy is kept).")
+@click.option("--form", "form", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fill this copy of the official Part B form (.docx, downloaded from the "
+                   "Funding & Tenders portal) instead of writing proposal-kit's own layout "
+                   "[default: part_b_form: in FILE].")
 @click.option("--pages", "count_pages", is_flag=True,
               help="Count the pages of the rendered DOCX with LibreOffice (see `pages`).")
 def render(file: Path, output: Path | None, output_format: str | None,
-           reference_doc: Path | None, force: bool, count_pages: bool) -> None:
+           reference_doc: Path | None, force: bool, form: Path | None,
+           count_pages: bool) -> None:
     """Render the project FILE into a Part B draft (Word, Markdown or HTML).
 
-    The draft has every Part B heading and processing tag, the tables generated from the
-    project (partners, staff, risks, work packages, deliverables, milestones, events,
-    timetable, budget) and a visible prompt wherever text is still missing. An output that
-    was edited after it was rendered is never overwritten without --force.
+    The draft follows the official form: its headings and processing tags in its order,
+    its tables with its columns generated from the project (staff, risks, one table per
+    work package with tasks, milestones, deliverables and budget, subcontracting, events,
+    timetable, declarations, previous projects), and a visible prompt wherever text is
+    still missing. With --form, your own copy of the official form is filled instead,
+    keeping all of its guidance. An output that was edited after it was rendered is never
+    overwritten without --force.
     """
     from ..render import Format, render_project
 
     project = load_project(file)
     result = render_project(project, output, cast("Format | None", output_format),
-                            reference_doc, force)
+                            reference_doc, force, form=form)
     echo(f"wrote {result.output}")
     if result.backup:
         echo(f"kept a backup of the previous file: {result.backup}")

@@ -8,7 +8,7 @@ import click
 
 from ..errors import EXIT_CODES, ProposalKitError, UsageError
 from ..findings import summarise
-from ..partb import part_b
+from ..form import all_narrative_ids
 from ..project import Project, load_project
 from ..texts import (
     GenericText,
@@ -81,9 +81,9 @@ def texts() -> None:
 def list_texts(tags: tuple[str, ...], section: str | None, lot: int | None,
                project_file: Path | None, output_format: str) -> None:
     """List the generic texts available, with the library each comes from."""
-    if section is not None and section not in part_b().narrative_ids():
+    if section is not None and section not in all_narrative_ids():
         raise UsageError(f"unknown section '{section}'",
-                         hint=did_you_mean(section, part_b().narrative_ids()))
+                         hint=did_you_mean(section, all_narrative_ids()))
     library, _ = _open(project_file)
     shown = [t for t in _usable(library)
              if all(tag in t.meta.tags for tag in tags)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..calls import CallRules, load_call
 from ..findings import Finding, Severity
-from ..partb import part_b
+from ..form import form_for_call
+from ..form.description import FormDescription
 from .convert import INSTALL_HINT, Conversion
 from .docxinfo import TOC_ENTRY, DocxInfo
 from .estimate import estimate_layout, word_recorded_pages
@@ -25,7 +26,6 @@ from .formatting import (
 from .pdfread import PdfLayout
 from .report import Method, PagesReport, beyond_limit, limit_findings
 from .sections import (
-    WP_LINE,
     Hints,
     Layout,
     Section,
@@ -48,38 +48,38 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
 
     A DOCX is laid out by ``conversion`` (already started), or estimated when it is None.
     """
-    rules = load_call(call or DEFAULT_CALL)
-    limit = limit if limit is not None else rules.figures.page_limit.value
     findings: list[Finding] = []
     summary = FormatSummary()
     contents: list[tuple[str, int | None]] = []
     method: Method
-    if kind == "pdf":
+    info = DocxInfo(path) if kind == "docx" else None  # read while LibreOffice works
+    rules = load_call(call or _document_call(info) or DEFAULT_CALL)
+    form = form_for_call(rules)
+    limit = limit if limit is not None else rules.figures.page_limit.value
+    if info is None:
         layout: Layout = PdfLayout(path)
         paper, summary.paper = check_pdf_paper(layout.sizes)
         findings += [*paper, Finding(
             "format.not-checked", Severity.INFO, "margins, font sizes and tags are checked "
             "from the DOCX only", hint="run `proposal-kit pages` on the .docx too")]
-        anchors = find_anchors(layout, None)
+        anchors = find_anchors(layout, None, form)
         method = "pdf"
     elif conversion is None:
-        info = DocxInfo(path)
-        format_findings, summary = check_docx_format(info, rules)
+        format_findings, summary = check_docx_format(info, rules, form)
         findings += format_findings
         layout = estimate_layout(info)
-        anchors = find_anchors(layout, _hints(info, summary))
+        anchors = find_anchors(layout, _hints(info, summary, form), form)
         findings.append(_estimate_finding(path, layout.page_count))
         method = "estimate"
     else:
-        info = DocxInfo(path)  # read while LibreOffice works
-        format_findings, summary = check_docx_format(info, rules)
+        format_findings, summary = check_docx_format(info, rules, form)
         findings += format_findings
-        hints = _hints(info, summary)
+        hints = _hints(info, summary, form)
         contents = summary.contents
         pdf_layout = PdfLayout(conversion.wait(), source=path)
         if summary.top_margin_pt:
             pdf_layout.top_margin = summary.top_margin_pt
-        anchors = find_anchors(pdf_layout, hints)
+        anchors = find_anchors(pdf_layout, hints, form)
         layout = pdf_layout
         method = "libreoffice"
     report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
@@ -119,11 +119,22 @@ def _apply_sections(report: PagesReport, rules: CallRules, sections: list[Sectio
                                      excluded)
 
 
-def _hints(info: DocxInfo, summary: FormatSummary) -> Hints:
+def _document_call(info: DocxInfo | None) -> str | None:
+    """The call topic a DOCX rendered by proposal-kit names in its properties."""
+    if info is None:
+        return None
+    from ..calls import available_calls
+
+    topic = info.custom_properties().get("proposal-kit-call")
+    return topic if topic in available_calls() else None
+
+
+def _hints(info: DocxInfo, summary: FormatSummary, form: FormDescription) -> Hints:
     """Which Part B headings, work packages and tags the DOCX holds."""
     by_text: dict[str, list[tuple[str | None, str]]] = {}
-    for node in part_b().headings():
-        by_text.setdefault(normalise(node.heading or ""), []).append((node.number, node.id))
+    for node in form.headings():
+        by_text.setdefault(normalise(node.text), []).append((node.number, node.id))
+    wp_heading = form.work_package_pattern()
     hints = Hints(tags=set(summary.tag_codes))
     for para in info.paragraphs():
         if para.in_table or TOC_ENTRY.match(para.style or ""):
@@ -136,7 +147,7 @@ def _hints(info: DocxInfo, summary: FormatSummary) -> Hints:
             if number is None or number == node_number:
                 hints.headings.setdefault(
                     node_id, info.styles.paragraph(para.element, para.style, None).before)
-        match = WP_LINE.match(normalise(text))
+        match = wp_heading.match(normalise(text))
         if match and int(match.group(1)) not in hints.work_packages:
             hints.work_packages[int(match.group(1))] = text.strip()
             hints.headings[f"wp{match.group(1)}"] = \

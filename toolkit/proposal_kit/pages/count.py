@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExternalToolError, UsageError
 from .convert import INSTALL_HINT, Conversion, find_soffice, soffice_timeout
-from .outline import mark_work_packages
 from .processes import interrupts_deferred
 from .validate import check_input
 from .warm import WarmOffice
@@ -60,9 +59,8 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         return analyse(path, kind, limit, call, None)
     if progress:
         progress(f"Laying out {path.name} with LibreOffice…")
-    conversion_of = (office.conversion(path, mark_work_packages) if office else
-                     Conversion(path, soffice, soffice_timeout(timeout),
-                                prepare=mark_work_packages))
+    conversion_of = (office.conversion(path) if office else
+                     Conversion(path, soffice, soffice_timeout(timeout)))
     with conversion_of as conversion:
         conversion.start()
         with interrupts_deferred():  # all that the analysis needs, loaded while LO works

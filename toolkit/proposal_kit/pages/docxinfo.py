@@ -19,7 +19,7 @@ __all__ = ["DocxInfo", "Para", "ParaFormat", "Styles", "W"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Word's styles for the entries of a table of contents (ids "TOC1", "toc1"...).
-TOC_ENTRY = re.compile(r"(?i)^toc\s*\d$")
+TOC_ENTRY = re.compile(r"(?i)^(?:toc|contents)\s*\d$")
 _WORD_DEFAULT_PT = 10.0
 
 
@@ -230,6 +230,20 @@ class DocxInfo:
             raise InputError(f"the DOCX cannot be read ({type(exc).__name__}: {exc})",
                              location=SourceLocation(source or path),
                              hint="open it in Word or LibreOffice and save it again") from None
+
+    def custom_properties(self) -> dict[str, str]:
+        """The document's custom properties (proposal-kit stores its call and form there)."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        from ..render.docx_parts import read_custom_properties
+
+        for rel in self.document.part.package.rels.values():
+            if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+                try:
+                    return read_custom_properties(rel.target_part.blob)
+                except Exception:  # a broken part: as if there were none
+                    return {}
+        return {}
 
     def paragraphs(self) -> list[Para]:
         """Every paragraph of the body in document order, table cells included."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..calls import CallRules
 from ..findings import Finding, Severity
-from ..partb import part_b
+from ..form.description import FormDescription
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
 from .sections import normalise
@@ -80,12 +80,13 @@ def check_pdf_paper(sizes: list[tuple[float, float]]) -> tuple[list[Finding], li
     return _paper_finding(names, "page"), list(names)
 
 
-def check_docx_format(info: DocxInfo, call: CallRules) -> tuple[list[Finding], FormatSummary]:
+def check_docx_format(info: DocxInfo, call: CallRules,
+                      form: FormDescription) -> tuple[list[Finding], FormatSummary]:
     """Paper, margin, font-size and tag findings for a DOCX, and what was measured."""
     summary = FormatSummary()
     findings = _page_setup(info, call, summary)
     findings += _fonts(info, call, summary)
-    findings += _tags(info, summary)
+    findings += _tags(info, summary, form)
     summary.contents = contents_entries(info)
     findings += _contents(summary.contents)
     return findings, summary
@@ -162,7 +163,8 @@ def _hidden(run: Any) -> bool:
     return vanish is not None and vanish.get(f"{W}val", "1") not in ("0", "false")
 
 
-def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
+def _tags(info: DocxInfo, summary: FormatSummary, form: FormDescription) -> list[Finding]:
+    """The processing tags against the form's: the same ones, balanced, in the same order."""
     events: list[tuple[str, str, int]] = []
     for para in info.paragraphs():
         text = para.text
@@ -170,41 +172,56 @@ def _tags(info: DocxInfo, summary: FormatSummary) -> list[Finding]:
             events += [(m.group(1), m.group(2), para.index + 1) for m in _TAG.finditer(text)]
     summary.tags = len(events)
     summary.tag_codes = {code for _, code, _ in events}
-    expected = list(dict.fromkeys(part_b().tags()))
+    expected = form.tag_events()
+    codes = list(dict.fromkeys(code for _, code in expected))
     if not events:
         return [Finding("format.tag-missing", Severity.WARNING,
                         "no processing tags found (#@CODE@# ... #§CODE§#): the official Part B "
-                        "template's tags are missing",
+                        "form's tags are missing",
                         hint="the portal uses them to process Part B; do not delete them")]
     findings: list[Finding] = []
-    depth: dict[str, int] = {}
-    opened: list[str] = []
+    known = []
     for kind, code, where in events:
-        if code not in expected:
-            hint = did_you_mean(code, expected)
+        if code not in codes:
             findings.append(Finding("format.tag-unknown", Severity.WARNING,
-                                    f"unknown tag {code} in paragraph {where}", hint=hint))
-            continue
-        depth[code] = depth.get(code, 0) + (1 if kind == "@" else -1)
-        if depth[code] < 0:
-            findings.append(Finding("format.tag-unbalanced", Severity.WARNING,
-                                    f"tag {code} closes in paragraph {where} before it opens"))
-            depth[code] = 0
-        if kind == "@" and code not in opened:
-            opened.append(code)
-    findings += [Finding("format.tag-unbalanced", Severity.WARNING,
-                         f"tag {code} is opened {count} more time(s) than it is closed",
-                         hint=f"add the closing tag #§{code}§#")
-                 for code, count in depth.items() if count > 0]
-    missing = [code for code in expected if code not in opened]
+                                    f"unknown tag {code} in paragraph {where}",
+                                    hint=did_you_mean(code, codes)))
+        else:
+            known.append(("open" if kind == "@" else "close", code, where))
+    missing = [code for code in codes if code not in summary.tag_codes]
     if missing:
         findings.append(Finding(
             "format.tag-missing", Severity.WARNING,
             f"{len(missing)} processing tag(s) missing: {', '.join(missing)}",
-            hint="restore each #@CODE@# ... #§CODE§# pair from the template; do not delete "
+            hint="restore each #@CODE@# ... #§CODE§# pair from the form; do not delete "
                  "tags, even of sections that do not apply"))
-    findings += _order(opened, expected)
+    actual = [(kind, code) for kind, code, _ in known]
+    if actual != expected and not missing:
+        findings.append(_first_difference(known, expected))
     return findings
+
+
+def _show(kind: str, code: str) -> str:
+    return f"#@{code}@#" if kind == "open" else f"#§{code}§#"
+
+
+def _first_difference(known: list[tuple[str, str, int]],
+                      expected: list[tuple[str, str]]) -> Finding:
+    """Where the document's tags first part from the form's sequence."""
+    for i, (kind, code, where) in enumerate(known):
+        if i >= len(expected):
+            return Finding("format.tag-unbalanced", Severity.WARNING,
+                           f"tag {_show(kind, code)} in paragraph {where} is one more than "
+                           "the form has", hint="remove the extra tag")
+        if (kind, code) != expected[i]:
+            return Finding("format.tag-order", Severity.WARNING,
+                           f"tag {_show(kind, code)} in paragraph {where}: the form has "
+                           f"{_show(*expected[i])} there",
+                           hint="keep the tags as the form places them, in its order")
+    kind, code = expected[len(known)]
+    return Finding("format.tag-unbalanced", Severity.WARNING,
+                   f"the document ends before the form's tag {_show(kind, code)}",
+                   hint=f"add {_show(kind, code)} where the form has it")
 
 
 def contents_entries(info: DocxInfo) -> list[tuple[str, int | None]]:
@@ -255,17 +272,3 @@ def check_contents_pages(entries: list[tuple[str, int | None]],
     return [Finding("format.toc-stale", Severity.WARNING,
                     f"the table of contents is out of date: {listed}{more}",
                     hint=_UPDATE_HINT)]
-
-
-def _order(opened: list[str], expected: list[str]) -> list[Finding]:
-    rank = {code: i for i, code in enumerate(expected)}
-    out = []
-    latest = ""
-    for code in opened:
-        if latest and rank[code] < rank[latest]:
-            out.append(Finding("format.tag-order", Severity.WARNING,
-                               f"tag {code} opens after {latest}, but the template has it before",
-                               hint="keep the sections in the template's order"))
-        elif not latest or rank[code] > rank[latest]:
-            latest = code
-    return out

@@ -2,8 +2,9 @@
 
 Headings are found first in the PDF outline (LibreOffice writes a bookmark for every heading,
 with its page and height), then, for what the outline lacks, in the text of the pages where
-they must lie: the heading's own line, else its processing tag ``#@CODE@#``. Work packages
-are the paragraphs "Work package N: title" of section 4.2.
+they must lie: the heading's own line, else the processing tag ``#@CODE@#`` opened right
+before it. Which headings, and how a work package's heading reads ("Work Package N"), come
+from the description of the official form.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..partb import PartBNode, part_b
+from ..form.description import FormDescription, Heading
 from .pdfread import Line, OutlineEntry
 
-__all__ = ["WP_LINE", "Anchor", "Hints", "Layout", "Section", "find_anchors", "normalise",
+__all__ = ["Anchor", "Hints", "Layout", "Section", "find_anchors", "normalise",
            "number_and_text", "sections_from"]
 
-WP_LINE = re.compile(r"^work package (\d+)\s*[:.–—-]\s*(.*)$")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$")
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 #: How far below the top of the body a heading may stand and still be checked for text above.
@@ -109,9 +109,9 @@ class Section:
                 "end_page": self.end_page, "pages": self.pages, "length": self.length}
 
 
-def _matches(node: PartBNode, text: str, loose: bool) -> bool:
+def _matches(node: Heading, text: str, loose: bool) -> bool:
     number, rest = number_and_text(text)
-    heading = normalise(node.heading or "")
+    heading = normalise(node.text)
     if number and node.number and number != node.number:
         return False
     if rest == heading:
@@ -121,9 +121,9 @@ def _matches(node: PartBNode, text: str, loose: bool) -> bool:
     return len(rest) >= 4 and (heading.startswith(rest) or rest.startswith(heading[:25]))
 
 
-def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
-    """Every section start that can be found, in document order."""
-    nodes = part_b().headings()
+def find_anchors(layout: Layout, hints: Hints | None, form: FormDescription) -> list[Anchor]:
+    """Every section start of ``form`` that can be found, in document order."""
+    nodes = form.headings()
     found: dict[str, Anchor] = {}
     entries = layout.outline()
     tops = [e.top for e in entries if e.top is not None]
@@ -140,10 +140,10 @@ def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
         if node.id in found or (hints is not None and node.id not in hints.headings):
             continue
         low, high = _bounds(nodes, i, found, layout.page_count)
-        anchor = _search(layout, node, low, high, hints)
+        anchor = _search(layout, node, form.opening_tag(node.id), low, high, hints)
         if anchor:
             found[node.id] = anchor
-    anchors = list(found.values()) + _work_packages(layout, found, hints)
+    anchors = list(found.values()) + _work_packages(layout, found, hints, form)
     anchors.sort(key=lambda a: (a.page, -a.y))
     before = hints.headings if hints else {}
     for i, anchor in enumerate(anchors):
@@ -153,21 +153,20 @@ def find_anchors(layout: Layout, hints: Hints | None) -> list[Anchor]:
     return anchors
 
 
-def _anchor(node: PartBNode, page: int, y: float | None) -> Anchor:
+def _anchor(node: Heading, page: int, y: float | None) -> Anchor:
     return Anchor(node.id, node.title, node.title, node.level, page, y if y is not None else 1e9)
 
 
-def _bounds(nodes: list[PartBNode], i: int, found: dict[str, Anchor], last: int) \
+def _bounds(nodes: list[Heading], i: int, found: dict[str, Anchor], last: int) \
         -> tuple[int, int]:
     low = max((found[n.id].page for n in nodes[:i] if n.id in found), default=1)
     high = min((found[n.id].page for n in nodes[i + 1:] if n.id in found), default=last)
     return low, max(low, high)
 
 
-def _search(layout: Layout, node: PartBNode, low: int, high: int,
+def _search(layout: Layout, node: Heading, code: str | None, low: int, high: int,
             hints: Hints | None) -> Anchor | None:
-    tag = f"#@{node.tag}@#".lower() if node.tag and (hints is None or node.tag in hints.tags) \
-        else None
+    tag = f"#@{code}@#".lower() if code and (hints is None or code in hints.tags) else None
     for page in range(low, high + 1):
         lines = layout.lines(page)
         for j, line in enumerate(lines):
@@ -180,42 +179,45 @@ def _search(layout: Layout, node: PartBNode, low: int, high: int,
     if tag:
         for page in range(low, high + 1):
             for line in layout.lines(page):
-                if normalise(line.text) == tag:
+                if tag in normalise(line.text).split():
                     return _anchor(node, page, line.y + 1)
     return None
 
 
-def _work_packages(layout: Layout, found: dict[str, Anchor], hints: Hints | None) \
-        -> list[Anchor]:
+def _work_packages(layout: Layout, found: dict[str, Anchor], hints: Hints | None,
+                   form: FormDescription) -> list[Anchor]:
+    pattern = form.work_package_pattern()
     wanted = set(hints.work_packages) if hints else None
     if wanted is not None and not wanted:
         return []
+    before, after = form.around_work_packages()
+    level = form.work_package_block().heading.level
+    prefix = f"{before.number} " if before is not None and before.number else ""
+
+    def anchor(number: int, title: str, page: int, y: float | None) -> Anchor:
+        return Anchor(f"wp{number}", " ".join(title.split()), f"{prefix}WP{number}", level,
+                      page, y if y is not None else 1e9)
+
     result: dict[int, Anchor] = {}
     for entry in layout.outline():
-        match = WP_LINE.match(normalise(entry.title))
+        match = pattern.match(normalise(entry.title))
         if match and int(match.group(1)) not in result:
-            result[int(match.group(1))] = _wp(int(match.group(1)), entry.title, entry.page,
-                                              entry.top)
+            result[int(match.group(1))] = anchor(int(match.group(1)), entry.title, entry.page,
+                                                 entry.top)
     if wanted is not None and wanted <= set(result):
         return list(result.values())
-    start = next((found[k].page for k in ("work_packages", "workplan-group") if k in found), 1)
-    after = [a.page for a in found.values() if a.page >= start
-             and a.id in ("other", "ethics", "security", "declarations", "previous_projects")]
-    end = min(after, default=layout.page_count)
-    for page in range(start, end + 1):
+    start = found[before.id].page if before is not None and before.id in found else 1
+    end = found[after.id].page if after is not None and after.id in found \
+        else layout.page_count
+    for page in range(start, max(start, end) + 1):
         for line in layout.lines(page):
-            match = WP_LINE.match(normalise(line.text))
+            match = pattern.match(normalise(line.text))
             if match and int(match.group(1)) not in result:
-                result[int(match.group(1))] = _wp(int(match.group(1)), line.text, page,
-                                                  line.y + 1)
+                result[int(match.group(1))] = anchor(int(match.group(1)), line.text, page,
+                                                     line.y + 1)
         if wanted is not None and wanted <= set(result):
             break
     return list(result.values())
-
-
-def _wp(number: int, title: str, page: int, y: float | None) -> Anchor:
-    return Anchor(f"wp{number}", " ".join(title.split()), f"4.2 WP{number}", 3, page,
-                  y if y is not None else 1e9)
 
 
 def _at_top(layout: Layout, anchor: Anchor, before: float | None,

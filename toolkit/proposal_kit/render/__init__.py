@@ -13,21 +13,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from ..calls import load_call
+from docx.document import Document
+
+from ..calls import CallRules, load_call
 from ..derive import derive
-from ..errors import UsageError
+from ..errors import OutputConflictError, UsageError
 from ..findings import Severity
+from ..form import form_for_call
 from ..project import Project, ProjectFileError
 from ..resources import builtin_templates_dir
 from .compose import compose_markdown, template_dirs
 from .docx_parts import set_custom_properties
 from .docx_writer import write_docx
 from .html import markdown_to_html
+from .markdown_parser import shift_headings
 from .narrative import NarrativeRenderer
 from .output import FINGERPRINT, fingerprint, stamp_text, write_guarded
 
 __all__ = ["SUFFIXES", "Format", "RenderResult", "build_markdown", "default_output",
-           "output_format", "render_bytes", "render_project"]
+           "output_format", "render_bytes", "render_project", "section_texts"]
 
 Format = Literal["docx", "md", "html"]
 _FIXED_TIME = datetime(2026, 1, 1)
@@ -40,6 +44,8 @@ class RenderResult:
     output: Path
     backup: Path | None
     format: Format
+    #: The applicant's form that was filled (None: proposal-kit's own layout).
+    form: Path | None = None
 
 
 def build_markdown(project: Project) -> str:
@@ -48,10 +54,23 @@ def build_markdown(project: Project) -> str:
     if blocking:
         raise ProjectFileError(project.file, blocking)
     call = load_call(project.proposal.call)
-    narrative = NarrativeRenderer(project)
-    texts = {sid: narrative.render(sid, text) for sid, text in project.texts.items()}
+    texts = section_texts(project, call)
     draft = derive(project.proposal, call, texts)
     return compose_markdown(draft, texts, template_dirs(project.base_dir))
+
+
+def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[str, str]:
+    """Each section's finished Markdown; with ``nest``, its headings are moved under the
+    section's heading (``#`` in 2.1.1 becomes level 4)."""
+    form = form_for_call(call)
+    narrative = NarrativeRenderer(project)
+    texts = {}
+    for sid, text in project.texts.items():
+        heading = form.section_of(sid)
+        filled = narrative.render(sid, text)
+        texts[sid] = shift_headings(filled, heading.level if heading else 1) if nest \
+            else filled
+    return texts
 
 
 def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
@@ -60,15 +79,47 @@ def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
     if not reference.is_file():
         raise UsageError(f"reference document not found: {reference}")
     p = project.proposal
-    document = write_docx(
-        markdown, reference, header=f"{p.acronym} — Part B", base_dir=project.base_dir,
-        properties={"title": f"{p.acronym}: {p.title or ''}".strip(": "), "subject": p.call,
-                    "author": "proposal-kit", "last_modified_by": "proposal-kit",
-                    "created": _FIXED_TIME, "modified": _FIXED_TIME, "revision": 1,
-                    "keywords": ", ".join(p.keywords)},
-        toc_pages=toc_pages)
+    document = write_docx(markdown, reference, header=f"{p.acronym} — Part B",
+                          base_dir=project.base_dir, toc_pages=toc_pages)
+    return _finish(document, project, load_call(p.call).form_version)
+
+
+def _form_bytes(project: Project, form_file: Path, force: bool,
+                toc_pages: Mapping[str, int] | None) -> bytes:
+    """The applicant's copy of the official form, filled from ``project``."""
+    from ..form.fill import fill_document, open_form
+
+    blocking = [f for f in project.problems if f.severity is Severity.ERROR]
+    if blocking:
+        raise ProjectFileError(project.file, blocking)
+    call = load_call(project.proposal.call)
+    texts = section_texts(project, call, nest=False)
+    draft = derive(project.proposal, call, section_texts(project, call))
+    _, form = open_form(form_file)
+    dirs = template_dirs(project.base_dir)
+    boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True)
+             for b in form.boxes()}
+    boxes.update({sid: texts[sid] for sid in form.legacy_sections if sid in texts})
+    document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages)
+    return _finish(document, project, form.id)
+
+
+def _finish(document: Document, project: Project, form_id: str) -> bytes:
+    """Set the document's properties (deterministic) and its fingerprint; the bytes."""
+    p = project.proposal
+    title = f"{p.acronym}: {p.title or ''}".strip(": ")
+    values = {"title": title, "subject": p.call, "author": "proposal-kit",
+              "last_modified_by": "proposal-kit", "created": _FIXED_TIME,
+              "modified": _FIXED_TIME, "revision": 1, "keywords": ", ".join(p.keywords),
+              "comments": "", "category": "Part B", "content_status": "",
+              "identifier": "", "language": "en", "version": ""}
+    core = document.core_properties
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > 255:  # the limit of core properties
+            value = value[:254] + "…"
+        setattr(core, key, value)
     set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
-                                     "proposal-kit-call": p.call})
+                                     "proposal-kit-call": p.call, "proposal-kit-form": form_id})
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -86,11 +137,18 @@ def _html_page(project: Project, markdown: str) -> str:
 
 def render_bytes(project: Project, fmt: Format = "docx",
                  reference_doc: Path | None = None,
-                 toc_pages: Mapping[str, int] | None = None) -> bytes:
+                 toc_pages: Mapping[str, int] | None = None, form: Path | None = None,
+                 force: bool = False) -> bytes:
     """The rendered draft in ``fmt``, as bytes (not written anywhere).
 
-    ``toc_pages`` (heading text -> page) numbers the DOCX's table of contents.
+    ``toc_pages`` (heading text -> page) numbers the DOCX's table of contents. With
+    ``form`` (the applicant's copy of the official form), that copy is filled instead of
+    proposal-kit's own layout; ``force`` then allows replacing text already in it.
     """
+    if form is not None:
+        if fmt != "docx":
+            raise UsageError("the official form is a Word document: --form writes .docx")
+        return _form_bytes(project, form, force, toc_pages)
     markdown = build_markdown(project)
     if fmt == "docx":
         return _docx_bytes(project, markdown, reference_doc, toc_pages)
@@ -133,14 +191,20 @@ def output_format(output: Path | None, fmt: Format | None = None) -> Format:
 
 def render_project(project: Project, output: Path | None = None, fmt: Format | None = None,
                    reference_doc: Path | None = None, force: bool = False,
-                   toc_pages: Mapping[str, int] | None = None) -> RenderResult:
+                   toc_pages: Mapping[str, int] | None = None,
+                   form: Path | None = None) -> RenderResult:
     """Render ``project`` and write it atomically, protecting edited outputs.
 
     The format is ``fmt``, else the one ``output``'s extension names, else DOCX
-    (see :func:`output_format`); ``toc_pages`` as for :func:`render_bytes`.
+    (see :func:`output_format`); ``toc_pages`` and ``form`` as for :func:`render_bytes`.
+    ``form`` defaults to the project's ``part_b_form:``.
     """
-    fmt = output_format(output, fmt)
-    data = render_bytes(project, fmt, reference_doc, toc_pages)
+    fmt = output_format(output, fmt or ("docx" if form else None))
+    form = form or project.form_file
+    data = render_bytes(project, fmt, reference_doc, toc_pages, form, force)
     target = output or default_output(project, fmt)
+    if form is not None and target.resolve() == form.resolve():
+        raise OutputConflictError(f"{target} is the form itself: give another -o file",
+                                  hint="the applicant's copy of the form is never written over")
     backup = write_guarded(target, data, force)
-    return RenderResult(target, backup, fmt)
+    return RenderResult(target, backup, fmt, form)

@@ -22,10 +22,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..derive import Draft
 from ..errors import TemplateError as KitTemplateError
-from ..partb import part_b
+from ..form import form_for_call
+from ..form.cells import Grid
+from ..form.layout import segments
+from ..form.tables import build_table, build_timetable, coordinator_contact, work_package_tables
+from ..model import WorkPackage
 from ..resources import builtin_templates_dir
 
-__all__ = ["compose_markdown", "template_dirs"]
+__all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs"]
 
 
 def template_dirs(project_dir: Path | None) -> list[Path]:
@@ -73,13 +77,68 @@ def _template_location(exc: BaseException, dirs: list[Path]) -> str:
     return where or "a template"
 
 
-def compose_markdown(draft: Draft, narratives: dict[str, str], dirs: list[Path]) -> str:
-    """Render ``partb.md.j2`` for ``draft``; ``narratives`` holds finished section texts."""
+def grid_yaml(grid: Grid) -> str:
+    """The body of a ``{gantt}`` directive drawing ``grid``."""
+    import yaml
+
+    data = {"unit": grid.unit, "groups": [list(g) for g in grid.groups],
+            "columns": list(grid.columns),
+            "rows": [{"label": r.label, "kind": r.kind, "cells": sorted(r.shaded)}
+                     for r in grid.rows]}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).rstrip()
+
+
+#: The names the Part B templates see, and what each is (the guide's template reference).
+CONTEXT_NAMES: dict[str, str] = {
+    "draft": "The derived view model (the Draft fields below).",
+    "p": "The validated project (`draft.proposal`); its keys are in the schema.",
+    "call": "The call rules of the project's topic; figures as `call.figures.<name>.value`.",
+    "form": "The description of the official Part B form the call uses: headings, tags, "
+            "boxes, tables and their columns (`data/forms/<form>.yaml`).",
+    "layout": "The form's body as segments (a line of tags, a heading, a box, a table, the "
+              "work package block, an orientation change), in document order.",
+    "texts": "Finished narrative text per section id.",
+    "table": "`table(id)`, `table('wp_budget', wp)`: a table of the form (or one proposal-kit "
+             "adds), built from the project with the form's columns.",
+    "wp_tables": "`wp_tables(wp)`: the parts of one work package's table (header, "
+                 "objectives, tasks, milestones, deliverables).",
+    "timetable": "`timetable(id)`: the timetable grid (months or years and quarters).",
+    "grid_yaml": "`grid_yaml(grid)`: the body of a `{gantt}` block drawing a grid.",
+    "cover_value": "`cover_value(key)`: the value of a cover field (title, acronym, "
+                   "coordinator_contact).",
+}
+
+
+def template_context(draft: Draft, narratives: dict[str, str]) -> dict[str, Any]:
+    """What the Part B templates see (:data:`CONTEXT_NAMES`)."""
+    form = form_for_call(draft.call)
+    values = {"title": draft.proposal.title or "", "acronym": draft.proposal.acronym,
+              "coordinator_contact": coordinator_contact(draft)}
+
+    def table(table_id: str, wp: WorkPackage | None = None) -> Any:
+        return build_table(draft, form, table_id, wp)
+
+    context = {"draft": draft, "p": draft.proposal, "call": draft.call, "form": form,
+               "layout": segments(form), "texts": narratives, "table": table,
+               "wp_tables": lambda wp: work_package_tables(draft, form.tables["work_package"],
+                                                           wp),
+               "timetable": lambda table_id: build_timetable(draft, form.tables[table_id]),
+               "grid_yaml": grid_yaml, "cover_value": lambda key: values.get(key, "")}
+    assert context.keys() == CONTEXT_NAMES.keys()
+    return context
+
+
+def compose_markdown(draft: Draft, narratives: dict[str, str], dirs: list[Path],
+                     template_name: str = "partb.md.j2", **extra: Any) -> str:
+    """Render ``template_name`` (the whole Part B by default) for ``draft``.
+
+    ``narratives`` holds finished section texts; ``extra`` adds names to the context (the
+    form filler renders ``box.md.j2`` for one box with ``box`` and ``in_form``).
+    """
     env = _environment(dirs)
     try:
-        template = env.get_template("partb.md.j2")
-        text = template.render(draft=draft, p=draft.proposal, call=draft.call,
-                               partb=part_b(), texts=narratives)
+        template = env.get_template(template_name)
+        text = template.render(**template_context(draft, narratives), **extra)
     except TemplateSyntaxError as exc:
         raise KitTemplateError(f"{exc.filename}:{exc.lineno}: template syntax error: "
                                f"{exc.message}") from None

@@ -25,6 +25,7 @@ __all__ = [
     "add_text_run",
     "begin_field",
     "end_field",
+    "keep_rows_whole",
     "new_list_numbering",
     "read_custom_properties",
     "repeat_header",
@@ -141,6 +142,17 @@ def add_row(table: Table, spans: list[int]) -> list[_Cell]:
             tc.grid_span = span
         cells.append(_Cell(tc, table))
     return cells
+
+
+def keep_rows_whole(table: Table) -> None:
+    """Let no row of ``table`` break across pages (header rows are already unsplit)."""
+    tag = qn("w:cantSplit")
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        tr_pr = tr.get_or_add_trPr()
+        if tr_pr.find(tag) is None:
+            element = OxmlElement("w:cantSplit")
+            element.set(qn("w:val"), "true")
+            tr_pr.insert(0, element)
 
 
 def repeat_header(table: Table, count: int = 1) -> None:

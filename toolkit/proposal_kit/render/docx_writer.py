@@ -2,7 +2,9 @@
 
 Headings become Heading 1-4 (Word's navigation pane works), lists use the list styles with
 numbering restarted per list, pipe tables and directive blocks become native tables whose
-header row repeats on each page.
+header row repeats on each page and whose rows never split across pages; a paragraph right
+before a table (its caption) stays on the table's page. The writer writes into the body of a
+document, or into a table cell of one (the answer row of the official form's boxes).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from typing import Any
 import docx
 import yaml
 from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
@@ -27,8 +32,7 @@ from .docx_parts import (
     add_hyperlink,
     add_row,
     add_text_run,
-    begin_field,
-    end_field,
+    keep_rows_whole,
     new_list_numbering,
     repeat_header,
     set_cell_shading,
@@ -39,15 +43,21 @@ from .docx_parts import (
 )
 from .gantt import GanttSpec, write_gantt
 from .markdown_parser import parse
-from .refdoc import TOC_STYLES, add_missing_styles
+from .refdoc import add_missing_styles
+from .toc import new_contents_control, rebuild_contents
 
-__all__ = ["write_docx"]
+__all__ = ["DocxWriter", "write_docx"]
 
-TAG = re.compile(r"^#[@§][A-Z0-9-]+[@§]#$")
+#: A paragraph of processing tags only, e.g. ``#§CON-MET-CM§# #@PRJ-MGT-PM@#``.
+TAG = re.compile(r"^(?:#@[A-Z0-9-]+@#|#§[A-Z0-9-]+§#)(?:\s+(?:#@[A-Z0-9-]+@#|#§[A-Z0-9-]+§#))*$")
 HEADER_FILL = "D9E2F3"
-#: Headings 1 to 3, as hyperlinks, without page numbers in web view: Word's usual TOC.
-TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
-USABLE_WIDTH_MM = 174.0
+USABLE_WIDTH_MM = 154.0
+
+
+def _usable_width_mm(section: Any) -> float:
+    """The text width of a document section, in mm."""
+    width = section.page_width - section.left_margin - section.right_margin
+    return float(width) / 36000.0
 
 
 def _clear_body(document: Document) -> None:
@@ -58,13 +68,18 @@ def _clear_body(document: Document) -> None:
         body.remove(child)
 
 
-class _Writer:
-    def __init__(self, document: Document, base_dir: Path | None,
-                 toc_pages: Mapping[str, int] | None = None) -> None:
+class DocxWriter:
+    """Writes Markdown into ``container``: the body of ``document``, or a cell of it."""
+
+    def __init__(self, document: Document, base_dir: Path | None, container: Any = None,
+                 width_mm: float | None = None, heading_base: int = 0) -> None:
         self.doc = document
+        self.container = container if container is not None else document
+        self.width_mm = width_mm or _usable_width_mm(document.sections[-1])
+        #: Added to Markdown heading levels: a ``#`` in a box of the form whose section
+        #: heading is Heading 3 becomes Heading 4.
+        self.heading_base = heading_base
         self.base_dir = base_dir
-        #: Heading text (whitespace collapsed) -> page, for the table of contents.
-        self.toc_pages = {" ".join(k.split()): v for k, v in (toc_pages or {}).items()}
         self.tokens: list[Token] = []
         self.pos = 0
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
@@ -74,9 +89,29 @@ class _Writer:
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.container.add_paragraph(text)
         self.set_style(paragraph, style)
         return paragraph
+
+    def add_table(self, cols: int) -> Table:
+        """A new empty table of ``cols`` columns, kept after what precedes it."""
+        self.keep_last_with_next()
+        table = self.container.add_table(rows=0, cols=cols)
+        if self.container is not self.doc:
+            _drop_trailing_paragraph(self.container)
+        return table
+
+    @property
+    def element(self) -> Any:
+        """The XML element written into: the document's body, or the cell."""
+        return self.doc.element.body if self.container is self.doc else self.container._tc
+
+    def keep_last_with_next(self) -> None:
+        """Keep the last paragraph written (a caption) on the page of what follows."""
+        children = list(self.element)
+        last = next((c for c in reversed(children) if not c.tag.endswith("}sectPr")), None)
+        if last is not None and last.tag.endswith("}p"):
+            Paragraph(last, self.container).paragraph_format.keep_with_next = True
 
     def set_style(self, paragraph: Paragraph, style: str) -> None:
         """Give ``paragraph`` (new, without properties) the style named ``style``."""
@@ -85,6 +120,7 @@ class _Writer:
 
     # -- walking -------------------------------------------------------------------------
     def run(self, tokens: list[Token]) -> None:
+        """Write the block ``tokens`` (from :func:`parse`)."""
         self.tokens, self.pos = tokens, 0
         while self.pos < len(tokens):
             self.block(tokens[self.pos])
@@ -93,7 +129,7 @@ class _Writer:
     def block(self, tok: Token) -> None:
         kind = tok.type
         if kind == "heading_open":
-            level = min(int(tok.tag[1]), 4)
+            level = min(int(tok.tag[1]) + self.heading_base, 4)
             paragraph = self.add_paragraph(f"Heading {level}")
             self.inline(paragraph, self._next_inline())
         elif kind == "paragraph_open":
@@ -186,7 +222,7 @@ class _Writer:
         path = (self.base_dir / src) if self.base_dir else Path(src)
         if not path.is_file():
             raise InputError(f"image {src} not found (looked in {path.parent})")
-        paragraph.add_run().add_picture(str(path), width=Mm(min(USABLE_WIDTH_MM, 160)))
+        paragraph.add_run().add_picture(str(path), width=Mm(min(self.width_mm, 160)))
 
     def code(self, content: str) -> None:
         for line in content.rstrip("\n").split("\n"):
@@ -223,7 +259,7 @@ class _Writer:
 
     def native_table(self, rows: list[list[tuple[Token, str]]]) -> None:
         ncols = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=0, cols=ncols)
+        table = self.add_table(ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         set_table_borders(table)
         for r, cells in enumerate(rows):
@@ -238,13 +274,35 @@ class _Writer:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     self.inline(paragraph, inline, bold=r == 0)
         set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
-                                                 for row in rows], ncols))
+                                                 for row in rows], ncols, self.width_mm))
         repeat_header(table)
+        keep_rows_whole(table)
         self.after_table()
 
     def after_table(self) -> None:
+        """A small gap after a table (in a cell, the paragraph Word needs there)."""
         spacer = self.add_paragraph("PK Table Text")
         spacer.paragraph_format.space_after = Pt(6)
+
+    def section(self, orientation: str) -> None:
+        """Start a new page in ``orientation`` (portrait or landscape)."""
+        if self.container is not self.doc:
+            return  # a cell cannot start a section; the form has its own
+        if orientation not in ("portrait", "landscape"):
+            raise InputError(f"unknown page orientation '{orientation}' in a {{section}} "
+                             "block (portrait or landscape)")
+        previous = self.doc.sections[-1]
+        landscape = orientation == "landscape"
+        if (previous.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+            return
+        new = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        new.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        new.page_width, new.page_height = previous.page_height, previous.page_width
+        # Turned by a quarter: the margins go round with the page.
+        new.left_margin, new.right_margin, new.top_margin, new.bottom_margin = (
+            previous.top_margin, previous.bottom_margin, previous.left_margin,
+            previous.right_margin)
+        self.width_mm = _usable_width_mm(new)
 
     # -- directives (fenced blocks with an info string like {gantt}) ----------------------
     def fence(self, tok: Token) -> None:
@@ -263,46 +321,32 @@ class _Writer:
         elif name == "toc":
             self.table_of_contents(argument or "Contents")
         elif name == "pagebreak":
-            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif name == "section":
+            self.section(argument.strip())
         elif name == "gantt":
             spec = GanttSpec.model_validate(yaml.safe_load(tok.content))
-            write_gantt(self.doc, spec, self.style_ids)
+            self.keep_last_with_next()
+            write_gantt(self.container, spec, self.style_ids, self.width_mm)
+            if self.container is not self.doc:
+                _drop_trailing_paragraph(self.container)
             self.after_table()
         else:
             raise InputError(f"unknown directive '{{{name}}}' in the draft")
 
 
     def table_of_contents(self, title: str) -> None:
-        """A TOC field holding, until Word updates it, one entry per heading that follows.
-
-        Each entry is the heading, a tab to the page number at the right margin, and the
-        page from ``toc_pages`` (by heading text) when known: without it the entries take the
-        room of the real table all the same, so a page count made now stays true, and
-        `render --pages` fills the numbers in from that count.
-        """
+        """The title, then an empty table of contents that :func:`rebuild_contents` fills
+        from the document's headings once the whole document is written."""
         self.add_paragraph("TOC Heading").add_run(title)
-        entries = [(int(tok.tag[1]), _plain(self.tokens[i + 1]))
-                   for i, tok in enumerate(self.tokens[self.pos + 1:], start=self.pos + 1)
-                   if tok.type == "heading_open" and int(tok.tag[1]) <= len(TOC_STYLES)]
-        if not entries:
-            add_field(self.doc.add_paragraph(), TOC_FIELD,
-                      "Right-click and choose Update Field to build the table of contents.")
-            return
-        paragraphs = [self.add_paragraph(TOC_STYLES[level - 1]) for level, _ in entries]
-        begin_field(paragraphs[0], TOC_FIELD)
-        for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
-            add_text_run(paragraph, text)
-            paragraph.add_run().add_tab()
-            page = self.toc_pages.get(" ".join(text.split()))
-            if page is not None:
-                add_text_run(paragraph, str(page))
-        end_field(paragraphs[-1])
-
-
-def _plain(inline: Token) -> str:
-    """The text of an inline token, without its markup."""
-    return "".join(child.content for child in inline.children or []
-                   if child.type in ("text", "code_inline"))
+        self.keep_last_with_next()
+        body = self.element
+        control = new_contents_control()
+        section = body.find(qn("w:sectPr"))
+        if section is not None:
+            section.addprevious(control)
+        else:
+            body.append(control)
 
 
 def _inlines(markdown: str) -> list[Token]:
@@ -310,7 +354,16 @@ def _inlines(markdown: str) -> list[Token]:
     return [t for t in tokens if t.type == "inline"]
 
 
-def _column_widths(texts: Sequence[Sequence[str]], ncols: int) -> list[float]:
+def _drop_trailing_paragraph(cell: Any) -> None:
+    """Remove the empty paragraph python-docx puts after a table it adds to a cell."""
+    last = cell._element[-1]
+    if last.tag.endswith("}p") and not "".join(last.itertext()).strip() and \
+            last.getprevious() is not None:
+        cell._element.remove(last)
+
+
+def _column_widths(texts: Sequence[Sequence[str]], ncols: int,
+                   room: float = USABLE_WIDTH_MM) -> list[float]:
     """Column widths in mm: every column fits its longest word; text-heavy ones get the rest."""
     char_mm, pad_mm = 2.1, 5.5
     minimum, desired = [], []
@@ -321,7 +374,6 @@ def _column_widths(texts: Sequence[Sequence[str]], ncols: int) -> list[float]:
         low = min(longest_word * char_mm + pad_mm, 60.0)
         minimum.append(low)
         desired.append(max(low, min(typical * char_mm + pad_mm, 120.0)))
-    room = USABLE_WIDTH_MM
     if sum(minimum) >= room:
         return [room * m / sum(minimum) for m in minimum]
     if sum(desired) <= room:
@@ -355,7 +407,8 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
     add_field(foot, "PAGE", "1")
     foot.add_run(" of ")
     add_field(foot, "NUMPAGES", "1")
-    _Writer(document, base_dir, toc_pages).run(parse(markdown))
+    DocxWriter(document, base_dir).run(parse(markdown))
+    rebuild_contents(document, pages=toc_pages)
     core = document.core_properties
     for key, value in (properties or {}).items():
         setattr(core, key, value)

@@ -1,22 +1,23 @@
-"""The timetable: a native Word table with a row per WP and task, a column per month.
+"""The timetable: a native Word table with a row per WP and task, a column per period.
 
-Years and quarters head the columns; shaded cells mark the months a WP or task runs. In the
-body, the months of a row are merged into runs that break at each quarter and where the bar
-starts or ends: the grid shows quarters, bars keep month precision, and the table holds a
-third of the cells of a cell-per-month grid (word processors lay it out that much faster).
+The form asks for month columns for projects of up to two years and for years and quarters
+beyond (see ``form/tables.py``, which builds the grid). Shaded cells mark the periods a WP
+or task runs; consecutive cells of the same shade are merged, so the table holds few cells
+(word processors lay it out that much faster). Rows never split across pages, and the
+header rows repeat on each page.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.table import Table
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .docx_parts import (
     add_row,
+    keep_rows_whole,
     repeat_header,
     set_cell_margins,
     set_cell_shading,
@@ -24,92 +25,53 @@ from .docx_parts import (
     set_table_borders,
 )
 
-__all__ = ["GanttPhase", "GanttRowSpec", "GanttSpec", "write_gantt"]
+__all__ = ["GanttRowSpec", "GanttSpec", "body_runs", "write_gantt"]
 
-LABEL_MM = 52.0
-WIDTH_MM = 174.0
-FILL = {"wp": "2F5496", "task": "9DC3E6"}
-PHASE_FILL = ("FBE5D6", "E2EFDA")
+FILL = {"wp": "2F5496", "task": "9DC3E6", "phase": "F4B183"}
+#: The widest a label column gets, and the narrowest a period column.
+LABEL_SHARE = 0.34
+MAX_COLUMNS = 120
 
 
 class GanttRowSpec(BaseModel):
-    """One row: its label, first and last month, and kind."""
+    """One row: its label, kind (wp, task, phase) and the shaded column indexes."""
 
     model_config = ConfigDict(extra="forbid")
     label: str
-    start: int
-    end: int
     kind: str = "task"
-
-
-class GanttPhase(BaseModel):
-    """A labelled span of months shown above the grid (e.g. Lot 2's reactive phase)."""
-
-    model_config = ConfigDict(extra="forbid")
-    label: str
-    start: int
-    end: int
+    cells: list[int] = []
 
 
 class GanttSpec(BaseModel):
     """The body of a ``{gantt}`` directive."""
 
     model_config = ConfigDict(extra="forbid")
-    months: int
+    unit: str = "months"
+    groups: list[tuple[str, int]] = Field(default_factory=list,
+                                          description="Year labels and how many columns each.")
+    columns: list[str] = Field(min_length=1, max_length=MAX_COLUMNS)
     rows: list[GanttRowSpec]
-    phases: list[GanttPhase] = []
 
 
-def _header_rows(spec: GanttSpec) -> list[list[tuple[str, int, int]]]:
-    """Header rows as (label, first month, last month) spans."""
-    years = [(f"Year {y + 1}", y * 12 + 1, min((y + 1) * 12, spec.months))
-             for y in range((spec.months + 11) // 12)]
-    quarters = [(f"Q{q % 4 + 1}", q * 3 + 1, min((q + 1) * 3, spec.months))
-                for q in range((spec.months + 2) // 3)]
-    rows = [years, quarters]
-    if spec.phases:
-        rows.insert(0, [(p.label, p.start, p.end) for p in spec.phases])
-    return rows
-
-
-def body_runs(start: int, end: int, months: int) -> list[tuple[int, int, bool]]:
-    """The merged cells of a body row: ``(first, last, shaded)`` month runs covering 1..months.
-
-    A run ends at each quarter's last month and on either side of the bar ``start..end``.
-    """
-    cuts = {m for m in range(3, months, 3)} | {start - 1, end, months}
-    runs, first = [], 1
-    for last in sorted(c for c in cuts if 1 <= c <= months):
-        runs.append((first, last, start <= first <= end))
-        first = last + 1
+def body_runs(shaded: set[int], columns: int) -> list[tuple[int, int, bool]]:
+    """The merged cells of a body row: ``(first, last, shaded)`` runs covering 0..columns-1."""
+    runs: list[tuple[int, int, bool]] = []
+    for index in range(columns):
+        on = index in shaded
+        if runs and runs[-1][2] == on:
+            runs[-1] = (runs[-1][0], index, on)
+        else:
+            runs.append((index, index, on))
     return runs
 
 
 class _GanttCell(NamedTuple):
-    """A cell to write: how many month columns it spans, its text, style and fill."""
+    """A cell to write: how many columns it spans, its text, style and fill."""
 
     span: int
     text: str
     style: str
     fill: str | None = None
-
-
-def _header_cells(spans: list[tuple[str, int, int]], months: int, style: str,
-                  fills: tuple[str, ...] = ()) -> list[_GanttCell]:
-    """Cells for labelled spans of months, with empty cells for the months none covers."""
-    cells, month = [], 1
-    for n, (label, first, last) in enumerate(sorted(spans, key=lambda s: s[1])):
-        first, last = max(first, month), min(last, months)
-        if first > last:
-            continue
-        if first > month:
-            cells.append(_GanttCell(first - month, "", style))
-        cells.append(_GanttCell(last - first + 1, label, style, fills[n % len(fills)] if fills
-                           else None))
-        month = last + 1
-    if month <= months:
-        cells.append(_GanttCell(months - month + 1, "", style))
-    return cells
 
 
 def _add_row(table: Table, cells: list[_GanttCell]) -> None:
@@ -123,27 +85,32 @@ def _add_row(table: Table, cells: list[_GanttCell]) -> None:
             paragraph.add_run(cell.text)
 
 
-def write_gantt(document: Document, spec: GanttSpec, style_ids: dict[str, str]) -> None:
-    """Append the timetable for ``spec`` to ``document``."""
-    months = spec.months
+def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
+                width_mm: float) -> None:
+    """Append the timetable for ``spec`` to ``container`` (a document body or a cell)."""
+    columns = len(spec.columns)
     heading = style_ids["PK Table Heading"]
     text = style_ids["PK Table Text"]
-    table = document.add_table(rows=0, cols=months + 1)
+    table = container.add_table(rows=0, cols=columns + 1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_table_borders(table, "BFBFBF", 2)
-    headers = _header_rows(spec)
-    for r, spans in enumerate(headers):
-        label = "Month" if r == len(headers) - 1 else ""
-        fills = PHASE_FILL if spec.phases and r == 0 else ()
-        _add_row(table, [_GanttCell(1, label, heading),
-                         *_header_cells(spans, months, heading, fills)])
+    headers = 0
+    if spec.groups:
+        _add_row(table, [_GanttCell(1, "", heading),
+                         *(_GanttCell(n, label, heading) for label, n in spec.groups)])
+        headers += 1
+    _add_row(table, [_GanttCell(1, "Activity", heading),
+                     *(_GanttCell(1, label, heading) for label in spec.columns)])
+    headers += 1
     for item in spec.rows:
         fill = FILL.get(item.kind, FILL["task"])
-        _add_row(table, [_GanttCell(1, item.label, heading if item.kind == "wp" else text),
-                         *(_GanttCell(last - first + 1, "", text, fill if shaded else None)
-                           for first, last, shaded in body_runs(item.start, item.end,
-                                                                months))])
-    month_mm = (WIDTH_MM - LABEL_MM) / max(months, 1)
-    set_column_widths(table, [LABEL_MM] + [month_mm] * months)
+        style = heading if item.kind in ("wp", "phase") else text
+        cells = set(item.cells)
+        _add_row(table, [_GanttCell(1, item.label, style),
+                         *(_GanttCell(last - first + 1, "", text, fill if on else None)
+                           for first, last, on in body_runs(cells, columns))])
+    period_mm = min(14.0, width_mm * (1 - LABEL_SHARE) / max(columns, 1))
+    set_column_widths(table, [width_mm - period_mm * columns] + [period_mm] * columns)
     set_cell_margins(table, 0.5)
-    repeat_header(table, len(headers))
+    repeat_header(table, headers)
+    keep_rows_whole(table)

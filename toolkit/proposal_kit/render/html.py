@@ -18,17 +18,22 @@ from .markdown_parser import markdown
 __all__ = ["gantt_html", "markdown_to_html"]
 
 _DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
-_TAG = re.compile(r"^<p>(#[@§][A-Z0-9-]+[@§]#)</p>$", re.M)
+_TAG = re.compile(r"^<p>((?:#[@§][A-Z0-9-]+[@§]#\s*)+)</p>$", re.M)
 
 
 def gantt_html(spec: GanttSpec) -> str:
-    """The timetable as an HTML table with shaded month cells."""
-    head = "".join(f'<th colspan="{min(12, spec.months - y * 12)}">Year {y + 1}</th>'
-                   for y in range((spec.months + 11) // 12))
-    rows = [f'<tr><th class="label">Month</th>{head}</tr>']
+    """The timetable as an HTML table with shaded cells."""
+    rows = []
+    if spec.groups:
+        head = "".join(f'<th colspan="{n}">{html.escape(label)}</th>'
+                       for label, n in spec.groups)
+        rows.append(f'<tr><th class="label"></th>{head}</tr>')
+    columns = "".join(f"<th>{html.escape(c)}</th>" for c in spec.columns)
+    rows.append(f'<tr><th class="label">Activity</th>{columns}</tr>')
     for row in spec.rows:
-        cells = "".join(f'<td class="{"on " + row.kind if row.start <= m <= row.end else ""}"'
-                        f' title="M{m}"></td>' for m in range(1, spec.months + 1))
+        on = set(row.cells)
+        cells = "".join(f'<td class="{"on " + row.kind if i in on else ""}"'
+                        f' title="{html.escape(c)}"></td>' for i, c in enumerate(spec.columns))
         rows.append(f'<tr class="{row.kind}"><th class="label">{html.escape(row.label)}</th>'
                     f"{cells}</tr>")
     return f'<table class="gantt">{"".join(rows)}</table>\n'

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import sys
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -24,6 +25,9 @@ __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
+#: The official form's portrait page set-up (V2.0): margins in mm, space after a paragraph.
+FORM_SIDE_MM, FORM_TOP_MM, FORM_BOTTOM_MM = 28.0, 25.0, 22.5
+FORM_PARAGRAPH_AFTER_PT = 10
 #: Paragraph styles the writer uses beyond Word's built-in ones.
 STYLES = ("PK Tag", "PK Prompt", "PK Table Text", "PK Table Heading", "PK Cover Title",
           "PK Cover Text", "PK WP Title")
@@ -106,7 +110,8 @@ def _toc_entry(style: ParagraphStyle, level: int) -> None:
     fmt.left_indent = Mm(5 * level)
     fmt.space_before = Pt(3 if level == 0 else 0)
     fmt.space_after = Pt(1)
-    fmt.tab_stops.add_tab_stop(Mm(174), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    fmt.tab_stops.add_tab_stop(Mm(210 - 2 * FORM_SIDE_MM), WD_TAB_ALIGNMENT.RIGHT,
+                               WD_TAB_LEADER.DOTS)
 
 
 def _wp_title(style: ParagraphStyle) -> None:
@@ -133,8 +138,39 @@ def add_missing_styles(document: docx.document.Document) -> None:
     if missing_builtin:
         template = docx.Document()
         for name in missing_builtin:
-            document.styles.element.append(copy.deepcopy(template.styles[name].element))
+            element = copy.deepcopy(template.styles[name].element)
+            _copy_numbering(document, template, element)
+            document.styles.element.append(element)
     _define_pk_styles(document, set(STYLES + TOC_STYLES) - present)
+
+
+def _copy_numbering(document: docx.document.Document, template: docx.document.Document,
+                    style: Any) -> None:
+    """Bring the list numbering a style copied from ``template`` refers to.
+
+    A list style names its numbering by id; in another document that id means another
+    list (or none), so the definition is copied and the style points at the copy.
+    """
+    num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is None:
+        return
+    source = template.part.numbering_part.element
+    num = source.num_having_numId(int(num_id.get(qn("w:val"))))
+    abstract_id = num.abstractNumId.val
+    abstract = next(a for a in source.iterchildren(qn("w:abstractNum"))
+                    if int(a.get(qn("w:abstractNumId"))) == abstract_id)
+    target = document.part.numbering_part.element
+    existing = [int(a.get(qn("w:abstractNumId")))
+                for a in target.iterchildren(qn("w:abstractNum"))]
+    new_id = max(existing, default=-1) + 1
+    clone = copy.deepcopy(abstract)
+    clone.set(qn("w:abstractNumId"), str(new_id))
+    first_num = target.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(clone)
+    else:
+        target.append(clone)
+    num_id.set(qn("w:val"), str(target.add_num(new_id).numId))
 
 
 def build_reference_doc(out: Path) -> None:
@@ -142,13 +178,14 @@ def build_reference_doc(out: Path) -> None:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin = section.right_margin = Mm(18)
+    # The official form's page set-up, so that a draft fills pages as the form does.
+    section.top_margin, section.bottom_margin = Mm(FORM_TOP_MM), Mm(FORM_BOTTOM_MM)
+    section.left_margin = section.right_margin = Mm(FORM_SIDE_MM)
     section.header_distance = section.footer_distance = Mm(10)
 
     normal = _paragraph_style(document, "Normal")
     _font(normal, BODY_PT)
-    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.space_after = Pt(FORM_PARAGRAPH_AFTER_PT)
     normal.paragraph_format.line_spacing = 1.0
     for level, size in ((1, 14), (2, 12), (3, 11), (4, 10)):
         heading = _paragraph_style(document, f"Heading {level}")

@@ -14,7 +14,7 @@ from ..activities import activities_for
 from ..calls import load_call
 from ..errors import UsageError
 from ..findings import Finding, Severity
-from ..partb import part_b
+from ..form import form_for_call
 from ..project import Project, ProjectFileError, load_project
 from .activities import review_activities, review_requirements
 from .base import Gap, criteria_data
@@ -61,7 +61,7 @@ def review_project(project: Project) -> ReviewReport:
                             valid=False)
     data = criteria_data()
     acts = activities_for(call.activities)
-    evidence = collect(project, data.review, call.figures.page_limit.value)
+    evidence = collect(project, call, data.review, call.figures.page_limit.value)
     activities = review_activities(p, call, acts)
     for result in activities:
         result.findings = _ordered([_placed(project, g) for g in result.findings])
@@ -73,7 +73,8 @@ def review_project(project: Project) -> ReviewReport:
         if item is not None:
             gaps.append(item)
     gaps += section_gaps(evidence, data)
-    prompts = {n.id: n.prompt for n in part_b().walk() if n.narrative and n.prompt}
+    prompts = {b.id: b.prompt for b in form_for_call(call).boxes()
+               if b.prompt and b.answer != "fixed" and not b.default}
     gaps += proposal_gaps(p, evidence, data, prompts)
     for sid, message in evidence.render_errors:
         gaps.append(Gap(Finding("review.render-error", Severity.WARNING, message,

@@ -37,7 +37,6 @@ class ReviewSettings(BaseModel):
     management_share_max: float = 0.2
     management_title: str = "(?i)management|coordination"
     placeholders: tuple[str, ...] = ()
-    section_tables: dict[str, tuple[str, ...]] = {}
 
 
 class CriteriaData(BaseModel):

@@ -82,7 +82,7 @@ def section_gaps(evidence: Evidence, data: CriteriaData) -> Iterator[Gap]:
         weakens = f" (weakens {data.label(s.criterion)})" if s.criterion else ""
         path = ("sections", s.id) if s.id in evidence.sections and s.raw else ("sections",)
         state = status(s, settings.thin_ratio)
-        if state == "missing":
+        if state == "missing" and not s.optional:
             yield gap("section-missing", "warning",
                       f"{s.title} has no text: the draft shows the template's prompt{weakens}",
                       path, criterion=s.criterion,

@@ -1,7 +1,8 @@
 """The evidence a review searches: section texts as the draft shows them, and item texts.
 
 Section texts are rendered (generic texts included, references resolved) so that an included
-text counts; the tables the draft generates inside a section count towards its words.
+text counts; the tables the draft generates in a section (as the form description places
+them, built by the same code as the draft's) count towards its words.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..calls import CallRules
+from ..derive import Draft, derive
 from ..errors import ProposalKitError
 from ..findings import Path as DataPath
+from ..form import form_for_call
+from ..form.description import FormDescription
+from ..form.tables import build_table, build_timetable, work_package_tables
 from ..model import Proposal
-from ..partb import part_b
 from ..project import Project
 from .base import ReviewSettings
 
@@ -43,6 +48,8 @@ class SectionText:
     words: int = 0
     tables: tuple[str, ...] = ()
     table_words: int = 0
+    #: The form answers it by itself when the project gives no text (a default, or fixed).
+    optional: bool = False
 
     @property
     def title(self) -> str:
@@ -123,45 +130,43 @@ def _items(p: Proposal) -> Iterator[ItemText]:
                        _join(event.title, event.description))
 
 
-def _table_words(p: Proposal, table: str) -> int:
-    """Approximate words of a generated table (cells of short data count one each)."""
-    wps = p.work_packages
-    texts: list[str] = []
-    cells = 0
-    if table == "objectives":
-        texts = [_join(o.text, *(_join(i.name, i.baseline, i.target) for i in o.indicators))
-                 for o in p.objectives]
-    elif table == "staff":
-        texts = [_join(s.name, s.function, s.role, s.profile) for s in p.staff]
-    elif table == "risks":
-        texts = [_join(r.description, r.mitigation) for r in p.risks]
-        cells = 3 * len(p.risks)
-    elif table == "partners":
-        texts = [_join(x.name, x.city) for x in p.partners]
-        cells = 4 * len(p.partners)
-    elif table == "gantt":
-        texts = [wp.title for wp in wps] + [t.title for wp in wps for t in wp.tasks]
-    elif table == "work packages":
-        texts = [_join(wp.title, wp.description, *wp.objectives,
-                       *(_join(t.title, t.description) for t in wp.tasks)) for wp in wps]
-        cells = sum(4 + 2 * len(wp.tasks) for wp in wps)
-    elif table == "deliverables":
-        texts = [_join(d.title, d.description) for _, d in p.deliverables()]
-        cells = 6 * len(p.deliverables())
-    elif table == "milestones":
-        texts = [_join(m.title, m.description, m.verification) for _, m in p.milestones()]
-        cells = 4 * len(p.milestones())
-    elif table == "events":
-        texts = [_join(e.title, e.description, e.location) for e in p.events]
-        cells = 3 * len(p.events)
-    elif table == "budget":
-        cells = (len(wps) + 2) * (len(p.partners) + 1)
-    elif table == "previous projects":
-        texts = [_join(x.title, x.programme, x.results) for x in p.previous_projects]
-        cells = 3 * len(p.previous_projects)
-    elif table == "activities":
-        cells = 3 * sum(1 for wp in wps if wp.covers)
-    return sum(count_words(t) for t in texts) + cells
+def _box_tables(form: FormDescription, box_id: str) -> tuple[str, ...]:
+    """Ids of the tables the draft shows in a section: the box's own, then what follows it
+    up to the next box or heading (the work packages and the tables of 4.2)."""
+    from ..form.description import BoxItem, HeadingItem, TableItem, WorkPackagesItem
+
+    tables: list[str] = []
+    inside = False
+    for item in form.body:
+        if isinstance(item, BoxItem):
+            if inside:
+                break
+            if item.box.id == box_id:
+                inside = True
+                tables += [t for t in (item.box.table, *item.box.tables) if t]
+        elif inside and isinstance(item, HeadingItem) and item.heading.level <= 2:
+            break
+        elif inside and isinstance(item, TableItem):
+            tables.append(item.table)
+        elif inside and isinstance(item, WorkPackagesItem):
+            tables += ["work_packages", *item.work_packages.tables[1:]]
+    return tuple(dict.fromkeys(tables))
+
+
+def _table_words(draft: Draft, form: FormDescription, table: str) -> int:
+    """Words of a generated table, as the draft builds it."""
+    wps = draft.proposal.work_packages
+    if table == "work_packages":
+        spec = form.tables["work_package"]
+        return sum(t.words() for wp in wps for t in work_package_tables(draft, spec,
+                                                                         wp).values())
+    if table == "wp_budget":
+        return sum(build_table(draft, form, table, wp).words() for wp in wps)
+    spec = form.tables.get(table)
+    if spec is not None and spec.grid:
+        return build_timetable(draft, spec).words() if spec.applies_to(
+            draft.months, draft.call.lump_sum) else 0
+    return build_table(draft, form, table).words()
 
 
 def _render(project: Project) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -186,22 +191,32 @@ def _render(project: Project) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return rendered, errors
 
 
-def collect(project: Project, settings: ReviewSettings, page_limit: int | None) -> Evidence:
+def collect(project: Project, call: CallRules, settings: ReviewSettings,
+            page_limit: int | None) -> Evidence:
     """Gather the evidence of ``project``; page budgets are scaled to ``page_limit``."""
     p = project.proposal
-    nodes = [n for n in part_b().walk() if n.narrative]
-    planned = sum(n.pages or 0 for n in nodes)
+    form = form_for_call(call)
+    boxes = form.boxes()
+    planned = sum(b.pages or 0 for b in boxes) + (form.work_package_block().pages or 0)
     scale = (page_limit / planned) if page_limit and planned else 1.0
     rendered, errors = _render(project)
+    draft = derive(p, call, rendered)
     sections: dict[str, SectionText] = {}
-    for node in nodes:
-        raw = project.texts.get(node.id, "")
-        text = rendered.get(node.id, raw)
-        tables = settings.section_tables.get(node.id, ())
-        budget = (round(node.pages * scale * settings.words_per_page)
-                  if node.pages else None)
-        sections[node.id] = SectionText(
-            node.id, node.number, node.heading, node.criterion, node.pages, budget,
-            present=bool(text.strip()), raw=raw, text=text, words=count_words(text),
-            tables=tables, table_words=sum(_table_words(p, t) for t in tables))
+    for box in boxes:
+        raw = project.texts.get(box.id, "")
+        text = rendered.get(box.id, raw)
+        tables = _box_tables(form, box.id)
+        pages = box.pages
+        if "work_packages" in tables:
+            pages = (pages or 0) + (form.work_package_block().pages or 0)
+        budget = round(pages * scale * settings.words_per_page) if pages else None
+        heading = form.section_of(box.id)
+        own = heading is not None and heading.id == box.id
+        sections[box.id] = SectionText(
+            box.id, heading.number if heading else None,
+            heading.text if own and heading else box.title.rstrip(": "),
+            form.criterion(box.id), pages, budget, present=bool(text.strip()), raw=raw,
+            text=text, words=count_words(text), tables=tables,
+            table_words=sum(_table_words(draft, form, t) for t in tables),
+            optional=box.answer == "fixed" or box.default is not None)
     return Evidence(sections, list(_items(p)), errors)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..findings import Path as DataPath
-from ..partb import part_b
+from ..form import form_for_topic
 from . import RuleContext, finding
 
 __all__ = ["RULES"]
@@ -52,8 +52,10 @@ def items(ctx: RuleContext) -> Iterator[Finding]:
 
 def sections(ctx: RuleContext) -> Iterator[Finding]:
     """Part B sections that have no text yet (one finding listing them)."""
-    missing = [n.number or n.id for n in part_b().walk()
-               if n.narrative and n.id not in ctx.proposal.sections]
+    form = form_for_topic(ctx.proposal.call)
+    missing = list(dict.fromkeys(
+        form.number_of(b.id) for b in form.boxes()
+        if b.answer != "fixed" and not b.default and b.id not in ctx.proposal.sections))
     if missing:
         yield finding("completeness.sections", "info",
                       f"{len(missing)} Part B sections have no text yet: "

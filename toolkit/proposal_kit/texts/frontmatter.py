@@ -23,7 +23,7 @@ from pydantic import (
 
 from ..findings import Finding, Severity
 from ..findings import Path as DataPath
-from ..partb import part_b
+from ..form import all_narrative_ids
 from ..validation import one_of, validate_document
 from ..yamlsource import YamlDocument, YamlFileError, parse_yaml
 
@@ -86,7 +86,7 @@ class FrontMatter(BaseModel):
     @field_validator("sections")
     @classmethod
     def _sections(cls, value: list[str]) -> list[str]:
-        ids = part_b().narrative_ids()
+        ids = all_narrative_ids()
         return [one_of(section, ids, "section") for section in value]
 
     @field_validator("version")

@@ -1,0 +1,202 @@
+"""Edits of the form's own tables that keep its formatting: rows copied from the form's
+template rows, cells refilled in their own paragraph and character formatting."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from .cells import Cell, Line
+from .locate import text_of
+
+__all__ = ["cell_width_mm", "cells_of", "clear_cell", "copy_row", "grid_columns", "note_row",
+           "row_text", "rows_of", "set_cell", "set_cell_text", "shade"]
+
+W_P, W_R, W_T, W_TC, W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
+W_PPR, W_RPR, W_TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:tcPr")
+
+
+def rows_of(tbl: Any) -> list[Any]:
+    """The rows of a table."""
+    return list(tbl.iterchildren(W_TR))
+
+
+def cells_of(tr: Any) -> list[Any]:
+    """The cells of a row."""
+    return list(tr.iterchildren(W_TC))
+
+
+def grid_columns(tbl: Any) -> list[int]:
+    """The widths of the table's grid columns, in twips."""
+    grid = tbl.find(qn("w:tblGrid"))
+    if grid is None:
+        return []
+    return [int(float(c.get(qn("w:w")) or 0)) for c in grid.iterchildren(qn("w:gridCol"))]
+
+
+def _span(tc: Any) -> int:
+    span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
+def cell_width_mm(tc: Any) -> float:
+    """The width of a cell in mm (from its row's grid, else its own width)."""
+    tr = tc.getparent()
+    tbl = tr.getparent() if tr is not None else None
+    grid = grid_columns(tbl) if tbl is not None else []
+    start = 0
+    for other in cells_of(tr):
+        if other is tc:
+            break
+        start += _span(other)
+    width = sum(grid[start:start + _span(tc)]) if grid else 0
+    if not width:
+        tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
+        width = int(float(tcw.get(qn("w:w")) or 0)) if tcw is not None else 0
+    margins = 2 * 108  # Word's default left and right cell margins
+    return max(20.0, (width - margins) / 56.6929) if width else 150.0
+
+
+def _first(tc: Any, tag: str) -> Any:
+    found = tc.find(f".//{tag}")
+    return copy.deepcopy(found) if found is not None else None
+
+
+def clear_cell(tc: Any) -> Any:
+    """Empty a cell, keeping one paragraph in the formatting of its first; return it."""
+    ppr = _first(tc, W_PPR)
+    for child in list(tc):
+        if child.tag != W_TCPR:
+            tc.remove(child)
+    p = OxmlElement("w:p")
+    if ppr is not None:
+        p.append(ppr)
+    tc.append(p)
+    return p
+
+
+def _run(text: str, rpr: Any, bold: bool) -> Any:
+    r = OxmlElement("w:r")
+    if rpr is not None:
+        props = copy.deepcopy(rpr)
+        for b in props.findall(qn("w:b")):
+            props.remove(b)
+        for h in props.findall(qn("w:highlight")):  # the form greys its placeholders
+            props.remove(h)
+        r.append(props)
+    if bold:
+        props = r.find(W_RPR)
+        if props is None:
+            props = OxmlElement("w:rPr")
+            r.insert(0, props)
+        props.insert(0, OxmlElement("w:b"))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    return r
+
+
+def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
+    """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each, in the
+    formatting the cell had."""
+    rpr = _first(tc, W_RPR)
+    first = clear_cell(tc)
+    lines: list[Line] = list(cell.lines) or [Line("")]
+    for n, line in enumerate(lines):
+        p = first if n == 0 else copy.deepcopy(first)
+        if n:
+            for r in p.findall(W_R):
+                p.remove(r)
+            tc.append(p)
+        text = (line.aside or "") if aside else line.text
+        if text:
+            p.append(_run(text, rpr, line.bold and not aside))
+    if cell.align == "right":
+        for p in tc.iterchildren(W_P):
+            _align_end(p)
+
+
+def _align_end(p: Any) -> None:
+    """Align a paragraph to the right (figures in a column)."""
+    ppr = p.find(W_PPR)
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    for old in ppr.findall(qn("w:jc")):
+        ppr.remove(old)
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "right")
+    later = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTightWrap",
+                                    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+                                    "pPrChange")}
+    position = next((i for i, c in enumerate(ppr) if c.tag in later), len(ppr))
+    ppr.insert(position, jc)
+
+
+def set_cell_text(tc: Any, text: str, bold: bool = False) -> None:
+    """Fill ``tc`` with one line of ``text``."""
+    set_cell(tc, Cell.of(text, bold=bold))
+
+
+def copy_row(template: Any) -> Any:
+    """A copy of the row ``template``, emptied of text, ready to be filled."""
+    row = copy.deepcopy(template)
+    for t in row.iter(W_T):
+        t.text = ""
+    return row
+
+
+def shade(tc: Any, fill: str | None) -> None:
+    """Fill a cell with ``fill`` (hex), or clear its fill for None."""
+    tc_pr = tc.find(W_TCPR)
+    if tc_pr is None:
+        tc_pr = OxmlElement("w:tcPr")
+        tc.insert(0, tc_pr)
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    if fill is None:
+        return
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    # w:shd comes after borders and before the margins, in the schema's order.
+    after = [qn(f"w:{n}") for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
+                                    "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+                                    "tcPrChange")]
+    position = next((i for i, c in enumerate(tc_pr) if c.tag in after), len(tc_pr))
+    tc_pr.insert(position, shd)
+
+
+def note_row(template: Any, columns: int, text: str) -> Any:
+    """A row of one cell spanning ``columns`` grid columns, holding ``text``."""
+    row = copy_row(template)
+    tcs = cells_of(row)
+    keep = tcs[0]
+    for tc in tcs[1:]:
+        row.remove(tc)
+    tc_pr = keep.find(W_TCPR)
+    if tc_pr is None:
+        tc_pr = OxmlElement("w:tcPr")
+        keep.insert(0, tc_pr)
+    for old in tc_pr.findall(qn("w:gridSpan")) + tc_pr.findall(qn("w:vMerge")):
+        tc_pr.remove(old)
+    width = tc_pr.find(qn("w:tcW"))
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), str(columns))
+    tc_pr.insert(1 if width is not None else 0, span)
+    if width is not None:
+        width.set(qn("w:type"), "auto")
+        width.set(qn("w:w"), "0")
+    shade(keep, None)
+    set_cell_text(keep, text)
+    return row
+
+
+def row_text(tr: Any) -> list[str]:
+    """The text of each cell of a row."""
+    return [" ".join(text_of(tc).split()) for tc in cells_of(tr)]

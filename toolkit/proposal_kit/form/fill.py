@@ -1,0 +1,648 @@
+"""Fill the applicant's own copy of the official Part B form from the project.
+
+Everything of the form stays: its tags, headings, guidance boxes and table headings, in its
+order. The section texts go where the form asks for them (see the description's
+``answer``): in a box's answer row, which holds the form's "Insert text", or right after a
+box that has none (a table of columns, or guidance alone). The form's tables are filled in
+the form's own columns and formatting, the work package table copied once per work package
+as the form instructs. The IMPORTANT NOTICE page goes, as the form says it must before
+upload. A box or table that already holds someone's text is not overwritten without
+``force``.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+
+from ..derive import Draft
+from ..errors import InputError, OutputConflictError, UsageError
+from ..model import WorkPackage
+from .cells import Cell, Grid, Table
+from ..render.toc import rebuild_contents
+from .description import Box, FormDescription, form_description, known_forms
+from .docx_edit import (
+    cells_of,
+    copy_row,
+    grid_columns,
+    note_row,
+    row_text,
+    rows_of,
+    set_cell,
+    set_cell_text,
+    shade,
+)
+from .locate import FormMap, identify, locate, normalise, text_of
+from .placeholders import is_placeholder
+from .tables import build_table, build_timetable, lead_label, work_package_tables
+
+__all__ = ["FormFiller", "open_form"]
+
+W_P, W_TBL, W_TR = qn("w:p"), qn("w:tbl"), qn("w:tr")
+BEIGE = "DDD9C3"
+#: Tables filled row by row from template rows, with how many header rows follow the title.
+_SIMPLE_TABLES = {"staff": 1, "risks": 1, "subcontracting": 1, "events": 2,
+                  "previous_projects": 1}
+
+
+def open_form(path: Path) -> tuple[Document, FormDescription]:
+    """Open the applicant's copy of the form and tell which version it is.
+
+    Raises:
+        UsageError: the file is missing, or not a .docx (the portal's RTF must be saved as
+            DOCX first).
+        InputError: it cannot be read, or it is not the official form.
+    """
+    if not path.is_file():
+        raise UsageError(f"the form {path} does not exist")
+    if path.suffix.lower() in (".rtf", ".doc", ".odt"):
+        raise UsageError(f"{path.name} is not a .docx file",
+                         hint="open the form from the portal in Word or LibreOffice and save "
+                              "it as Word (.docx), or run: soffice --headless --convert-to "
+                              f"docx {path.name}")
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds on a broken package
+        raise InputError(f"the form {path} cannot be read as a Word document "
+                         f"({type(exc).__name__})",
+                         hint="open it in Word or LibreOffice and save it again as .docx") \
+            from None
+    _standard_core_properties(document)
+    return document, identify(document, [form_description(f) for f in known_forms()])
+
+
+def _standard_core_properties(document: Document) -> None:
+    """Give the core properties LibreOffice's relationship the standard type.
+
+    A form saved by LibreOffice relates them as ``.../officedocument/.../core-properties``,
+    which python-docx does not recognise: it would add a second ``docProps/core.xml``.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for rel in document.part.package.rels.values():
+        if rel.reltype != RT.CORE_PROPERTIES and \
+                rel.reltype.lower().endswith("/metadata/core-properties"):
+            rel._reltype = RT.CORE_PROPERTIES
+
+
+class FormFiller:
+    """Fills one opened form with one project's draft."""
+
+    def __init__(self, document: Document, form: FormDescription, draft: Draft,
+                 box_markdown: Mapping[str, str], base_dir: Path | None) -> None:
+        self.doc = document
+        self.form = form
+        self.draft = draft
+        self.box_markdown = box_markdown
+        self.base_dir = base_dir
+        self.where: FormMap = locate(document, form)
+        if self.where.missing:
+            raise InputError("this copy of the official form lacks "
+                             f"{', '.join(self.where.missing[:5])}"
+                             + (f" and {len(self.where.missing) - 5} more" if
+                                len(self.where.missing) > 5 else ""),
+                             hint="download a fresh copy of the form from the portal; "
+                                  "proposal-kit finds its parts by their tags and titles")
+
+    # -- guarding the applicant's text ----------------------------------------------------
+    def prefilled(self) -> list[str]:
+        """Sections whose box or table already holds someone's text."""
+        form = self.form
+        out = []
+        for box in form.boxes():
+            cell = self._answer_cell(box)
+            if cell is not None and not is_placeholder(text_of(cell), form, box):
+                out.append(form.label(box.id))
+        for table_id, header_rows in _SIMPLE_TABLES.items():
+            tbl = self.where.tables.get(table_id)
+            if tbl is None:
+                continue
+            spec = form.tables[table_id]
+            for tr in rows_of(tbl)[1 + header_rows:]:
+                texts = row_text(tr)
+                if texts and normalise(texts[0]).startswith("other issues"):
+                    break
+                if any(not is_placeholder(t, form, headings=spec) for t in texts):
+                    out.append(f"the table '{spec.title}'")
+                    break
+        wp = self.where.tables.get("work_package")
+        if wp is not None:
+            spec = form.tables["work_package"]
+            title = normalise(row_text(rows_of(wp)[0])[0])
+            prefix = normalise(spec.title.format(n=1))
+            named = not is_placeholder(title[len(prefix):], form) if title.startswith(
+                prefix) else True
+            rows = [tr for tr in rows_of(wp) if _is_template_row(tr)]
+            if named or any(not is_placeholder(t, form) for tr in rows for t in row_text(tr)):
+                out.append(f"the table '{spec.title.format(n=1)}'")
+        return list(dict.fromkeys(out))
+
+    def _answer_cell(self, box: Box) -> Any:
+        tbl = self.where.boxes.get(box.id)
+        if tbl is None or box.answer != "row":
+            return None
+        if box.in_table:
+            for tr in rows_of(tbl):
+                tcs = cells_of(tr)
+                if len(tcs) > 1 and normalise(text_of(tcs[0])).startswith(normalise(
+                        box.title)):
+                    return tcs[-1]
+            return None
+        rows = rows_of(tbl)
+        return cells_of(rows[-1])[0] if len(rows) > 1 else None
+
+    # -- filling ----------------------------------------------------------------------------
+    def fill(self, toc_pages: Mapping[str, int] | None = None) -> None:
+        """Fill everything; ``toc_pages`` numbers the table of contents."""
+        from ..render.refdoc import add_missing_styles
+
+        add_missing_styles(self.doc)
+        for element in self.where.notice:
+            element.getparent().remove(element)
+        self._header()
+        self._cover()
+        self._work_packages()
+        for box in self.form.boxes():
+            self._box(box)
+        for table_id in ("staff", "risks", "staff_effort_wp", "staff_effort_participant",
+                         "subcontracting", "events", "timetable_months", "timetable_quarters",
+                         "double_funding", "seal_of_excellence", "previous_projects"):
+            if table_id in self.where.tables:
+                getattr(self, f"_fill_{table_id}")(self.where.tables[table_id])
+        self._legacy()
+        rebuild_contents(self.doc, self.where.contents, toc_pages or {})
+
+    def _header(self) -> None:
+        call = self.draft.call
+        values = {"call_id": call.id, "call_name": call.title}
+        for rel in self.doc.part.rels.values():
+            if not rel.reltype.endswith("/header") or rel.is_external:
+                continue
+            for p in rel.target_part.element.iter(W_P):
+                for field in self.form.header_fields:
+                    _replace_placeholder(p, field.placeholder, values[field.value])
+
+    def _cover(self) -> None:
+        from .tables import coordinator_contact
+
+        p = self.draft.proposal
+        values = {"title": p.title or "", "acronym": p.acronym,
+                  "coordinator_contact": coordinator_contact(self.draft)}
+        if self.where.cover is None:
+            return
+        for tr in rows_of(self.where.cover):
+            tcs = cells_of(tr)
+            if len(tcs) < 2:
+                continue
+            label = normalise(text_of(tcs[0]))
+            for field in self.form.cover.fields:
+                if label == normalise(field.label) and values[field.value]:
+                    set_cell_text(tcs[1], values[field.value])
+
+    # -- boxes ------------------------------------------------------------------------------
+    def _box(self, box: Box) -> None:
+        markdown = self.box_markdown.get(box.id, "").strip()
+        if box.answer == "fixed" or not markdown:
+            return
+        heading = self.form.section_of(box.id)
+        base = self._heading_style_level(heading.id if heading else None)
+        if box.answer == "row":
+            cell = self._answer_cell(box)
+            if cell is not None:
+                self._write_into_cell(cell, markdown, base)
+            return
+        anchor = self.where.boxes[box.id]
+        self._write_after(anchor, markdown, base)
+
+    def _heading_style_level(self, heading_id: str | None) -> int:
+        """The Word heading level of a section's heading in the form (Heading 3 -> 3)."""
+        p = self.where.headings.get(heading_id or "")
+        if p is None:
+            return 3
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        sid = style.get(qn("w:val")) if style is not None else ""
+        digits = "".join(c for c in sid if c.isdigit())
+        return int(digits) if digits else 3
+
+    def _write_into_cell(self, tc: Any, markdown: str, base: int) -> None:
+        from ..render.docx_writer import DocxWriter
+        from ..render.markdown_parser import parse
+        from .docx_edit import cell_width_mm, clear_cell
+
+        first = clear_cell(tc)
+        tbl = tc.getparent().getparent()
+        cell = _Cell(tc, DocxTable(tbl, self.doc._body))
+        writer = DocxWriter(self.doc, self.base_dir, container=cell,
+                            width_mm=cell_width_mm(tc), heading_base=base)
+        writer.run(parse(markdown))
+        if len(tc.findall(W_P)) + len(tc.findall(W_TBL)) > 1:
+            tc.remove(first)
+
+    def _write_after(self, anchor: Any, markdown: str, base: int) -> None:
+        from ..render.docx_writer import DocxWriter
+        from ..render.markdown_parser import parse
+
+        body = self.doc.element.body
+        before = len(body)
+        writer = DocxWriter(self.doc, self.base_dir, width_mm=_width_at(anchor),
+                            heading_base=base)
+        writer.run(parse(markdown))
+        added = list(body)[before - 1:len(body) - 1]  # new blocks sit before the sectPr
+        target = anchor
+        for element in added:
+            target.addnext(element)
+            target = element
+
+    def _legacy(self) -> None:
+        for sid, legacy in self.form.legacy_sections.items():
+            markdown = self.box_markdown.get(sid, "").strip()
+            anchor = self.where.tables.get(legacy.after)
+            if markdown and anchor is not None:
+                self._write_after(anchor, markdown, 3)
+
+    # -- the work packages -------------------------------------------------------------------
+    def _work_packages(self) -> None:
+        where = self.where
+        template = where.tables.get("work_package")
+        if template is None:
+            return
+        budget = where.tables.get("wp_budget")
+        start = where.wp_heading if where.wp_heading is not None else template
+        end = budget if budget is not None else template
+        group = _between(start, end)
+        wps = self.draft.proposal.work_packages
+        copies = [[copy.deepcopy(e) for e in group] for _ in wps[1:]]
+        last = end
+        for elements in copies:
+            for element in elements:
+                last.addnext(element)
+                last = element
+        for wp, elements in zip(wps, [group, *copies], strict=False):
+            self._fill_work_package(wp, elements)
+        if where.wp_placeholder is not None:
+            where.wp_placeholder.getparent().remove(where.wp_placeholder)
+        if not wps:
+            spec = self.form.tables["work_package"]
+            tr = rows_of(template)[0]
+            set_cell_text(cells_of(tr)[0], spec.title.format(n=1) + " (no work packages in "
+                          "project.yaml yet)", bold=True)
+
+    def _fill_work_package(self, wp: WorkPackage, elements: Sequence[Any]) -> None:
+        form = self.form
+        block = form.work_package_block()
+        tables = [e for e in elements if e.tag == W_TBL]
+        for e in elements:
+            if e.tag == W_P and normalise(text_of(e)) == normalise(block.heading_text(1)):
+                _set_paragraph_text(e, block.heading_text(wp.number))
+        spec = form.tables["work_package"]
+        parts = work_package_tables(self.draft, spec, wp)
+        tbl = tables[0]
+        rows = rows_of(tbl)
+        set_cell_text(cells_of(rows[0])[0], f"{spec.title.format(n=wp.number)} {wp.title}",
+                      bold=True)
+        for tr in rows:
+            tcs = cells_of(tr)
+            texts = [normalise(text_of(tc)) for tc in tcs]
+            if texts and texts[0].startswith("duration") and len(tcs) >= 4:
+                set_cell_text(tcs[1], parts["header"].rows[0].cell("duration").text)
+                set_cell_text(tcs[3], lead_label(self.draft, wp.lead))
+        self._objectives(tbl, parts["objectives"])
+        self._part_rows(tbl, parts["tasks"], first_heading=spec.parts["tasks"].columns[0].heading,
+                        subheader=True, columns=["number", "name", "description",
+                                                 ("participants", False),
+                                                 ("participants", True), "in_kind"])
+        self._part_rows(tbl, parts["milestones"],
+                        first_heading=spec.parts["milestones"].columns[0].heading,
+                        columns=[c.id for c in spec.parts["milestones"].columns],
+                        empty=f"No milestone in work package {wp.number}.")
+        self._part_rows(tbl, parts["deliverables"],
+                        first_heading=spec.parts["deliverables"].columns[0].heading,
+                        columns=[c.id for c in spec.parts["deliverables"].columns],
+                        empty=f"No deliverable in work package {wp.number}.")
+        if len(tables) > 1:
+            self._fill_budget(tables[1], build_table(self.draft, form, "wp_budget", wp))
+
+    def _objectives(self, tbl: Any, table: Table) -> None:
+        rows = rows_of(tbl)
+        for i, tr in enumerate(rows[:-1]):
+            if normalise(text_of(tr)) == "objectives":
+                target = cells_of(rows[i + 1])[0]
+                lines = [r.cell("objective").text for r in table.rows] or \
+                    [table.note or ""]
+                set_cell(target, Cell.lines_of(lines))
+                return
+
+    def _part_rows(self, tbl: Any, table: Table, first_heading: str, columns: list[Any],
+                   subheader: bool = False, empty: str | None = None) -> None:
+        """Replace the template rows under the header whose first cell is ``first_heading``."""
+        rows = rows_of(tbl)
+        header = next((i for i, tr in enumerate(rows)
+                       if normalise(text_of(cells_of(tr)[0])).startswith(
+                           normalise(first_heading))), None)
+        if header is None:
+            return
+        start = header + (2 if subheader else 1)
+        end = start
+        while end < len(rows) and _is_template_row(rows[end]):
+            end += 1
+        templates = rows[start:end]
+        if not templates:
+            return
+        self._replace(templates, table, columns, empty or table.note)
+
+    def _replace(self, templates: list[Any], table: Table, columns: list[Any],
+                 empty: str | None) -> None:
+        """Put one filled copy of ``templates[0]`` per row of ``table`` in their place."""
+        template = templates[0]
+        anchor = template.getprevious()
+        parent = template.getparent()
+        for tr in templates:
+            parent.remove(tr)
+        new_rows = []
+        for row in table.rows:
+            tr = copy_row(template)
+            for tc, column in zip(cells_of(tr), columns, strict=False):
+                col_id, aside = column if isinstance(column, tuple) else (column, False)
+                set_cell(tc, row.cell(col_id), aside=aside)
+            new_rows.append(tr)
+        if not new_rows and empty:
+            new_rows.append(note_row(template, len(grid_columns(parent)) or
+                                     len(cells_of(template)), empty))
+        for tr in new_rows:
+            anchor.addnext(tr)
+            anchor = tr
+
+    def _fill_budget(self, tbl: Any, table: Table) -> None:
+        columns = [c for c, _ in table.columns]
+        rows = rows_of(tbl)
+        templates = [tr for tr in rows if row_text(tr) and
+                     normalise(row_text(tr)[0]) in ("[name]", "")
+                     and rows.index(tr) > 2 and len(cells_of(tr)) == len(columns)]
+        total = next((tr for tr in rows if row_text(tr) and
+                      normalise(row_text(tr)[0]) == "total"), None)
+        body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
+                     table.caption, table.note)
+        if templates:
+            self._replace(templates, body, columns, table.note)
+        totals = [r for r in table.rows if r.kind == "total"]
+        if total is not None:
+            for tc, col in zip(cells_of(total)[1:], columns[1:], strict=False):
+                set_cell(tc, totals[0].cell(col) if totals else Cell())
+
+    # -- the tables after 4.2 and elsewhere ----------------------------------------------------
+    def _simple(self, tbl: Any, table_id: str, header_rows: int = 1,
+                stop: Sequence[str] = ()) -> None:
+        """Fill a table of one header row (after its title) and template rows."""
+        table = build_table(self.draft, self.form, table_id)
+        rows = rows_of(tbl)
+        start = 1 + header_rows
+        end = start
+        while end < len(rows) and not any(normalise(row_text(rows[end])[0]).startswith(s)
+                                          for s in stop if row_text(rows[end])):
+            end += 1
+        templates = rows[start:end]
+        if not templates:
+            return
+        note = table.note if table.note_kind == "info" or not table.rows else None
+        self._replace(templates, table, [c for c, _ in table.columns], note)
+
+    def _fill_staff(self, tbl: Any) -> None:
+        self._simple(tbl, "staff")
+
+    def _fill_risks(self, tbl: Any) -> None:
+        self._simple(tbl, "risks")
+
+    def _fill_staff_effort_wp(self, tbl: Any) -> None:
+        self._simple(tbl, "staff_effort_wp", stop=("",))
+        self._strip_empty_total(tbl)
+
+    def _fill_staff_effort_participant(self, tbl: Any) -> None:
+        table = build_table(self.draft, self.form, "staff_effort_participant")
+        rows = rows_of(tbl)
+        templates = rows[2:]
+        if templates:
+            self._replace(templates, table, [c for c, _ in table.columns], table.note)
+
+    def _strip_empty_total(self, tbl: Any) -> None:
+        """Drop a total row left empty (a table the form makes not applicable)."""
+        for tr in rows_of(tbl)[2:]:
+            texts = row_text(tr)
+            if any("total" in normalise(t) for t in texts) and len(
+                    [t for t in texts if t]) == 1:
+                tr.getparent().remove(tr)
+
+    def _fill_subcontracting(self, tbl: Any) -> None:
+        self._simple(tbl, "subcontracting", stop=("other issues",))
+
+    def _fill_events(self, tbl: Any) -> None:
+        self._simple(tbl, "events", header_rows=2)
+
+    def _fill_previous_projects(self, tbl: Any) -> None:
+        self._simple(tbl, "previous_projects")
+
+    def _fill_double_funding(self, tbl: Any) -> None:
+        table = build_table(self.draft, self.form, "double_funding")
+        rows = rows_of(tbl)
+        answers = [r for r in table.rows if r.label]
+        statements = [tr for tr in rows[2:] if len(cells_of(tr)) >= 2]
+        for tr, row in zip(statements, answers, strict=False):
+            if row.cell("answer").text:
+                set_cell_text(cells_of(tr)[-1], row.cell("answer").text, bold=True)
+        notes = [r for r in table.rows if r.kind == "note"]
+        if notes and statements:
+            note = note_row(statements[-1], len(grid_columns(tbl)) or 2,
+                            notes[0].cell("statement").text)
+            statements[-1].addnext(note)
+
+    def _fill_seal_of_excellence(self, tbl: Any) -> None:
+        answer = build_table(self.draft, self.form, "seal_of_excellence").rows[0]
+        if not answer.cell("answer").text:
+            return
+        for tr in rows_of(tbl)[1:]:
+            tcs = cells_of(tr)
+            if len(tcs) >= 2:
+                set_cell_text(tcs[-1], answer.cell("answer").text, bold=True)
+
+    def _fill_timetable_months(self, tbl: Any) -> None:
+        self._timetable(tbl, "timetable_months")
+
+    def _fill_timetable_quarters(self, tbl: Any) -> None:
+        self._timetable(tbl, "timetable_quarters")
+
+    def _timetable(self, tbl: Any, table_id: str) -> None:
+        spec = self.form.tables[table_id]
+        rows = rows_of(tbl)
+        templates = rows[3:]
+        if not templates:
+            return
+        if not spec.applies_to(self.draft.months, self.draft.call.lump_sum):
+            other = "up to 2 years" if spec.grid == "quarters" else "more than 2 years"
+            self._replace(templates, Table(table_id, (), ()), [],
+                          f"Not applicable: the project lasts {self.draft.months} months (see "
+                          f"the timetable for projects of {other}).")
+            return
+        grid = build_timetable(self.draft, spec)
+        fill = _sample_fill(templates) or BEIGE
+        columns = _form_columns(grid)
+        if spec.grid == "quarters" and self.draft.proposal.start_date is not None:
+            years = [label for label, _ in grid.groups]
+            header = cells_of(rows[1])[1:1 + len(years)]
+            for tc, label in zip(header, years, strict=False):
+                set_cell_text(tc, label, bold=True)
+        template = templates[0]
+        anchor = template.getprevious()
+        for tr in templates:
+            tr.getparent().remove(tr)
+        for grid_row in grid.rows:
+            tr = copy_row(template)
+            tcs = cells_of(tr)
+            set_cell_text(tcs[0], grid_row.label, bold=grid_row.kind != "task")
+            for tc in tcs[1:]:
+                shade(tc, None)
+            for column in grid_row.shaded:
+                target = columns[column] if column < len(columns) else None
+                if target is not None and 1 + target < len(tcs):
+                    shade(tcs[1 + target], fill)
+            anchor.addnext(tr)
+            anchor = tr
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _is_template_row(tr: Any) -> bool:
+    """A row of the form's WP table that stands for items to copy (T1.1, MS1, D1.1...)."""
+    first = normalise(row_text(tr)[0]) if row_text(tr) else ""
+    return bool(re.fullmatch(r"(t|ms|d)\d+(\.\d+)?", first)) or all(
+        not t or t.isdigit() for t in row_text(tr))
+
+
+def _between(start: Any, end: Any) -> list[Any]:
+    """The sibling elements from ``start`` to ``end``, both included."""
+    out = [start]
+    node = start
+    while node is not end:
+        node = node.getnext()
+        if node is None:
+            break
+        out.append(node)
+    return out
+
+
+def _width_at(element: Any) -> float:
+    """The text width (mm) of the page section ``element`` stands in."""
+    node = element
+    while node is not None:
+        sect = node.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if node.tag == W_P else None
+        if node.tag == qn("w:sectPr"):
+            sect = node
+        if sect is not None:
+            size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+            if size is not None and margins is not None:
+                twips = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"), 0))
+                         - int(margins.get(qn("w:right"), 0)))
+                return twips / 56.6929
+        node = node.getnext()
+    return 150.0
+
+
+def _sample_fill(rows: list[Any]) -> str | None:
+    for tr in rows:
+        for shd in tr.iter(qn("w:shd")):
+            fill = (shd.get(qn("w:fill")) or "").upper()
+            if fill and fill not in ("AUTO", "FFFFFF"):
+                return fill
+    return None
+
+
+def _form_columns(grid: Grid) -> list[int]:
+    """For each grid column, its column in the form (months 1:1; quarters by year and Q)."""
+    if grid.unit == "months":
+        return list(range(len(grid.columns)))
+    out = []
+    year = 0
+    left = grid.groups[0][1] if grid.groups else len(grid.columns)
+    groups = list(grid.groups)
+    for label in grid.columns:
+        quarter = int(label.lstrip("Q")) - 1
+        out.append(year * 4 + quarter)
+        left -= 1
+        if left == 0 and year + 1 < len(groups):
+            year += 1
+            left = groups[year][1]
+    return out
+
+
+def _replace_placeholder(p: Any, placeholder: str, value: str) -> None:
+    """Replace ``[placeholder]`` in a paragraph's runs by ``value``, brackets included."""
+    runs = list(p.iter(qn("w:r")))
+    for i, r in enumerate(runs):
+        t = r.find(qn("w:t"))
+        if t is None or normalise(t.text or "") != normalise(placeholder):
+            continue
+        t.text = value
+        rpr = r.find(qn("w:rPr"))
+        if rpr is not None:
+            for h in rpr.findall(qn("w:highlight")):
+                rpr.remove(h)
+        for j, strip in ((i - 1, "rstrip"), (i + 1, "lstrip")):
+            if 0 <= j < len(runs):
+                other = runs[j].find(qn("w:t"))
+                if other is not None and other.text:
+                    text = other.text
+                    if strip == "rstrip" and "[" in text and not text[text.rindex("["):
+                                                                      ].strip("[ "):
+                        at = text.rindex("[")
+                        other.text = text[:at] + text[at + 1:]
+                    elif strip == "lstrip" and text.lstrip().startswith("]"):
+                        at = text.index("]")
+                        other.text = text[:at] + text[at + 1:]
+
+
+def _set_paragraph_text(p: Any, text: str) -> None:
+    """Replace a paragraph's text, keeping the formatting of its first run."""
+    runs = p.findall(qn("w:r"))
+    if not runs:
+        return
+    first = runs[0]
+    for r in runs[1:]:
+        p.remove(r)
+    ts = first.findall(qn("w:t"))
+    for t in ts[1:]:
+        first.remove(t)
+    if ts:
+        ts[0].text = text
+        ts[0].set(qn("xml:space"), "preserve")
+
+
+def fill_document(path: Path, draft: Draft, box_markdown: Mapping[str, str],
+                  base_dir: Path | None, force: bool,
+                  toc_pages: Mapping[str, int] | None = None) -> Document:
+    """Open the form at ``path`` and fill it; refuses a form already holding text."""
+    document, form = open_form(path)
+    filler = FormFiller(document, form, draft, box_markdown, base_dir)
+    taken = filler.prefilled()
+    if taken and not force:
+        raise OutputConflictError(f"the form {path.name} already holds text in "
+                                  f"{'; '.join(taken[:4])}"
+                                  + (f" and {len(taken) - 4} more" if len(taken) > 4 else ""),
+                                  hint="give a blank copy of the form, or --force to replace "
+                                       "that text (the form file itself is never changed)")
+    filler.fill(toc_pages)
+    return document
+
+
+def save_bytes(document: Document) -> bytes:
+    """The document as bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
