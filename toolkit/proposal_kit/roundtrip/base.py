@@ -1,0 +1,212 @@
+"""The base of the three-way merge: what proposal-kit rendered, kept inside the DOCX.
+
+At render time the document gets a custom XML part (``customXml/itemN.xml``, compressed
+JSON) holding every paragraph as rendered, which section and which unit of its source wrote
+it, each section's source as it was, and the tables. Word and LibreOffice keep custom XML
+parts when they save, so the base travels with the file the partners edit: no file beside
+the project to lose, and one document is enough to tell its base from its edits. The
+custom property ``proposal-kit-base`` names the part.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+
+from ..errors import InputError, TemplateError
+from ..project import Project
+from .docxread import read_document
+from .units import Unit, plain_paragraphs, split_units
+
+__all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "build_base", "read_base"]
+
+BASE_PROPERTY = "proposal-kit-base"
+_NS = "urn:proposal-kit:base:1"
+_ITEM_CT = "application/xml"
+_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+_ITEM = re.compile(r"^/?customXml/item(\d+)\.xml$")
+
+
+@dataclass
+class SectionBase:
+    """One section as it was rendered."""
+
+    id: str
+    file: str | None
+    level: int
+    units: list[Unit]
+    found: bool
+
+
+@dataclass
+class Base:
+    """The whole base of a rendered document."""
+
+    acronym: str
+    call: str
+    form: str
+    layout: str
+    #: (Markdown, table cell or None, section id or None, unit index or None) per paragraph.
+    blocks: list[tuple[str, tuple[int, int, int] | None, str | None, int | None]]
+    tables: list[list[list[str]]]
+    sections: dict[str, SectionBase]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form stored in the document."""
+        return {"v": 1, "acronym": self.acronym, "call": self.call, "form": self.form,
+                "layout": self.layout, "blocks": [list(b) for b in self.blocks],
+                "tables": self.tables,
+                "sections": {k: {"file": s.file, "level": s.level, "found": s.found,
+                                 "units": [[u.text, u.sep] for u in s.units]}
+                             for k, s in self.sections.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Base:
+        """Read the stored JSON form."""
+        return cls(data["acronym"], data["call"], data["form"], data["layout"],
+                   [(b[0], tuple(b[1]) if b[1] else None, b[2], b[3])  # type: ignore[misc]
+                    for b in data["blocks"]],
+                   data["tables"],
+                   {k: SectionBase(k, s["file"], s["level"], [Unit(t, sep) for t, sep in
+                                                               s["units"]], s["found"])
+                    for k, s in data["sections"].items()})
+
+
+def _unit_paragraphs(project: Project, sid: str, units: list[Unit],
+                     level: int) -> list[list[str]] | None:
+    from ..render.markdown_parser import shift_headings
+    from ..render.narrative import NarrativeRenderer
+
+    narrative = NarrativeRenderer(project)
+    out = []
+    for unit in units:
+        try:
+            rendered = narrative.render(sid, unit.text)
+        except TemplateError:  # a {% if %} across blank lines: the section is one unit
+            return None
+        out.append(plain_paragraphs(shift_headings(rendered, level)))
+    return out
+
+
+def _find(flat: list[str], taken: list[bool], wanted: list[str]) -> int | None:
+    """Where ``wanted`` stands as consecutive, unclaimed paragraphs of ``flat``."""
+    if not wanted:
+        return None
+    for start in range(len(flat) - len(wanted) + 1):
+        if flat[start] == wanted[0] and flat[start:start + len(wanted)] == wanted and \
+                not any(taken[start:start + len(wanted)]):
+            return start
+    return None
+
+
+def build_base(document: Document, project: Project, form_id: str, layout: str) -> Base:
+    """The base of ``document`` as just rendered from ``project``."""
+    from ..calls import load_call
+    from ..form import form_for_call
+
+    reading = read_document(document)
+    form = form_for_call(load_call(project.proposal.call))
+    flat = [b.plain for b in reading.blocks]
+    taken = [False] * len(flat)
+    labels: list[tuple[str | None, int | None]] = [(None, None)] * len(flat)
+    order = [s for s in form.narrative_ids() if s in project.texts] + \
+        [s for s in project.texts if s not in form.narrative_ids()]
+    sections: dict[str, SectionBase] = {}
+    for sid in order:
+        heading = form.section_of(sid)
+        level = heading.level if heading and layout == "own" else 0
+        units = split_units(project.texts[sid])
+        paragraphs = _unit_paragraphs(project, sid, units, level)
+        if paragraphs is None:
+            units = [Unit(project.texts[sid])]
+            paragraphs = _unit_paragraphs(project, sid, units, level) or [[]]
+        wanted = [p for unit in paragraphs for p in unit]
+        start = _find(flat, taken, wanted)
+        narrative = project.proposal.sections.get(sid)
+        sections[sid] = SectionBase(sid, narrative.file if narrative else None, level, units,
+                                    start is not None)
+        if start is None:
+            continue
+        position = start
+        for u, unit_paragraphs in enumerate(paragraphs):
+            for _ in unit_paragraphs:
+                taken[position] = True
+                labels[position] = (sid, u)
+                position += 1
+    blocks = [(b.md, b.cell, sid, u) for b, (sid, u) in zip(reading.blocks, labels)]
+    p = project.proposal
+    return Base(p.acronym, p.call, form_id, layout, blocks,
+                [t.rows for t in reading.tables], sections)
+
+
+def _encode(base: Base) -> bytes:
+    raw = json.dumps(base.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+    payload = base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<base xmlns="{_NS}" encoding="zlib+base64">{payload}</base>').encode()
+
+
+def _decode(xml: bytes) -> Base | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml)
+        if root.tag != f"{{{_NS}}}base":
+            return None
+        data = json.loads(zlib.decompress(base64.b64decode(root.text or "")))
+        return Base.from_json(data)
+    except (etree.XMLSyntaxError, ValueError, KeyError, TypeError, zlib.error):
+        return None
+
+
+def attach_base(document: Document, project: Project, form_id: str, layout: str) -> str:
+    """Store the base of ``document`` in it; the name of the part (for the custom property)."""
+    base = build_base(document, project, form_id, layout)
+    package = document.part.package
+    used = {int(m.group(1)) for part in package.iter_parts()
+            if (m := _ITEM.match(str(part.partname)))}
+    n = max(used, default=0) + 1
+    item = Part(PackURI(f"/customXml/item{n}.xml"), _ITEM_CT, _encode(base), package)
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, f"proposal-kit:{base.acronym}:{base.call}")
+    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _PROPS_CT, (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<ds:datastoreItem ds:itemID="{{{str(guid).upper()}}}" xmlns:ds="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs>'
+        f'<ds:schemaRef ds:uri="{_NS}"/></ds:schemaRefs></ds:datastoreItem>').encode(),
+        package)
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
+    return f"customXml/item{n}.xml"
+
+
+def read_base(path: Path) -> tuple[Base | None, dict[str, str]]:
+    """The base stored in the DOCX at ``path`` (None: none) and its custom properties."""
+    from ..render.docx_parts import read_custom_properties
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            props = read_custom_properties(archive.read("docProps/custom.xml")) \
+                if "docProps/custom.xml" in names else {}
+            candidates = [props.get(BASE_PROPERTY, "")] + \
+                [n for n in names if _ITEM.match(n)]
+            for name in candidates:
+                if name and name in names:
+                    base = _decode(archive.read(name))
+                    if base is not None:
+                        return base, props
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read this Word document ({exc})") from None
+    return None, props

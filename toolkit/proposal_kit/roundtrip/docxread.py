@@ -1,0 +1,289 @@
+"""Read a Word document back into Markdown paragraphs, with its tracked changes and comments.
+
+The body is read in document order as one flat list of non-empty paragraphs; a table's
+cells are read row by row into that list too (the official form holds the answers inside
+its boxes, which are tables), and each table is also kept as rows of cell texts for the
+field mapping. Bold, italic, links, list items and headings become Markdown. Tracked
+insertions and deletions are applied as accepted (the default) or as rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from docx.document import Document
+from docx.oxml.ns import qn
+
+from ..form.locate import is_contents, normalise
+
+__all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "read_document"]
+
+Policy = Literal["accept", "reject"]
+
+W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
+W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = qn("w:ins"), qn("w:del"), qn("w:moveTo"), \
+    qn("w:moveFrom")
+W_HYPERLINK, W_SDT, W_SDT_CONTENT = qn("w:hyperlink"), qn("w:sdt"), qn("w:sdtContent")
+W_C_START, W_C_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
+W_ID, W_VAL = qn("w:id"), qn("w:val")
+_TOC_STYLE = re.compile(r"(?i)^(?:toc|contents)\s*\d$")
+_HEADING = re.compile(r"(?i)^heading\s*(\d)$")
+_LIST = re.compile(r"(?i)^list (bullet|number|continue)\s*(\d)?$")
+_COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+
+
+@dataclass
+class Block:
+    """One non-empty paragraph: its Markdown, its plain text and where it stands."""
+
+    md: str
+    plain: str
+    #: (table number, row, column) for a paragraph inside a table cell.
+    cell: tuple[int, int, int] | None = None
+    list_item: bool = False
+    heading: int = 0
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tracked insertion or deletion."""
+
+    kind: Literal["insertion", "deletion"]
+    author: str
+    date: str
+    text: str
+    block: int  # index of the paragraph it is in (the next one for a deleted paragraph)
+
+
+@dataclass
+class Comment:
+    """A Word comment and the text it was anchored to."""
+
+    id: str
+    author: str
+    date: str
+    text: str
+    quoted: str = ""
+    block: int | None = None
+
+
+@dataclass
+class TableRead:
+    """A table as rows of cell texts (Markdown of the cell's paragraphs, one per line)."""
+
+    number: int
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    """What was read from a document."""
+
+    blocks: list[Block]
+    tables: list[TableRead]
+    changes: list[Change]
+    comments: list[Comment]
+
+
+def _wrap(text: str, marker: str) -> str:
+    """``text`` between ``marker``, spaces kept outside (``**bold** `` not ``**bold **``)."""
+    core = text.strip()
+    if not core or not marker:
+        return text
+    start = text[:len(text) - len(text.lstrip())]
+    end = text[len(text.rstrip()):]
+    return f"{start}{marker}{core}{marker}{end}"
+
+
+def _on(rpr: Any, tag: str) -> bool:
+    if rpr is None:
+        return False
+    node = rpr.find(qn(tag))
+    return node is not None and (node.get(W_VAL) or "true").lower() not in ("0", "false",
+                                                                            "none")
+
+
+class _Reader:
+    def __init__(self, document: Document, policy: Policy) -> None:
+        self.document = document
+        self.policy = policy
+        self.styles = {s.style_id: s.name for s in document.styles}
+        self.rels = document.part.rels
+        self.blocks: list[Block] = []
+        self.tables: list[TableRead] = []
+        self.changes: list[Change] = []
+        self.comments = self._comments()
+        self.open_comments: set[str] = set()
+
+    def _comments(self) -> dict[str, Comment]:
+        out: dict[str, Comment] = {}
+        for rel in self.rels.values():
+            if rel.reltype != _COMMENTS_REL:
+                continue
+            from docx.oxml import parse_xml
+
+            root = parse_xml(rel.target_part.blob)
+            for c in root.iter(qn("w:comment")):
+                text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+                                 for p in c.iter(W_P)).strip()
+                cid = c.get(W_ID) or ""
+                out[cid] = Comment(cid, c.get(qn("w:author")) or "", c.get(qn("w:date")) or "",
+                                   text)
+        return out
+
+    # -- body -------------------------------------------------------------------------
+    def body(self, element: Any) -> None:
+        for child in element:
+            if child.tag == W_SDT:
+                content = child.find(W_SDT_CONTENT)
+                if content is not None and not is_contents(child):
+                    self.body(content)
+            elif child.tag == W_TBL:
+                self.table(child)
+            elif child.tag == W_P:
+                self.paragraph(child, None)
+
+    def table(self, tbl: Any) -> None:
+        read = TableRead(len(self.tables))
+        self.tables.append(read)
+        for r, tr in enumerate(tbl.iterchildren(W_TR)):
+            row: list[str] = []
+            for c, tc in enumerate(tr.iterchildren(W_TC)):
+                start = len(self.blocks)
+                for child in tc:
+                    if child.tag == W_P:
+                        self.paragraph(child, (read.number, r, c))
+                    elif child.tag == W_TBL:
+                        self.table(child)
+                row.append("\n".join(b.md for b in self.blocks[start:]
+                                     if b.cell == (read.number, r, c)))
+            read.rows.append(row)
+
+    def _style(self, p: Any) -> str:
+        node = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        sid = node.get(W_VAL) if node is not None else None
+        return self.styles.get(sid, sid or "") if sid else ""
+
+    def paragraph(self, p: Any, cell: tuple[int, int, int] | None) -> None:
+        style = self._style(p)
+        if _TOC_STYLE.match(style):
+            return
+        pieces: list[str] = []
+        plain: list[str] = []
+        index = len(self.blocks)
+        deleted_mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}")
+        self._walk(p, pieces, plain, index, None, None)
+        md = "".join(pieces).strip()
+        text = "".join(plain).strip()
+        if not text:
+            return
+        if deleted_mark is not None and self.policy == "accept" and not md:
+            return
+        heading = 0
+        prefix = ""
+        match = _HEADING.match(style)
+        if match:
+            heading = int(match.group(1))
+            prefix = "#" * heading + " "
+            md = md.replace("**", "")  # heading styles are bold already
+        list_match = _LIST.match(style)
+        has_num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+        list_item = False
+        if list_match or (has_num and not heading):
+            kind = list_match.group(1).lower() if list_match else "bullet"
+            depth = int(list_match.group(2) or 1) if list_match else 1
+            indent = "  " * (depth - 1) if kind != "number" else "   " * (depth - 1)
+            list_item = True
+            if kind == "number":
+                prefix = indent + "1. "
+            elif kind == "continue":
+                prefix, list_item = "", False
+            else:
+                prefix = indent + "- "
+        elif style.lower() == "quote":
+            prefix = "> "
+        self.blocks.append(Block(prefix + md, normalise(text), cell, list_item, heading))
+
+    def _walk(self, element: Any, pieces: list[str], plain: list[str], index: int,
+              tracked: tuple[str, Any] | None, link: str | None) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == W_R:
+                self._run(child, pieces, plain, index, tracked)
+            elif tag in (W_INS, W_MOVE_TO):
+                self._walk(child, pieces, plain, index, ("insertion", child), link)
+            elif tag in (W_DEL, W_MOVE_FROM):
+                self._walk(child, pieces, plain, index, ("deletion", child), link)
+            elif tag == W_HYPERLINK:
+                rid = child.get(qn("r:id"))
+                target = None
+                if rid and rid in self.rels and self.rels[rid].is_external:
+                    target = self.rels[rid].target_ref
+                inner: list[str] = []
+                self._walk(child, inner, plain, index, tracked, target)
+                text = "".join(inner)
+                pieces.append(f"[{text}]({target})" if target and text.strip() else text)
+            elif tag == W_C_START:
+                cid = child.get(W_ID) or ""
+                self.open_comments.add(cid)
+                if cid in self.comments and self.comments[cid].block is None:
+                    self.comments[cid].block = index
+            elif tag == W_C_END:
+                self.open_comments.discard(child.get(W_ID) or "")
+            elif tag in (qn("w:smartTag"), qn("w:customXml"), W_SDT, W_SDT_CONTENT,
+                         qn("w:fldSimple")):
+                self._walk(child, pieces, plain, index, tracked, link)
+
+    def _run(self, r: Any, pieces: list[str], plain: list[str], index: int,
+             tracked: tuple[str, Any] | None) -> None:
+        out = []
+        for node in r:
+            if node.tag in (qn("w:t"), qn("w:delText")):
+                out.append(node.text or "")
+            elif node.tag == qn("w:tab"):
+                out.append("\t")
+            elif node.tag in (qn("w:br"), qn("w:cr")):
+                out.append(" ")
+            elif node.tag == qn("w:noBreakHyphen"):
+                out.append("-")
+        text = "".join(out)
+        if not text:
+            return
+        for cid in self.open_comments:
+            if cid in self.comments:
+                self.comments[cid].quoted += text
+        if tracked is not None:
+            kind, element = tracked
+            self.changes.append(Change(kind, element.get(qn("w:author")) or "",
+                                       element.get(qn("w:date")) or "", text, index))
+            if (kind == "insertion") != (self.policy == "accept"):
+                return
+        rpr = r.find(qn("w:rPr"))
+        marker = ("**" if _on(rpr, "w:b") else "") + ("*" if _on(rpr, "w:i") else "")
+        plain.append(text)
+        pieces.append(_wrap(text, marker))
+
+
+def _merge_changes(changes: list[Change]) -> list[Change]:
+    """One change per tracked revision: runs of one insertion or deletion joined."""
+    merged: list[Change] = []
+    for c in changes:
+        last = merged[-1] if merged else None
+        if last and (last.kind, last.author, last.date, last.block) == \
+                (c.kind, c.author, c.date, c.block):
+            merged[-1] = Change(c.kind, c.author, c.date, last.text + c.text, c.block)
+        else:
+            merged.append(c)
+    return merged
+
+
+def read_document(document: Document, policy: Policy = "accept") -> Reading:
+    """The paragraphs, tables, tracked changes and comments of ``document``."""
+    reader = _Reader(document, policy)
+    reader.body(document.element.body)
+    for block in reader.blocks:  # '**a****b**' from two bold runs reads '**ab**'
+        block.md = block.md.replace("****", "").replace("**  **", " ")
+    return Reading(reader.blocks, reader.tables, _merge_changes(reader.changes),
+                   list(reader.comments.values()))
