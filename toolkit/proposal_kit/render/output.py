@@ -11,7 +11,8 @@ from pathlib import Path
 from ..errors import OutputConflictError
 from .docx_parts import read_custom_properties
 
-__all__ = ["FINGERPRINT", "fingerprint", "read_state", "write_atomic", "write_guarded"]
+__all__ = ["FINGERPRINT", "fingerprint", "read_state", "write_atomic", "write_guarded",
+           "write_with_backup"]
 
 FINGERPRINT = "proposal-kit-fingerprint"
 _TEXT_MARK = "<!-- proposal-kit fingerprint: "
@@ -83,6 +84,19 @@ def _backup_name(path: Path) -> Path:
         if not candidate.exists():
             return candidate
         n += 1
+
+
+def write_with_backup(path: Path, data: bytes) -> Path | None:
+    """Replace a user's file (a section, project.yaml) atomically, after a backup copy."""
+    backup = None
+    try:
+        if path.exists():
+            backup = _backup_name(path)
+            backup.write_bytes(path.read_bytes())
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputConflictError(f"cannot write {path}: {exc.strerror}") from None
+    return backup
 
 
 def write_guarded(path: Path, data: bytes, force: bool) -> Path | None:

@@ -42,6 +42,10 @@ def split_units(source: str) -> list[Unit]:
              for i in range(0, len(parts), 2)]
     if lead and units:
         units[0] = Unit(lead + units[0].text, units[0].sep)
+    if units and not units[-1].sep:
+        last = units[-1].text
+        core = last.rstrip()
+        units[-1] = Unit(core, last[len(core):])
     return [u for u in units if u.text or u.sep]
 
 

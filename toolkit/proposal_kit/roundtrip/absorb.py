@@ -1,0 +1,294 @@
+"""`absorb`: the partners' Word edits back into sections/*.md and project.yaml.
+
+The edited document is read (tracked changes accepted or rejected), its paragraphs are
+aligned with the base stored in it at render time, and each change is traced to the
+section and the unit of source that rendered it; the merge is three-way (see
+:mod:`.merge`). Edited cells of the generated tables become field changes (see
+:mod:`.fields`). A dry run writes nothing; ``apply`` writes with backups.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zipfile
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import InputError, UsageError
+from ..project import Project, load_project
+from ..render.output import FINGERPRINT, write_with_backup
+from .base import Base, read_base
+from .docxread import Block, Change, Comment, Policy, read_document
+from .fields import FieldChange, UnmappedCell, table_changes
+from .merge import Conflict, join_paragraphs, merge_section
+from .units import split_units
+from .yamledit import set_values
+
+__all__ = ["AbsorbReport", "SectionResult", "absorb", "open_docx"]
+
+Status = Literal["changed", "unchanged", "conflict"]
+
+
+@dataclass
+class SectionResult:
+    """One section: its status, the diff of its source, the included texts edited."""
+
+    id: str
+    label: str
+    file: str
+    status: Status
+    diff: str = ""
+    new_text: str = ""
+    includes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OutsideEdit:
+    """An edit of the document outside any section's text (a heading, the form's text)."""
+
+    old: list[str]
+    new: list[str]
+
+
+@dataclass
+class AbsorbReport:
+    """What `absorb` found, and (with ``apply``) wrote."""
+
+    document: Path
+    project: Path
+    policy: Policy
+    sections: list[SectionResult]
+    fields: list[FieldChange]
+    unmapped: list[UnmappedCell]
+    changes: list[tuple[Change, str | None]]
+    comments: list[tuple[Comment, str | None]]
+    conflicts: list[Conflict]
+    outside: list[OutsideEdit]
+    warnings: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON data (``--format json``)."""
+        return {
+            "document": str(self.document), "project": str(self.project),
+            "tracked_changes_policy": self.policy,
+            "sections": [{"id": s.id, "label": s.label, "file": s.file, "status": s.status,
+                          "diff": s.diff, "edited_includes": s.includes}
+                         for s in self.sections],
+            "fields": [{"path": f.dotted, "old": f.old, "new": f.new, "table": f.table,
+                        "row": f.row, "column": f.column} for f in self.fields],
+            "unmapped_cells": [{"table": u.table, "row": u.row, "column": u.column,
+                                "old": u.old, "new": u.new, "reason": u.reason}
+                               for u in self.unmapped],
+            "tracked_changes": [{"kind": c.kind, "author": c.author, "date": c.date,
+                                 "section": s, "text": c.text} for c, s in self.changes],
+            "comments": [{"author": c.author, "date": c.date, "section": s,
+                          "quoted": c.quoted, "text": c.text} for c, s in self.comments],
+            "conflicts": [{"section": c.section, "base": c.base, "word": c.word,
+                           "source": c.source} for c in self.conflicts],
+            "outside_sections": [{"old": o.old, "new": o.new} for o in self.outside],
+            "warnings": self.warnings,
+            "written": [str(p) for p in self.written],
+            "backups": [str(p) for p in self.backups],
+        }
+
+
+def open_docx(path: Path) -> Any:
+    """The python-docx document at ``path``.
+
+    Raises:
+        UsageError: the file is missing. InputError: it is no Word document.
+    """
+    import docx
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    try:
+        return docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: not a Word document (.docx): {exc}") from None
+    except Exception as exc:  # python-docx raises its own errors for other packages
+        if type(exc).__module__.startswith("docx"):
+            raise InputError(f"{path}: not a Word document (.docx): {exc}") from None
+        raise
+
+
+def _load_base(document_path: Path, project: Project) -> Base:
+    base, props = read_base(document_path)
+    if base is None:
+        how = ("was rendered by proposal-kit without the record absorb needs (render it "
+               "again with this version)" if FINGERPRINT in props else
+               "was never rendered by proposal-kit")
+        raise InputError(f"{document_path} {how}: absorb has nothing to compare it with",
+                         hint="to make a project of an existing Part B, use "
+                         "`proposal-kit import FILE.docx -o FOLDER`")
+    p = project.proposal
+    if (base.acronym, base.call) != (p.acronym, p.call):
+        raise InputError(f"{document_path} belongs to another project ({base.acronym}, "
+                         f"{base.call}), not to {project.file.name} ({p.acronym}, {p.call})",
+                         hint="give the project the document was rendered from")
+    return base
+
+
+class _Trace:
+    """Word's paragraphs traced to the section units of the base."""
+
+    def __init__(self, base: Base, edited: list[Block]) -> None:
+        self.units: dict[str, list[tuple[int, str, bool, int]]] = {}
+        self.touched: dict[str, set[int]] = {}
+        self.section_of: dict[int, str] = {}
+        self.outside: list[OutsideEdit] = []
+        old = [b[0] for b in base.blocks]
+        new = [b.md for b in edited]
+        matcher = SequenceMatcher(None, old, new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    sid, unit = base.blocks[i1 + k][2], base.blocks[i1 + k][3]
+                    if sid is not None and unit is not None:
+                        self._add(sid, unit, j1 + k, edited[j1 + k], base)
+                continue
+            owners = [(b[2], b[3]) for b in base.blocks[i1:i2] if b[2] is not None]
+            in_cells = any(b[1] for b in base.blocks[i1:i2] if b[2] is not None)
+            target = owners[0] if owners else None
+            if target is None and i1 == i2:  # an insertion: it joins the paragraph before
+                for k in (i1 - 1, i1):
+                    if 0 <= k < len(base.blocks) and base.blocks[k][2] is not None:
+                        target = (base.blocks[k][2], base.blocks[k][3])
+                        in_cells = base.blocks[k][1] is not None
+                        break
+            for sid, unit in owners:
+                assert sid is not None and unit is not None
+                self.touched.setdefault(sid, set()).add(unit)
+            if target is None:
+                old_text = [b[0] for b in base.blocks[i1:i2] if b[1] is None]
+                new_text = [b.md for b in edited[j1:j2] if b.cell is None]
+                if old_text or new_text:
+                    self.outside.append(OutsideEdit(old_text, new_text))
+                continue
+            sid, unit = target
+            assert sid is not None and unit is not None
+            self.touched.setdefault(sid, set()).add(unit)
+            for j in range(j1, j2):
+                if edited[j].cell is not None and not in_cells:
+                    continue  # a generated table's cell: see the field changes
+                self._add(sid, unit, j, edited[j], base)
+
+    def _add(self, sid: str, unit: int, index: int, block: Block, base: Base) -> None:
+        md = block.md
+        level = base.sections[sid].level if sid in base.sections else 0
+        if block.heading and level and md.startswith("#" * (level + 1)):
+            md = md[level:]
+        self.units.setdefault(sid, []).append((unit, md, block.list_item, index))
+        self.section_of[index] = sid
+
+    def word_units(self, sid: str) -> dict[int, str | None]:
+        """Unit index -> Word's Markdown for each unit Word changed (None: deleted)."""
+        out: dict[int, str | None] = {}
+        entries = self.units.get(sid, [])
+        for unit in sorted(self.touched.get(sid, set())):
+            mine = [(md, item) for u, md, item, _ in entries if u == unit]
+            out[unit] = join_paragraphs(mine) if mine else None
+        return out
+
+    def blocks_of(self, sid: str, unit: int) -> set[int]:
+        """Indices of Word's paragraphs that went into a unit."""
+        return {i for u, _, _, i in self.units.get(sid, []) if u == unit}
+
+
+def _section_file(project: Project, sid: str) -> tuple[str, Path | None]:
+    narrative = project.proposal.sections.get(sid)
+    if narrative is not None and narrative.file:
+        return narrative.file, project.base_dir / narrative.file
+    return f"{project.file.name} (sections.{sid}.text)", None
+
+
+def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
+           apply: bool = False) -> AbsorbReport:
+    """Compare ``document_path`` (edited in Word) with what was rendered, and with the
+    project now; with ``apply``, write the changes (backups kept).
+
+    Raises:
+        InputError: the document was never rendered, or belongs to another project.
+    """
+    from ..calls import load_call
+    from ..form import form_for_call
+    from ..render.narrative import NarrativeRenderer
+
+    project = load_project(project_file)
+    document = open_docx(document_path)
+    base = _load_base(document_path, project)
+    reading = read_document(document, policy)
+    trace = _Trace(base, reading.blocks)
+    form = form_for_call(load_call(project.proposal.call))
+    narrative = NarrativeRenderer(project)
+    author_default = document.core_properties.last_modified_by or "someone"
+    if author_default == "proposal-kit":
+        author_default = "someone"
+    report = AbsorbReport(document_path, project.file, policy, [], [], [], [], [], [],
+                          trace.outside)
+    inline: list[tuple[tuple[str | int, ...], Any]] = []
+    for sid, section in base.sections.items():
+        label = form.label(sid) if sid in form.narrative_ids() else sid
+        name, path = _section_file(project, sid)
+        if sid not in project.texts:
+            if trace.touched.get(sid):
+                report.warnings.append(f"section '{sid}' was edited in Word but has no "
+                                       "text in the project any more; not absorbed")
+            continue
+        current = project.texts[sid]
+        word = trace.word_units(sid)
+        if not word:
+            report.sections.append(SectionResult(sid, label, name, "unchanged"))
+            continue
+
+        def render(markup: str, sid: str = sid) -> str:
+            return narrative.render(sid, markup)
+
+        merged = merge_section(sid, section.units, split_units(current), word, render)
+        includes = []
+        for edit in merged.includes:
+            unit = next(i for i, u in enumerate(section.units) if u.include == edit.key)
+            blocks = trace.blocks_of(sid, unit)
+            authors = sorted({c.author for c in reading.changes if c.block in blocks
+                              and c.author}) or [author_default]
+            includes.append(f"{', '.join(authors)} edited the included text {edit.key} "
+                            f"in {form.number_of(sid) if sid in form.narrative_ids() else sid}")
+        report.warnings.extend(merged.warnings)
+        report.conflicts.extend(merged.conflicts)
+        status: Status = "conflict" if merged.conflicts else \
+            ("changed" if merged.text != current else "unchanged")
+        diff = "".join(difflib.unified_diff(current.splitlines(keepends=True),
+                                            merged.text.splitlines(keepends=True),
+                                            fromfile=f"a/{name}", tofile=f"b/{name}"))
+        report.sections.append(SectionResult(sid, label, name, status, diff, merged.text,
+                                             includes))
+        if not apply or merged.text == current:
+            continue
+        for message in includes:
+            report.warnings.append(f"{message}: inlined into {name}; it no longer follows "
+                                   "the generic text")
+        if path is not None:
+            backup = write_with_backup(path, merged.text.encode("utf-8"))
+            report.written.append(path)
+            if backup:
+                report.backups.append(backup)
+        else:
+            inline.append((("sections", sid, "text"), merged.text))
+    skip = {b[1][0] for b in base.blocks if b[1] is not None and b[2] is not None}
+    report.fields, report.unmapped = table_changes(
+        base.tables, [t.rows for t in reading.tables], skip, project.proposal, form)
+    report.changes = [(c, trace.section_of.get(c.block)) for c in reading.changes]
+    report.comments = [(c, trace.section_of.get(c.block) if c.block is not None else None)
+                       for c in reading.comments]
+    changes = inline + [(f.path, f.new) for f in report.fields]
+    if apply and changes:
+        text = project.file.read_text(encoding="utf-8")
+        backup = write_with_backup(project.file, set_values(text, changes).encode("utf-8"))
+        report.written.append(project.file)
+        if backup:
+            report.backups.append(backup)
+    return report

@@ -1,0 +1,203 @@
+"""Edits of the generated tables, mapped back to the project.yaml fields they show.
+
+A table (or a part of the form's work package table) is known by its heading row, whose
+headings the form description gives; a row by its number (D2.1, MS3, T1.2, E1.1, risk 2);
+a column by its heading. What cannot be mapped is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from ..form.description import FormDescription
+from ..form.locate import normalise
+from ..model import Proposal
+
+__all__ = ["FieldChange", "UnmappedCell", "table_changes"]
+
+Path = tuple[str | int, ...]
+
+#: Table (part) id -> (kind of row, column id -> model field).
+_RULES: dict[str, tuple[str, dict[str, str]]] = {
+    "work_package.deliverables": ("deliverable", {"name": "title", "lead": "lead",
+                                                  "type": "type", "dissemination":
+                                                  "dissemination", "due": "due"}),
+    "work_package.milestones": ("milestone", {"name": "title", "lead": "lead",
+                                              "description": "description", "due": "due",
+                                              "verification": "verification"}),
+    "work_package.tasks": ("task", {"name": "title", "description": "description"}),
+    "risks": ("risk", {"description": "description", "mitigation": "mitigation"}),
+    "events": ("event", {"name": "title", "type": "type", "area": "area",
+                         "location": "location", "duration": "duration_days",
+                         "attendees": "attendees", "participant": "lead"}),
+}
+_INT_FIELDS = {"due", "attendees", "month"}
+_FLOAT_FIELDS = {"duration_days"}
+_MD = re.compile(r"[*_`]")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A project.yaml field whose value was changed in a generated table."""
+
+    path: Path
+    old: Any
+    new: Any
+    table: str
+    row: str
+    column: str
+
+    @property
+    def dotted(self) -> str:
+        """``work_packages[1].deliverables[0].due``."""
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+
+@dataclass(frozen=True)
+class UnmappedCell:
+    """An edited cell that no field stands behind (reported, not applied)."""
+
+    table: str
+    row: str
+    column: str
+    old: str
+    new: str
+    reason: str
+
+
+def _parts(form: FormDescription) -> dict[str, list[tuple[str, str]]]:
+    """Table (part) id -> its columns (id, normalised heading)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for tid, spec in form.tables.items():
+        if spec.columns:
+            out[tid] = [(c.id, normalise(c.heading)) for c in spec.columns]
+        for pid, part in (spec.parts or {}).items():
+            if part.columns:
+                out[f"{tid}.{pid}"] = [(c.id, normalise(c.heading)) for c in part.columns]
+    return out
+
+
+def _header(row: list[str], parts: dict[str, list[tuple[str, str]]]) -> str | None:
+    cells = [normalise(_MD.sub("", c)) for c in row]
+    for pid, columns in parts.items():
+        headings = [h for _, h in columns]
+        if len(cells) >= 2 and cells[:2] == headings[:2] and len(cells) <= len(headings) + 1:
+            return pid
+    return None
+
+
+def _find(proposal: Proposal, kind: str, key: str) -> tuple[Path, Any] | None:
+    key = _MD.sub("", key).strip()
+    for i, wp in enumerate(proposal.work_packages):
+        items: list[Any] = {"deliverable": wp.deliverables, "milestone": wp.milestones,
+                            "task": wp.tasks}.get(kind, [])
+        attr = "id" if kind == "task" else "number"
+        for j, item in enumerate(items):
+            if str(getattr(item, attr, "")) == key:
+                return ("work_packages", i, f"{kind}s", j), item
+    if kind == "risk" and key.isdigit() and 0 < int(key) <= len(proposal.risks):
+        return ("risks", int(key) - 1), proposal.risks[int(key) - 1]
+    if kind == "event":
+        for k, event in enumerate(proposal.events):
+            if event.number == key:
+                return ("events", k), event
+    return None
+
+
+def _value(proposal: Proposal, field: str, text: str, old: Any, old_cell: str) -> Any:
+    """The field's new value read from a cell; raises ValueError when it cannot be."""
+    text = _MD.sub("", text).strip()
+    if field in _INT_FIELDS | _FLOAT_FIELDS:
+        match = re.search(r"\d+(?:[.,]\d+)?", text)
+        if not match:
+            raise ValueError("not a number")
+        number = match.group(0).replace(",", ".")
+        return int(float(number)) if field in _INT_FIELDS else float(number)
+    if field == "lead":
+        for p in proposal.partners:
+            if text in (p.id, p.short_name, p.name, p.label):
+                return p.id
+        raise ValueError(f"'{text}' is no partner of the project")
+    suffix = old_cell[len(str(old)):] if isinstance(old, str) and old_cell.startswith(old) \
+        else ""
+    if suffix and text.endswith(suffix.strip()):
+        text = text[:len(text) - len(suffix.strip())].rstrip()
+    return text
+
+
+def _pairs(base: list[list[list[str]]],
+           edited: list[list[list[str]]]) -> list[tuple[int, int]]:
+    keys_b = ["|".join(t[0]) if t else "" for t in base]
+    keys_e = ["|".join(t[0]) if t else "" for t in edited]
+    out = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_b, keys_e,
+                                               autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            out.extend(zip(range(i1, i2), range(j1, j2)))
+    return out
+
+
+def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
+                  skip: set[int], proposal: Proposal,
+                  form: FormDescription) -> tuple[list[FieldChange], list[UnmappedCell]]:
+    """Field changes and unmapped cell edits between the base's tables and the edited ones.
+
+    ``skip`` holds base tables whose cells are section text (the form's boxes).
+    """
+    parts = _parts(form)
+    changes: dict[Path, FieldChange] = {}
+    unmapped: list[UnmappedCell] = []
+    for b, e in _pairs(base, edited):
+        if b in skip or base[b] == edited[e]:
+            continue
+        old_rows, new_rows = base[b], edited[e]
+        title = "|".join(old_rows[0])[:60] if old_rows else f"table {b + 1}"
+        if len(old_rows) != len(new_rows):
+            unmapped.append(UnmappedCell(title, "", "", f"{len(old_rows)} rows",
+                                         f"{len(new_rows)} rows", "rows added or removed"))
+            continue
+        part: str | None = None
+        columns: list[str] = []
+        for old, new in zip(old_rows, new_rows):
+            found = _header(old, parts)
+            if found:
+                part = found
+                columns = [c for c, _ in parts[found]]
+                continue
+            if old == new:
+                continue
+            for c, (old_cell, new_cell) in enumerate(zip(old, new)):
+                if old_cell == new_cell:
+                    continue
+                column = columns[c] if c < len(columns) else str(c + 1)
+                row_key = old[0] if old else ""
+                where = part or title
+                rule = _RULES.get(part or "")
+                if rule is None or column not in rule[1]:
+                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
+                                                 "no field of project.yaml is shown there"))
+                    continue
+                found_item = _find(proposal, rule[0], row_key)
+                if found_item is None:
+                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
+                                                 f"no {rule[0]} {row_key} in the project"))
+                    continue
+                path, item = found_item
+                field = rule[1][column]
+                old_value = getattr(item, field, None)
+                try:
+                    value = _value(proposal, field, new_cell, old_value, _MD.sub("", old_cell))
+                except ValueError as exc:
+                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
+                                                 str(exc)))
+                    continue
+                if value != old_value:
+                    changes[path + (field,)] = FieldChange(path + (field,), old_value, value,
+                                                           where, row_key, column)
+    return list(changes.values()), unmapped
