@@ -44,6 +44,8 @@ class Block:
     cell: tuple[int, int, int] | None = None
     list_item: bool = False
     heading: int = 0
+    #: The w:p element it was read from.
+    element: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ class _Reader:
                 prefix = indent + "- "
         elif style.lower() == "quote":
             prefix = "> "
-        self.blocks.append(Block(prefix + md, normalise(text), cell, list_item, heading))
+        self.blocks.append(Block(prefix + md, normalise(text), cell, list_item, heading, p))
 
     def _walk(self, element: Any, pieces: list[str], plain: list[str], index: int,
               tracked: tuple[str, Any] | None, link: str | None) -> None:
