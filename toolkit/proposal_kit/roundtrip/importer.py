@@ -65,6 +65,7 @@ class _Importer:
         self.wp_titles: dict[int, str] = {}
         self.wp_header: dict[int, dict[str, str]] = {}
         self.objectives: dict[int, list[str]] = {}
+        self.descriptions: dict[int, str] = {}
         self.partner_rows: list[dict[str, str]] = []
         self._read_tables()
 
@@ -104,6 +105,9 @@ class _Importer:
                 if keys[:1] and keys[0] in cover_labels and len(cells) > 1:
                     self.cover[cover_labels[keys[0]]] = cells[1]
                     continue
+                if keys[:1] == ["industrial ecosystem"] and len(cells) > 1:
+                    self.cover["ecosystem"] = cells[1]
+                    continue
                 if keys[:1] == ["duration"] and wp:
                     self.wp_header[wp] = {"duration": cells[1] if len(cells) > 1 else "",
                                           "lead": cells[3] if len(cells) > 3 else ""}
@@ -119,6 +123,8 @@ class _Importer:
                 if part is None or not any(cells):
                     continue
                 record = dict(zip(columns, cells))
+                if "participants" in record:
+                    record["participants_raw"] = row[columns.index("participants")]
                 if part == "partners":
                     self.partner_rows.append(record)
                 elif part == "work_package.objectives" and wp:
@@ -135,6 +141,13 @@ class _Importer:
                         break
                     items.append(_plain(nxt.md.lstrip("-0123456789. ")))
                 self.objectives.setdefault(wp_at[i], items)
+                intro = []
+                for prev in reversed(blocks[:i]):
+                    if prev.cell is not None or prev.heading:
+                        break
+                    intro.insert(0, prev.md)
+                if intro:
+                    self.descriptions.setdefault(wp_at[i], "\n\n".join(intro))
 
     # -- partners ---------------------------------------------------------------------
     def partners(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -203,7 +216,7 @@ class _Importer:
             header = self.wp_header.get(n, {})
             months = [int(x) for x in re.findall(r"\d+", header.get("duration", ""))]
             wp: dict[str, Any] = {"id": f"WP{n}", "title": self.wp_titles.get(n, f"WP{n}"),
-                                  "lead": ids.get(header.get("lead", ""), ""),
+                                  "lead": _pid(ids, header.get("lead", "")) or "",
                                   "start": months[0] if months else 1,
                                   "end": months[1] if len(months) > 1 else
                                   (months[0] if months else 1)}
@@ -214,21 +227,21 @@ class _Importer:
                 self.warnings.append(f"WP{n}: its duration could not be read (set start, end)")
             if self.objectives.get(n):
                 wp["objectives"] = self.objectives[n]
+            if self.descriptions.get(n):
+                wp["description"] = self.descriptions[n]
             tasks = [r for w, r in self.records.get("work_package.tasks", []) if w == n]
-            wp["tasks"] = [_drop_empty({"title": t.get("name") or t.get("number", "task"),
-                                        "description": t.get("description")})
-                           for t in tasks]
+            wp["tasks"] = [_task(t, ids) for t in tasks]
             milestones = [r for w, r in self.records.get("work_package.milestones", [])
                           if w == n]
             wp["milestones"] = [_drop_empty({
                 "title": m.get("name", ""), "due": _int(m.get("due", "")) or wp["end"],
-                "lead": ids.get(m.get("lead", "")), "description": m.get("description"),
+                "lead": _pid(ids, m.get("lead", "")), "description": m.get("description"),
                 "verification": m.get("verification")}) for m in milestones]
             deliverables = [r for w, r in self.records.get("work_package.deliverables", [])
                             if w == n]
             wp["deliverables"] = [_drop_empty({
                 "title": d.get("name", ""), "due": _int(d.get("due", "")) or wp["end"],
-                "lead": ids.get(d.get("lead", "")),
+                "lead": _pid(ids, d.get("lead", "")),
                 "type": d.get("type") if d.get("type") in ("R", "DEM", "DEC", "DATA", "DMP",
                                                            "ETHICS", "SECURITY", "OTHER")
                 else None,
@@ -281,7 +294,7 @@ class _Importer:
                 "type": kind if kind in kinds else "other",
                 "work_package": f"WP{number.group(1)}" if number else
                 (f"WP{wp}" if wp else None),
-                "lead": ids.get(e.get("participant", "")), "area": e.get("area"),
+                "lead": _pid(ids, e.get("participant", "")), "area": e.get("area"),
                 "location": e.get("location"),
                 "duration_days": float(duration.group(0)) if duration else None,
                 "attendees": _int(e.get("attendees", ""))}))
@@ -301,8 +314,40 @@ class _Importer:
         return out
 
 
+def _pid(ids: dict[str, str], text: str) -> str | None:
+    """The partner id a table names (``1-VUAS``, ``VUAS``, ``P1``)."""
+    text = _plain(text)
+    return ids.get(text) or ids.get(re.sub(r"^\d+\s*-\s*", "", text))
+
+
+def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
+    """A task from its row: the leader is the bold first name of the participants."""
+    task: dict[str, Any] = {"title": t.get("name") or t.get("number", "task"),
+                            "description": t.get("description")}
+    raw = t.get("participants_raw", "")
+    people: list[str] = []
+    lead = None
+    for n, segment in enumerate(raw.split(";")):
+        names = re.sub(r"\s*\((COO|BEN|AE|AP|OTHER)\)\s*$", "", segment.strip())
+        if n == 0 and names.startswith("**"):
+            lead = _pid(ids, names)
+        people += [pid for name in names.split(",") if (pid := _pid(ids, name))]
+    task["lead"] = lead
+    task["participants"] = list(dict.fromkeys(people))
+    return _drop_empty(task)
+
+
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def _ecosystem(label: str) -> str | None:
+    from ..calls import reference_data
+
+    for slug, eco in reference_data().ecosystems.items():
+        if label and normalise(label) in (normalise(eco.label), slug):
+            return slug
+    return None
 
 
 def _country(name: str) -> str:
@@ -395,6 +440,9 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     data: dict[str, Any] = {"call": topic, "acronym": acronym}
     if importer.cover.get("title") and not importer.cover["title"].startswith("["):
         data["title"] = importer.cover["title"]
+    ecosystem = _ecosystem(importer.cover.get("ecosystem", ""))
+    if ecosystem:
+        data["ecosystem"] = ecosystem
     wps = importer.work_packages(ids)
     if wps:
         data["duration_months"] = max(wp["end"] for wp in wps)
