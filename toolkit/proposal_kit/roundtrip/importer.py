@@ -45,8 +45,14 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
+#: What the blank form holds in its cells: never an applicant's value.
+_PLACEHOLDER = re.compile(r"(?i)^(\[.*\]|\d*-?short name|mx\s*-\s*mx|insert text|"
+                          r"[a-z]+\d*\.x+|x+)$")
+
+
 def _plain(text: str) -> str:
-    return " ".join(_MD.sub("", text).split())
+    text = " ".join(_MD.sub("", text).split())
+    return "" if _PLACEHOLDER.match(text) else text
 
 
 def _int(text: str) -> int | None:
@@ -81,8 +87,8 @@ class _Importer:
                 current = int(match.group(1))
                 title = _plain(b.md.lstrip("# "))
                 title = title.split(":", 1)[1].strip() if ":" in title else ""
-                if title:
-                    self.wp_titles.setdefault(current, title)
+                if _plain(title):
+                    self.wp_titles.setdefault(current, _plain(title))
             out[i] = current
         return out
 
@@ -214,6 +220,9 @@ class _Importer:
         out = []
         for n in numbers:
             header = self.wp_header.get(n, {})
+            if n not in self.wp_titles and not any(header.values()) and \
+                    not any(w == n for recs in self.records.values() for w, _ in recs):
+                continue  # the blank block of the form
             months = [int(x) for x in re.findall(r"\d+", header.get("duration", ""))]
             wp: dict[str, Any] = {"id": f"WP{n}", "title": self.wp_titles.get(n, f"WP{n}"),
                                   "lead": _pid(ids, header.get("lead", "")) or "",

@@ -82,7 +82,8 @@ def sections_from_form(document: Document, form: FormDescription,
     warnings = [f"not found in the form: {m}" for m in found.missing]
     for box in form.boxes():
         tbl = found.boxes.get(box.id)
-        if tbl is None or box.answer == "fixed":
+        if tbl is None or box.answer == "fixed" or box.in_table or \
+                (box.table and box.answer == "row"):
             continue
         blocks: list[Block] = []
         if box.answer == "row":
@@ -102,7 +103,8 @@ def sections_from_form(document: Document, form: FormDescription,
                         break
                     blocks.append(block)
                 sibling = sibling.getnext()
-        blocks = [b for b in blocks if _keep(b, titles)]
+        placeholder = normalise(box.placeholder or form.placeholder)
+        blocks = [b for b in blocks if _keep(b, titles) and b.plain != placeholder]
         if blocks:
             out[box.id] = _text(blocks, 0)
     return out, warnings
