@@ -30,6 +30,9 @@ __all__ = ["ImportResult", "import_docx"]
 _MD = re.compile(r"[*_`]")
 _CALL = re.compile(r"ERASMUS-[A-Z0-9-]+")
 _LIKELIHOOD = re.compile(r"\s*\((?:likelihood (\w+))?;?\s*(?:impact (\w+))?\)\s*$")
+#: The tables (parts) import reads; the others are computed from these.
+_USED = {"work_package.tasks", "work_package.milestones", "work_package.deliverables",
+         "work_package.objectives", "risks", "staff", "events", "previous_projects"}
 _ROLES = {"coordinator": "coordinator", "beneficiary": "beneficiary",
           "affiliated entity": "affiliated", "associated partner": "associated"}
 
@@ -46,7 +49,7 @@ class ImportResult:
 
 
 #: What the blank form holds in its cells: never an applicant's value.
-_PLACEHOLDER = re.compile(r"(?i)^(\[.*\]|\d*-?short name|mx\s*-\s*mx|insert text|"
+_PLACEHOLDER = re.compile(r"(?i)^(\[.*\]|\d+-short name|mx\s*-\s*mx|insert text|"
                           r"[a-z]+\d*\.x+|x+)$")
 
 
@@ -124,11 +127,14 @@ class _Importer:
                     continue
                 found = _header(row, parts)
                 if found:
-                    part, columns = found, [c for c, _ in parts[found]]
+                    part, columns = (found if found in _USED else None), \
+                        [c for c, _ in parts[found]]
                     continue
                 if part is None or not any(cells):
                     continue
                 record = dict(zip(columns, cells))
+                if not any(v for k, v in record.items() if k not in ("number", "wp")):
+                    continue  # a row of the blank form: only its number is printed
                 if "participants" in record:
                     record["participants_raw"] = row[columns.index("participants")]
                 if part == "partners":
