@@ -1,0 +1,393 @@
+"""The Word round trip: `absorb` (partners' edits back into the project) and `import`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLES, LOT2, official_file, require_tool
+from roundtrip_docs import (
+    add_comment,
+    add_paragraph_after,
+    append_text,
+    find_paragraph,
+    set_cell,
+    tracked_deletion,
+    tracked_insertion,
+)
+
+from proposal_kit.cli import cli
+from proposal_kit.errors import InputError
+from proposal_kit.project import load_project
+from proposal_kit.render import build_markdown, render_project
+from proposal_kit.roundtrip.absorb import absorb
+from proposal_kit.roundtrip.docxread import read_document
+from proposal_kit.roundtrip.importer import import_docx
+from proposal_kit.roundtrip.units import join_units, split_units
+from proposal_kit.roundtrip.yamledit import set_values
+
+NEW_SENTENCE = "A second survey follows in 2027, run with the national panels."
+NEW_PARAGRAPH = "Partners added this paragraph in Word: the evidence was discussed at the kick-off."
+INSERTED = " The tracked insertion of a partner."
+DELETED = "Only a European alliance can pool this expertise, "
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Lot 2 example rendered once (own layout), with a reference and a variable."""
+    folder = tmp_path_factory.mktemp("lot2") / "lot2"
+    shutil.copytree(EXAMPLES / "lot2-blueprint", folder)
+    work_plan = folder / "sections" / "work_plan.md"
+    work_plan.write_text(work_plan.read_text(encoding="utf-8") +
+                         "\nThe strategy ([[D2.1]]) steers {{ project.acronym }}.\n",
+                         encoding="utf-8")
+    render_project(load_project(folder / "project.yaml"), folder / "draft.docx")
+    return folder
+
+
+@pytest.fixture
+def lot2(rendered: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the rendered Lot 2 project."""
+    folder = tmp_path / "lot2"
+    shutil.copytree(rendered, folder)
+    return folder
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _edit_as_partners(folder: Path) -> Path:
+    """Edits as partners make them: typed sentence and paragraph, a due month changed in a
+    table, a comment, a tracked insertion and a tracked deletion."""
+    document = docx.Document(str(folder / "draft.docx"))
+    append_text(find_paragraph(document, "Evidence base."), " " + NEW_SENTENCE)
+    add_paragraph_after(find_paragraph(document, "What the evidence shows."), NEW_PARAGRAPH)
+    set_cell(document, "D2.1", 6, "10")
+    add_comment(document, find_paragraph(document, "Link to the objectives"),
+                "Cite the call document here.", "Mette (P1)")
+    tracked_insertion(find_paragraph(document, "These shifts cut across"), INSERTED, "Ana (P2)")
+    tracked_deletion(find_paragraph(document, "Why European cooperation is needed."), DELETED,
+                     "Jan (P3)")
+    edited = folder / "edited.docx"
+    document.save(str(edited))
+    return edited
+
+
+def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
+    edited = _edit_as_partners(lot2)
+    before = _files(lot2)
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(edited),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert _files(lot2) == before  # the dry run writes nothing
+    report = json.loads(result.output)
+    status = {s["id"]: s["status"] for s in report["sections"]}
+    assert status["needs"] == status["background"] == "changed"
+    assert {k for k, v in status.items() if v != "unchanged"} == {"needs", "background"}
+    needs = next(s for s in report["sections"] if s["id"] == "needs")
+    assert f"+**Evidence base.** The needs analysis" in needs["diff"]
+    assert NEW_SENTENCE in needs["diff"] and f"+{NEW_PARAGRAPH}" in needs["diff"]
+    assert report["fields"] == [{"path": "work_packages[1].deliverables[0].due", "old": 8,
+                                 "new": 10, "table": "work_package.deliverables",
+                                 "row": "D2.1", "column": "due"}]
+    kinds = {(c["kind"], c["author"], c["section"], c["text"].strip())
+             for c in report["tracked_changes"]}
+    assert kinds == {("insertion", "Ana (P2)", "background", INSERTED.strip()),
+                     ("deletion", "Jan (P3)", "background", DELETED.strip())}
+    [comment] = report["comments"]
+    assert (comment["author"], comment["section"], comment["text"]) == \
+        ("Mette (P1)", "background", "Cite the call document here.")
+    assert comment["quoted"].startswith("Link to the objectives of the action")
+    assert report["conflicts"] == [] and report["outside_sections"] == []
+
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(edited),
+                                      "--apply"])
+    assert result.exit_code == 0, result.output
+    changed = {k for k, v in _files(lot2).items() if before.get(k) != v}
+    assert changed == {"project.yaml", "sections/needs.md", "sections/background.md",
+                       "project.backup-1.yaml", "sections/needs.backup-1.md",
+                       "sections/background.backup-1.md"}
+    diff = subprocess.run(["diff", str(lot2 / "project.backup-1.yaml"),
+                           str(lot2 / "project.yaml")], capture_output=True, text=True).stdout
+    assert diff.splitlines()[1:] == ["<         due: 8", "---", ">         due: 10"]
+    project = load_project(lot2 / "project.yaml")
+    assert project.proposal.work_packages[1].deliverables[0].due == 10
+    markdown = build_markdown(project)
+    assert NEW_SENTENCE in markdown and NEW_PARAGRAPH in markdown
+    assert INSERTED.strip() in markdown and DELETED not in markdown
+    check = CliRunner().invoke(cli, ["check", str(lot2 / "project.yaml")])
+    assert check.exit_code == 0, check.output
+    # Absorbing the same document again finds nothing more to do.
+    again = absorb(lot2 / "project.yaml", edited)
+    assert {s.status for s in again.sections} == {"unchanged"} and not again.conflicts
+
+
+def test_rejected_tracked_changes(lot2: Path) -> None:
+    report = absorb(lot2 / "project.yaml", _edit_as_partners(lot2), policy="reject")
+    text = {s.id: s.new_text for s in report.sections if s.status == "changed"}
+    assert INSERTED.strip() not in text.get("background", "")
+    assert "background" not in text  # rejecting both tracked changes leaves it as it was
+    assert NEW_SENTENCE in text["needs"]
+
+
+def test_conflict_is_reported_and_the_source_kept(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    append_text(find_paragraph(document, "Evidence base."), " Word's version.")
+    append_text(find_paragraph(document, "Target groups."), " An edit only in Word.")
+    document.save(str(lot2 / "edited.docx"))
+    source = lot2 / "sections" / "needs.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("gathered during proposal preparation in 2025:",
+                                   "gathered in 2025 (source's version):"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"),
+                                      str(lot2 / "edited.docx"), "--apply"])
+    assert result.exit_code == 1, result.output
+    assert "Conflicts: 1" in result.output
+    now = source.read_text(encoding="utf-8")
+    assert "(source's version)" in now and "Word's version" not in now
+    assert "An edit only in Word." in now  # the other paragraph is applied
+
+
+def test_edited_include_is_reported_then_inlined(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    management = (lot2 / "sections" / "management.md").read_text(encoding="utf-8")
+    assert '{{ text("quality/eqavet-esg"' in management
+    reading = read_document(document)
+    # The first paragraph the included text renders (after the source's own paragraphs).
+    from proposal_kit.texts import TextLibrary
+
+    project = load_project(lot2 / "project.yaml")
+    body = TextLibrary.for_project(project).get("quality/eqavet-esg").body
+    first_words = next(line for line in body.splitlines() if line.strip() and
+                       "{" not in line)[:30].strip("*# ")
+    target = next(b for b in reading.blocks if b.plain.startswith(first_words.lower()))
+    p = find_paragraph(document, "".join(t.text or "" for t in target.element.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))[:20])
+    tracked_insertion(p, " Checked by the P3 quality office.", "P3 reviewer")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx")
+    [section] = [s for s in report.sections if s.status != "unchanged"]
+    assert section.includes == ["P3 reviewer edited the included text quality/eqavet-esg "
+                                "in 2.1.2"]
+    assert (lot2 / "sections" / "management.md").read_text(encoding="utf-8") == management
+    applied = absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
+    assert any("inlined" in w for w in applied.warnings)
+    now = (lot2 / "sections" / "management.md").read_text(encoding="utf-8")
+    assert "quality/eqavet-esg" not in now and "Checked by the P3 quality office." in now
+    # Includes nobody edited stay includes.
+    assert '{{ text("ethics/data-protection"' in \
+        (lot2 / "sections" / "ethics.md").read_text(encoding="utf-8")
+
+
+def test_references_and_variables_come_back_as_written(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    append_text(find_paragraph(document, "The strategy (D2.1) steers RENEXUS."),
+                " It is updated every year.")
+    document.save(str(lot2 / "edited.docx"))
+    absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
+    text = (lot2 / "sections" / "work_plan.md").read_text(encoding="utf-8")
+    assert "The strategy ([[D2.1]]) steers {{ project.acronym }}. It is updated every year." \
+        in text
+
+
+def test_markdown_formatting_of_an_edit(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    p = find_paragraph(document, "Target groups.")
+    from docx.text.paragraph import Paragraph
+
+    para = Paragraph(p, document._body)
+    para.add_run(" Now ")
+    para.add_run("bold").bold = True
+    para.add_run(" and ")
+    para.add_run("italic").italic = True
+    para.add_run(".")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx")
+    [needs] = [s for s in report.sections if s.status == "changed"]
+    assert "Now **bold** and *italic*." in needs.diff
+    # Bold, lists and headings untouched elsewhere are not reported as changes.
+    assert "-- " not in needs.diff.replace("--- a/", "")
+
+
+def test_unmapped_table_cell_is_reported(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    set_cell(document, "D2.1", 2, "WP9")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx")
+    assert report.fields == []
+    [cell] = report.unmapped
+    assert (cell.row, cell.column, cell.new) == ("D2.1", "wp", "WP9")
+
+
+def test_foreign_and_never_rendered_documents_are_refused(lot2: Path, tmp_path: Path) -> None:
+    other = tmp_path / "lot1"
+    shutil.copytree(EXAMPLES / "lot1-education-enterprises", other)
+    render_project(load_project(other / "project.yaml"), other / "draft.docx")
+    with pytest.raises(InputError, match="belongs to another project"):
+        absorb(lot2 / "project.yaml", other / "draft.docx")
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(plain)])
+    assert result.exit_code == 1
+    assert "never rendered by proposal-kit" in result.output and "import" in result.output
+    assert "Traceback" not in result.output
+    broken = tmp_path / "broken.docx"
+    broken.write_text("not a zip")
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(broken)])
+    assert result.exit_code == 1 and "not a Word document" in result.output
+
+
+@pytest.mark.libreoffice
+def test_document_resaved_by_libreoffice(lot2: Path, tmp_path: Path) -> None:
+    soffice = require_tool("soffice")
+    edited = _edit_as_partners(lot2)
+    out = tmp_path / "resaved"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out),
+                    str(edited)], check=True, capture_output=True, timeout=180)
+    report = absorb(lot2 / "project.yaml", out / "edited.docx").to_json()
+    assert {s["id"] for s in report["sections"] if s["status"] != "unchanged"} == \
+        {"needs", "background"}
+    assert [f["path"] for f in report["fields"]] == ["work_packages[1].deliverables[0].due"]
+    assert len(report["tracked_changes"]) == 2 and len(report["comments"]) == 1
+    needs = next(s for s in report["sections"] if s["id"] == "needs")
+    assert NEW_SENTENCE in needs["diff"] and NEW_PARAGRAPH in needs["diff"]
+
+
+@pytest.mark.official
+def test_absorb_a_draft_filled_into_the_official_form(lot2: Path) -> None:
+    form = official_file("partb-form*.docx")
+    # force: the lead is still finishing the filler, which takes the blank WP table for text
+    render_project(load_project(lot2 / "project.yaml"), lot2 / "filled.docx", form=form,
+                   force=True)
+    document = docx.Document(str(lot2 / "filled.docx"))
+    append_text(find_paragraph(document, "Evidence base."), " " + NEW_SENTENCE)
+    add_comment(document, find_paragraph(document, "What the evidence shows."), "Source?",
+                "Ana (P2)")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
+    assert [s.id for s in report.sections if s.status == "changed"] == ["needs"]
+    assert [(c.author, s) for c, s in report.comments] == [("Ana (P2)", "needs")]
+    assert NEW_SENTENCE in (lot2 / "sections" / "needs.md").read_text(encoding="utf-8")
+
+
+def test_comments_worklist(lot2: Path) -> None:
+    edited = _edit_as_partners(lot2)
+    result = CliRunner().invoke(cli, ["comments", str(lot2 / "project.yaml"), str(edited),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert [(i["kind"], i["author"], i["section"]) for i in items] == [
+        ("insertion", "Ana (P2)", "background"), ("comment", "Mette (P1)", "background"),
+        ("deletion", "Jan (P3)", "background")]
+    md = CliRunner().invoke(cli, ["comments", str(lot2 / "project.yaml"), str(edited)])
+    assert "## 1.1 Background and general objectives" in md.output
+    assert "- [ ] **Mette (P1)**" in md.output
+
+
+def test_import_own_layout_draft(lot2: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import", str(lot2 / "draft.docx"), "-o",
+                                      str(tmp_path / "imported")])
+    assert result.exit_code == 0, result.output
+    original = load_project(lot2 / "project.yaml").proposal
+    imported = load_project(tmp_path / "imported" / "project.yaml")
+    got = imported.proposal
+    assert [(p.id, p.name, p.short_name, p.country, p.type, p.role) for p in got.partners] == \
+        [(p.id, p.name, p.short_name, p.country, p.type, p.role) for p in original.partners]
+    assert [(w.id, w.title, w.lead, w.start, w.end) for w in got.work_packages] == \
+        [(w.id, w.title, w.lead, w.start, w.end) for w in original.work_packages]
+    assert [(d.number, d.title, d.due, d.lead) for w in got.work_packages
+            for d in w.deliverables] == [(d.number, d.title, d.due, d.lead)
+                                         for w in original.work_packages
+                                         for d in w.deliverables]
+    assert len(got.risks) == len(original.risks)
+    assert got.risks[0].description == original.risks[0].description
+    check = CliRunner().invoke(cli, ["check", str(tmp_path / "imported" / "project.yaml")])
+    assert check.exit_code == 0, check.output
+
+    def paragraphs(markdown: str) -> list[str]:
+        return [p.strip() for p in markdown.split("\n\n") if p.strip()
+                and not p.lstrip().startswith("|")]
+
+    before = paragraphs(build_markdown(load_project(lot2 / "project.yaml")))
+    after = set(paragraphs(build_markdown(imported)))
+    kept = sum(1 for p in before if p in after) / len(before)
+    assert kept >= 0.9, kept
+    again = CliRunner().invoke(cli, ["import", str(lot2 / "draft.docx"), "-o",
+                                     str(tmp_path / "imported")])
+    assert again.exit_code == 3 and "exists" in again.output
+
+
+@pytest.mark.official
+def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
+    document = docx.Document(str(official_file("partb-form*.docx")))
+    tables = document.tables
+
+    def put(cell: object, text: str) -> None:
+        cell.paragraphs[0].text = text  # type: ignore[attr-defined]
+        for extra in cell.paragraphs[1:]:  # type: ignore[attr-defined]
+            extra._p.getparent().remove(extra._p)
+
+    cover = next(t for t in tables if t.rows[0].cells[0].text.strip() == "PROJECT")
+    put(cover.rows[1].cells[1], "Green Grid Skills Alliance")
+    put(cover.rows[2].cells[1], "GREENGRID")
+    background = next(t for t in tables if t.rows[0].cells[0].text.startswith("Background"))
+    put(background.rows[1].cells[0], "Grids need technicians who understand storage.")
+    needs = next(t for t in tables if t.rows[0].cells[0].text.startswith("Needs analysis"))
+    put(needs.rows[1].cells[0], "We surveyed 120 employers in 2025.")
+    risks = next(t for t in tables if t.rows[0].cells[0].text.startswith("Critical risks"))
+    for row, values in zip(risks.rows[2:], [("1", "Partners leave", "WP1", "Replace them"),
+                                            ("2", "Curricula are late", "WP3, WP4",
+                                             "Start from the survey")]):
+        for cell, value in zip(row.cells, values):
+            put(cell, value)
+    filled = tmp_path / "last-year.docx"
+    document.save(str(filled))
+    result = import_docx(filled, tmp_path / "proj", call=LOT2)
+    data = (tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8")
+    assert "acronym: GREENGRID" in data and "title: Green Grid Skills Alliance" in data
+    assert "# NOTE: no partners in the document" in data
+    assert any("no partners" in w for w in result.warnings)
+    project = load_project(tmp_path / "proj" / "project.yaml")
+    assert [(r.description, r.work_packages, r.mitigation) for r in project.proposal.risks] == \
+        [("Partners leave", ["WP1"], "Replace them"),
+         ("Curricula are late", ["WP3", "WP4"], "Start from the survey")]
+    assert project.texts == {"background": "Grids need technicians who understand storage.\n",
+                             "needs": "We surveyed 120 employers in 2025.\n"}
+
+
+def test_import_untagged_document_by_headings(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("1. RELEVANCE", 1)
+    document.add_heading("1.1 Background and general objectives", 2)
+    document.add_paragraph("Last year we started from the needs of employers.")
+    document.add_heading("1.2 Needs analysis and specific objectives", 2)
+    document.add_paragraph("The needs are these.")
+    document.add_paragraph("One", style="List Bullet")
+    document.add_paragraph("Two", style="List Bullet")
+    path = tmp_path / "old.docx"
+    document.save(str(path))
+    result = import_docx(path, tmp_path / "proj", call=LOT2)
+    assert result.sections == ["background", "needs"]
+    assert (tmp_path / "proj" / "sections" / "needs.md").read_text(encoding="utf-8") == \
+        "The needs are these.\n\n- One\n- Two\n"
+
+
+def test_units_round_trip_and_yaml_edits_keep_the_file() -> None:
+    source = "# Title\n\nOne *para*.\n\n\n- a\n- b\n\n{{ text(\"x/y\") }}\n"
+    units = split_units(source)
+    assert join_units(units) == source and [u.include for u in units] == [None, None, None,
+                                                                         "x/y"]
+    text = ("# a comment\nwork_packages:\n  - id: WP1   # first\n    deliverables:\n"
+            "      - {title: A, due: 3}  # short\n      - title: B\n        due: 8\n")
+    out = set_values(text, [(("work_packages", 0, "deliverables", 1, "due"), 12),
+                            (("work_packages", 0, "deliverables", 0, "due"), 4)])
+    assert out == text.replace("due: 8", "due: 12").replace("due: 3}", "due: 4}")
