@@ -66,7 +66,8 @@ def add_comment(document: Document, p: Any, text: str, author: str, cid: int = 0
         if rel.reltype == RT.COMMENTS:
             part = rel.target_part
     comment = (f'<w:comment {nsdecls("w")} w:id="{cid}" w:author="{author}" w:date="{DATE}" '
-               f'w:initials="X"><w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+               f'w:initials="X"><w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+               '</w:p>'
                '</w:comment>')
     if part is None:
         blob = f'<w:comments {nsdecls("w")}>{comment}</w:comments>'.encode()

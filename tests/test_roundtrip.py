@@ -11,17 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, LOT2, official_file, require_tool
-from roundtrip_docs import (
-    add_comment,
-    add_paragraph_after,
-    append_text,
-    find_paragraph,
-    set_cell,
-    tracked_deletion,
-    tracked_insertion,
-)
 
+from conftest import EXAMPLES, LOT2, official_file, require_tool
 from proposal_kit.cli import cli
 from proposal_kit.errors import InputError
 from proposal_kit.project import load_project
@@ -31,6 +22,15 @@ from proposal_kit.roundtrip.docxread import read_document
 from proposal_kit.roundtrip.importer import import_docx
 from proposal_kit.roundtrip.units import join_units, split_units
 from proposal_kit.roundtrip.yamledit import set_values
+from roundtrip_docs import (
+    add_comment,
+    add_paragraph_after,
+    append_text,
+    find_paragraph,
+    set_cell,
+    tracked_deletion,
+    tracked_insertion,
+)
 
 NEW_SENTENCE = "A second survey follows in 2027, run with the national panels."
 NEW_PARAGRAPH = "Partners added this paragraph in Word: the evidence was discussed at the kick-off."
@@ -93,7 +93,7 @@ def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
     assert status["needs"] == status["background"] == "changed"
     assert {k for k, v in status.items() if v != "unchanged"} == {"needs", "background"}
     needs = next(s for s in report["sections"] if s["id"] == "needs")
-    assert f"+**Evidence base.** The needs analysis" in needs["diff"]
+    assert "+**Evidence base.** The needs analysis" in needs["diff"]
     assert NEW_SENTENCE in needs["diff"] and f"+{NEW_PARAGRAPH}" in needs["diff"]
     assert report["fields"] == [{"path": "work_packages[1].deliverables[0].due", "old": 8,
                                  "new": 10, "table": "work_package.deliverables",
@@ -344,10 +344,10 @@ def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
     needs = next(t for t in tables if t.rows[0].cells[0].text.startswith("Needs analysis"))
     put(needs.rows[1].cells[0], "We surveyed 120 employers in 2025.")
     risks = next(t for t in tables if t.rows[0].cells[0].text.startswith("Critical risks"))
-    for row, values in zip(risks.rows[2:], [("1", "Partners leave", "WP1", "Replace them"),
+    for row, values in zip(risks.rows[2:4], [("1", "Partners leave", "WP1", "Replace them"),
                                             ("2", "Curricula are late", "WP3, WP4",
-                                             "Start from the survey")]):
-        for cell, value in zip(row.cells, values):
+                                             "Start from the survey")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             put(cell, value)
     filled = tmp_path / "last-year.docx"
     document.save(str(filled))

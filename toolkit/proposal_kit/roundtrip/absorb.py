@@ -151,9 +151,10 @@ class _Trace:
                     if sid is not None and unit is not None:
                         self._add(sid, unit, j1 + k, edited[j1 + k], base)
                 continue
-            owners = [(b[2], b[3]) for b in base.blocks[i1:i2] if b[2] is not None]
+            owners: list[tuple[str | None, int | None]] = [
+                (b[2], b[3]) for b in base.blocks[i1:i2] if b[2] is not None]
             in_cells = any(b[1] for b in base.blocks[i1:i2] if b[2] is not None)
-            target = owners[0] if owners else None
+            target: tuple[str | None, int | None] | None = owners[0] if owners else None
             if target is None and i1 == i2:  # an insertion: it joins the paragraph before
                 for k in (i1 - 1, i1):
                     if 0 <= k < len(base.blocks) and base.blocks[k][2] is not None:
@@ -208,8 +209,9 @@ def _section_file(project: Project, sid: str) -> tuple[str, Path | None]:
 
 def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
            apply: bool = False) -> AbsorbReport:
-    """Compare ``document_path`` (edited in Word) with what was rendered, and with the
-    project now; with ``apply``, write the changes (backups kept).
+    """Compare ``document_path`` (edited in Word) with what was rendered and the project now.
+
+    With ``apply``, the changes are written (backups kept).
 
     Raises:
         InputError: the document was never rendered, or belongs to another project.

@@ -76,7 +76,7 @@ class Base:
     def from_json(cls, data: dict[str, Any]) -> Base:
         """Read the stored JSON form."""
         return cls(data["acronym"], data["call"], data["form"], data["layout"],
-                   [(b[0], tuple(b[1]) if b[1] else None, b[2], b[3])  # type: ignore[misc]
+                   [(b[0], tuple(b[1]) if b[1] else None, b[2], b[3])
                     for b in data["blocks"]],
                    data["tables"],
                    {k: SectionBase(k, s["file"], s["level"], [Unit(t, sep) for t, sep in
@@ -145,7 +145,7 @@ def build_base(document: Document, project: Project, form_id: str, layout: str) 
                 taken[position] = True
                 labels[position] = (sid, u)
                 position += 1
-    blocks = [(b.md, b.cell, sid, u) for b, (sid, u) in zip(reading.blocks, labels)]
+    blocks = [(b.md, b.cell, sid, u) for b, (sid, u) in zip(reading.blocks, labels, strict=True)]
     p = project.proposal
     return Base(p.acronym, p.call, form_id, layout, blocks,
                 [t.rows for t in reading.tables], sections)

@@ -258,7 +258,8 @@ class _Reader:
                 self.comments[cid].quoted += text
         if tracked is not None:
             kind, element = tracked
-            self.changes.append(Change(kind, element.get(qn("w:author")) or "",
+            self.changes.append(Change("insertion" if kind == "insertion" else "deletion",
+                                       element.get(qn("w:author")) or "",
                                        element.get(qn("w:date")) or "", text, index))
             if (kind == "insertion") != (self.policy == "accept"):
                 return

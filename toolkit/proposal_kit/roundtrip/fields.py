@@ -95,8 +95,10 @@ def _header(row: list[str], parts: dict[str, list[tuple[str, str]]]) -> str | No
 def _find(proposal: Proposal, kind: str, key: str) -> tuple[Path, Any] | None:
     key = _MD.sub("", key).strip()
     for i, wp in enumerate(proposal.work_packages):
-        items: list[Any] = {"deliverable": wp.deliverables, "milestone": wp.milestones,
-                            "task": wp.tasks}.get(kind, [])
+        groups: dict[str, list[Any]] = {"deliverable": list(wp.deliverables),
+                                        "milestone": list(wp.milestones),
+                                        "task": list(wp.tasks)}
+        items = groups.get(kind, [])
         attr = "id" if kind == "task" else "number"
         for j, item in enumerate(items):
             if str(getattr(item, attr, "")) == key:
@@ -135,11 +137,11 @@ def _pairs(base: list[list[list[str]]],
            edited: list[list[list[str]]]) -> list[tuple[int, int]]:
     keys_b = ["|".join(t[0]) if t else "" for t in base]
     keys_e = ["|".join(t[0]) if t else "" for t in edited]
-    out = []
+    out: list[tuple[int, int]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_b, keys_e,
                                                autojunk=False).get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            out.extend(zip(range(i1, i2), range(j1, j2)))
+            out.extend(zip(range(i1, i2), range(j1, j2), strict=True))
     return out
 
 
@@ -164,7 +166,7 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
             continue
         part: str | None = None
         columns: list[str] = []
-        for old, new in zip(old_rows, new_rows):
+        for old, new in zip(old_rows, new_rows, strict=True):
             found = _header(old, parts)
             if found:
                 part = found
@@ -172,7 +174,7 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
                 continue
             if old == new:
                 continue
-            for c, (old_cell, new_cell) in enumerate(zip(old, new)):
+            for c, (old_cell, new_cell) in enumerate(zip(old, new, strict=False)):
                 if old_cell == new_cell:
                     continue
                 column = columns[c] if c < len(columns) else str(c + 1)
@@ -198,6 +200,6 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
                                                  str(exc)))
                     continue
                 if value != old_value:
-                    changes[path + (field,)] = FieldChange(path + (field,), old_value, value,
+                    changes[(*path, field)] = FieldChange((*path, field), old_value, value,
                                                            where, row_key, column)
     return list(changes.values()), unmapped

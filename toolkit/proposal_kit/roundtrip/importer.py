@@ -132,7 +132,7 @@ class _Importer:
                     continue
                 if part is None or not any(cells):
                     continue
-                record = dict(zip(columns, cells))
+                record = dict(zip(columns, cells, strict=False))
                 if not any(v for k, v in record.items() if k not in ("number", "wp")):
                     continue  # a row of the blank form: only its number is printed
                 if "participants" in record:
@@ -153,7 +153,7 @@ class _Importer:
                         break
                     items.append(_plain(nxt.md.lstrip("-0123456789. ")))
                 self.objectives.setdefault(wp_at[i], items)
-                intro = []
+                intro: list[str] = []
                 for prev in reversed(blocks[:i]):
                     if prev.cell is not None or prev.heading:
                         break
@@ -389,12 +389,12 @@ def _call_of(reading: Reading, base_call: str | None, props: dict[str, str],
     if base_call:
         return base_call
     if props.get("proposal-kit-call"):
-        return props["proposal-kit-call"]
+        return str(props["proposal-kit-call"])
     topics = set(available_calls())
     for b in reading.blocks:
         for found in _CALL.findall(b.md):
             if found in topics:
-                return found
+                return str(found)
     raise UsageError("cannot tell which call this Part B answers",
                      hint="give it with --call TOPIC (see `proposal-kit calls`)")
 

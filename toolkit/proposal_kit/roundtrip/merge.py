@@ -76,14 +76,14 @@ def restore_markup(word: str, source: str, render: Callable[[str], str]) -> tupl
     for markup in sorted(items, key=len, reverse=True):
         try:
             value = render(markup).strip()
-        except Exception:  # noqa: BLE001 - a value that cannot be rendered alone stays
+        except Exception:
             complete = False
             continue
         if not value:
             continue
         pattern = re.compile(rf"(?<![\w\[]){re.escape(value)}(?![\w\]])")
         if len(pattern.findall(word)) == source.count(markup):
-            word = pattern.sub(lambda _m, mk=markup: mk, word)
+            word = pattern.sub(markup.replace("\\", "\\\\"), word)
         else:
             complete = False
     return word, complete
@@ -95,8 +95,11 @@ def _same(a: list[str], b: list[str]) -> bool:
 
 def merge_section(section: str, base: list[Unit], current: list[Unit],
                   word: dict[int, str | None], render: Callable[[str], str]) -> SectionMerge:
-    """Merge Word's edits ``word`` (unit index -> new Markdown, None: deleted) into
-    ``current``, the source now, against ``base``, the source as rendered."""
+    """Merge Word's edits into the source of one section.
+
+    ``word`` maps a unit index of ``base`` (the source as rendered) to Word's Markdown
+    (None: deleted); ``current`` is the source now.
+    """
     result = SectionMerge("")
     theirs = [restore_markup(w, base[k].text, render)[0] if (w := word.get(k)) else u.text
               for k, u in enumerate(base) if k not in word or word[k] is not None]

@@ -23,7 +23,10 @@ def _short(text: str, width: int = 100) -> str:
 def absorb_text(report: AbsorbReport, markdown: bool = False) -> str:
     """The report for a terminal (``markdown``: for a Markdown file or an issue)."""
     labels = {s.id: s.label for s in report.sections}
-    h = (lambda t: f"\n## {t}\n") if markdown else (lambda t: f"\n{t}")
+
+    def h(title: str) -> str:
+        return f"\n## {title}\n" if markdown else f"\n{title}"
+
     lines: list[str] = [("# " if markdown else "") + f"absorb {report.document.name} into "
                         f"{report.project.name} (tracked changes "
                         f"{'accepted' if report.policy == 'accept' else 'rejected'})"]

@@ -55,8 +55,10 @@ def join_units(units: list[Unit]) -> str:
 
 
 def plain_paragraphs(markdown: str) -> list[str]:
-    """The normalised plain text of each paragraph, heading, list item and table cell that
-    ``markdown`` renders to (the paragraphs a Word document of it holds)."""
+    """The normalised plain text of each paragraph, heading, list item and table cell.
+
+    These are the paragraphs a Word document of ``markdown`` holds.
+    """
     out: list[str] = []
     for tok in parse(markdown):
         if tok.type != "inline":
