@@ -33,7 +33,7 @@ def absorb(project: Path, document: Path, output_format: str, tracked: str,
 
     DOCUMENT is a draft rendered from PROJECT (own layout or the filled official form),
     edited by partners, with or without Track Changes and comments. The dry run shows,
-    per section, the unified diff of what would change in sections/*.md (or the text in
+    per section, the unified diff of what would change in the section files (or the text in
     PROJECT), the fields changed in the generated tables with their project.yaml paths,
     the tracked changes and the comments. A paragraph changed both in Word and in the
     source since the render is a conflict: it is reported, nothing is written for it,
@@ -89,7 +89,7 @@ def import_(document: Path, folder: Path, call: str | None, force: bool) -> None
     """Make a project folder of an existing Part B (DOCUMENT, .docx).
 
     Last year's proposal, a form filled by hand, or proposal-kit's own output: the
-    narrative goes to sections/*.md and the tables to project.yaml (partners, work
+    narrative goes to the sections folder and the tables to project.yaml (partners, work
     packages, tasks, milestones, deliverables, risks, staff, events, previous projects,
     cover). The official form is read by its tags; other documents by the form's
     headings. What cannot be read is reported and noted in project.yaml.
