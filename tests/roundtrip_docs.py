@@ -18,8 +18,12 @@ _COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.c
 
 
 def find_paragraph(document: Document, start: str) -> Any:
-    """The first body paragraph (tables included) whose text starts with ``start``."""
+    """The first body paragraph (tables included, the table of contents left out) whose
+    text starts with ``start``."""
     for p in document.element.body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and (style.get(qn("w:val")) or "").lower().startswith("toc"):
+            continue
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
         if text.startswith(start):
             return p

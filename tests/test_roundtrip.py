@@ -45,7 +45,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(EXAMPLES / "lot2-blueprint", folder)
     work_plan = folder / "sections" / "work_plan.md"
     work_plan.write_text(work_plan.read_text(encoding="utf-8") +
-                         "\nThe strategy ([[D2.1]]) steers {{ project.acronym }}.\n",
+                         "\nThe strategy ([[D2.1]]) steers {{ project.acronym }}.\n"
+                         "\n# Phases of the plan\n\n"
+                         "See the [call page](https://example.org/call) for *the* rules.\n",
                          encoding="utf-8")
     render_project(load_project(folder / "project.yaml"), folder / "draft.docx")
     return folder
@@ -215,6 +217,18 @@ def test_markdown_formatting_of_an_edit(lot2: Path) -> None:
     assert "Now **bold** and *italic*." in needs.diff
     # Bold, lists and headings untouched elsewhere are not reported as changes.
     assert "-- " not in needs.diff.replace("--- a/", "")
+
+
+def test_links_and_headings_inside_a_section_come_back(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    append_text(find_paragraph(document, "See the call page"), " Read it twice.")
+    append_text(find_paragraph(document, "Phases of the plan"), " and gates")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
+    assert [s.id for s in report.sections if s.status == "changed"] == ["work_plan"]
+    text = (lot2 / "sections" / "work_plan.md").read_text(encoding="utf-8")
+    assert text.endswith("\n# Phases of the plan and gates\n\nSee the [call page]"
+                         "(https://example.org/call) for *the* rules. Read it twice.\n")
 
 
 def test_unmapped_table_cell_is_reported(lot2: Path) -> None:

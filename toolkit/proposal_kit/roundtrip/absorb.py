@@ -173,10 +173,15 @@ class _Trace:
             sid, unit = target
             assert sid is not None and unit is not None
             self.touched.setdefault(sid, set()).add(unit)
+            one_to_one = tag == "replace" and i2 - i1 == j2 - j1
             for j in range(j1, j2):
                 if edited[j].cell is not None and not in_cells:
                     continue  # a generated table's cell: see the field changes
-                self._add(sid, unit, j, edited[j], base)
+                own = base.blocks[i1 + j - j1] if one_to_one else None
+                if own is not None and own[2] is not None and own[3] is not None:
+                    self._add(own[2], own[3], j, edited[j], base)  # paragraph for paragraph
+                else:
+                    self._add(sid, unit, j, edited[j], base)
 
     def _add(self, sid: str, unit: int, index: int, block: Block, base: Base) -> None:
         md = block.md
