@@ -405,3 +405,8 @@ def test_units_round_trip_and_yaml_edits_keep_the_file() -> None:
     out = set_values(text, [(("work_packages", 0, "deliverables", 1, "due"), 12),
                             (("work_packages", 0, "deliverables", 0, "due"), 4)])
     assert out == text.replace("due: 8", "due: 12").replace("due: 3}", "due: 4}")
+    inline = ("sections:\n  summary:\n    text: >-\n      Old folded\n      text.\n"
+              "    # kept\n  other: {file: x.md}  # also kept\n")
+    out = set_values(inline, [(("sections", "summary", "text"), "One.\n\nTwo *b*.\n")])
+    assert out == ("sections:\n  summary:\n    text: |\n      One.\n\n      Two *b*.\n"
+                   "    # kept\n  other: {file: x.md}  # also kept\n")

@@ -56,6 +56,9 @@ def set_values(text: str, changes: Sequence[tuple[Path, Any]]) -> str:
     for path, value in changes:
         parent = _parent(data, path)
         key = path[-1]
+        if not dump and _replace_block(lines, parent, key, value):
+            parent[key] = value
+            continue
         if isinstance(value, str) and "\n" in value:
             parent[key] = LiteralScalarString(value)
             dump = True
@@ -92,6 +95,39 @@ def set_values(text: str, changes: Sequence[tuple[Path, Any]]) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _replace_block(lines: list[str], parent: Any, key: Any, value: Any) -> bool:
+    """Replace, in ``lines``, a mapping value written over several lines (folded text).
+
+    False when the value is not one: then another way is taken.
+    """
+    if not isinstance(parent, CommentedMap) or key not in parent or \
+            parent.fa.flow_style() or isinstance(parent[key], (dict, list)):
+        return False
+    _, key_column = parent.lc.key(key)
+    line, column = parent.lc.value(key)
+    end = line + 1
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > key_column):
+        end += 1
+    while end - 1 > line and not lines[end - 1].strip():
+        end -= 1
+    multi = isinstance(value, str) and "\n" in value.rstrip("\n")
+    if end == line + 1 and not multi:
+        return False  # one line each: replaced in place by the caller
+    pad = " " * (key_column + 2)
+    if multi:
+        body = [pad + x if x else "" for x in str(value).rstrip("\n").split("\n")]
+        chomp = "" if str(value).endswith("\n") else "-"
+        new = [lines[line][:column] + "|" + chomp, *body]
+    else:
+        new = [lines[line][:column] + _scalar(value)]
+    lines[line:end] = new
+    return True
 
 
 def _has(data: Any, path: Path) -> bool:
