@@ -205,6 +205,23 @@ class _Trace:
         return {i for u, _, _, i in self.units.get(sid, []) if u == unit}
 
 
+def _work_package_of(base: Base, form: Any) -> dict[int, int]:
+    """Base table number -> the number of the work package whose heading it follows."""
+    from ..form.locate import normalise
+
+    pattern = form.work_package_pattern()
+    current = 0
+    out: dict[int, int] = {}
+    for md, cell, _, _ in base.blocks:
+        text = normalise(md.lstrip("#").replace("**", "").replace("*", ""))
+        match = pattern.match(text)
+        if match:
+            current = int(match.group(1))
+        if cell is not None and current:
+            out.setdefault(cell[0], current)
+    return out
+
+
 def _section_file(project: Project, sid: str) -> tuple[str, Path | None]:
     narrative = project.proposal.sections.get(sid)
     if narrative is not None and narrative.file:
@@ -287,7 +304,8 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
             inline.append((("sections", sid, "text"), merged.text))
     skip = {b[1][0] for b in base.blocks if b[1] is not None and b[2] is not None}
     report.fields, report.unmapped = table_changes(
-        base.tables, [t.rows for t in reading.tables], skip, project.proposal, form)
+        base.tables, [t.rows for t in reading.tables], skip, project.proposal, form,
+        _work_package_of(base, form))
     report.changes = [(c, trace.section_of.get(c.block)) for c in reading.changes]
     report.comments = [(c, trace.section_of.get(c.block) if c.block is not None else None)
                        for c in reading.comments]

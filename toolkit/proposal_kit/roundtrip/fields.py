@@ -29,6 +29,7 @@ _RULES: dict[str, tuple[str, dict[str, str]]] = {
                                               "description": "description", "due": "due",
                                               "verification": "verification"}),
     "work_package.tasks": ("task", {"name": "title", "description": "description"}),
+    "staff": ("staff", {"organisation": "partner", "role": "role", "profile": "profile"}),
     "risks": ("risk", {"description": "description", "mitigation": "mitigation"}),
     "events": ("event", {"name": "title", "type": "type", "area": "area",
                          "location": "location", "duration": "duration_days",
@@ -92,8 +93,11 @@ def _header(row: list[str], parts: dict[str, list[tuple[str, str]]]) -> str | No
     return None
 
 
-def _find(proposal: Proposal, kind: str, key: str) -> tuple[Path, Any] | None:
+def _find(proposal: Proposal, kind: str, key: str, index: int) -> tuple[Path, Any] | None:
     key = _MD.sub("", key).strip()
+    if kind == "staff":  # the table lists the staff in order, without a number
+        return (("staff", index), proposal.staff[index]) if index < len(proposal.staff) \
+            else None
     for i, wp in enumerate(proposal.work_packages):
         groups: dict[str, list[Any]] = {"deliverable": list(wp.deliverables),
                                         "milestone": list(wp.milestones),
@@ -121,7 +125,8 @@ def _value(proposal: Proposal, field: str, text: str, old: Any, old_cell: str) -
             raise ValueError("not a number")
         number = match.group(0).replace(",", ".")
         return int(float(number)) if field in _INT_FIELDS else float(number)
-    if field == "lead":
+    if field in ("lead", "partner"):
+        text = re.sub(r"^\d+\s*-\s*", "", text)
         for p in proposal.partners:
             if text in (p.id, p.short_name, p.name, p.label):
                 return p.id
@@ -145,12 +150,46 @@ def _pairs(base: list[list[list[str]]],
     return out
 
 
+def _wp_header(proposal: Proposal, wp: int | None, old: list[str], new: list[str],
+               changes: dict[Path, FieldChange], unmapped: list[UnmappedCell]) -> None:
+    """The work package's duration (``M1 - M48``) and lead beneficiary row."""
+    cells = [_MD.sub("", c).strip() for c in new]
+    if wp is None or not 0 < wp <= len(proposal.work_packages):
+        unmapped.append(UnmappedCell("work_package.header", "", "", " | ".join(old),
+                                     " | ".join(new), "the work package is not known"))
+        return
+    item = proposal.work_packages[wp - 1]
+    path: Path = ("work_packages", wp - 1)
+    months = [int(x) for x in re.findall(r"\d+", cells[1])] if len(cells) > 1 else []
+    if len(months) == 2:
+        for field, value in zip(("start", "end"), months, strict=True):
+            if getattr(item, field) != value:
+                changes[(*path, field)] = FieldChange((*path, field), getattr(item, field),
+                                                      value, "work_package.header",
+                                                      f"WP{wp}", "duration")
+    elif len(old) > 1 and _MD.sub("", old[1]).strip() != (cells[1] if len(cells) > 1 else ""):
+        unmapped.append(UnmappedCell("work_package.header", f"WP{wp}", "duration", old[1],
+                                     new[1] if len(new) > 1 else "", "write it M1 - M24"))
+    if len(cells) > 3 and len(old) > 3 and old[3] != new[3]:
+        try:
+            lead = _value(proposal, "lead", cells[3], item.lead, "")
+        except ValueError as exc:
+            unmapped.append(UnmappedCell("work_package.header", f"WP{wp}", "lead", old[3],
+                                         new[3], str(exc)))
+            return
+        if lead != item.lead:
+            changes[(*path, "lead")] = FieldChange((*path, "lead"), item.lead, lead,
+                                                   "work_package.header", f"WP{wp}", "lead")
+
+
 def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
-                  skip: set[int], proposal: Proposal,
-                  form: FormDescription) -> tuple[list[FieldChange], list[UnmappedCell]]:
+                  skip: set[int], proposal: Proposal, form: FormDescription,
+                  work_package_of: dict[int, int] | None = None,
+                  ) -> tuple[list[FieldChange], list[UnmappedCell]]:
     """Field changes and unmapped cell edits between the base's tables and the edited ones.
 
-    ``skip`` holds base tables whose cells are section text (the form's boxes).
+    ``skip`` holds base tables whose cells are section text (the form's boxes);
+    ``work_package_of`` gives the work package number a base table stands under.
     """
     parts = _parts(form)
     changes: dict[Path, FieldChange] = {}
@@ -166,13 +205,20 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
             continue
         part: str | None = None
         columns: list[str] = []
+        body_row = -1
         for old, new in zip(old_rows, new_rows, strict=True):
             found = _header(old, parts)
             if found:
                 part = found
                 columns = [c for c, _ in parts[found]]
+                body_row = -1
                 continue
+            body_row += 1
             if old == new:
+                continue
+            if old and normalise(_MD.sub("", old[0])) == "duration":
+                _wp_header(proposal, (work_package_of or {}).get(b), old, new, changes,
+                           unmapped)
                 continue
             for c, (old_cell, new_cell) in enumerate(zip(old, new, strict=False)):
                 if old_cell == new_cell:
@@ -185,7 +231,7 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
                     unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
                                                  "no field of project.yaml is shown there"))
                     continue
-                found_item = _find(proposal, rule[0], row_key)
+                found_item = _find(proposal, rule[0], row_key, body_row)
                 if found_item is None:
                     unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
                                                  f"no {rule[0]} {row_key} in the project"))
