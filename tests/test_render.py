@@ -12,19 +12,19 @@ from typing import Any
 
 import docx
 import pytest
-from docx.text.paragraph import Paragraph
 from click.testing import CliRunner
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from conftest import EXAMPLES, LOT1, LOT2, consortium, require_tool
 from proposal_kit import load_project
+from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
 from proposal_kit.contents import number_contents
 from proposal_kit.errors import OutputConflictError, TemplateError
-from proposal_kit.pages import PagesReport, Section, count_pages
-from proposal_kit.calls import load_call
 from proposal_kit.form import FormDescription, form_for_call
+from proposal_kit.pages import PagesReport, Section, count_pages
 from proposal_kit.render import render_bytes, render_project
 
 Writer = Callable[..., Path]

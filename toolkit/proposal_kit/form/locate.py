@@ -26,10 +26,10 @@ from .description import (
     TableItem,
     WorkPackagesItem,
 )
+from .tags import TAG, tag_events
 
 __all__ = ["FormMap", "identify", "is_contents", "locate", "normalise", "tags_in", "text_of"]
 
-_TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 W_P, W_TBL, W_TC, W_TR, W_T = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:t")
 
@@ -94,8 +94,11 @@ def is_contents(element: Any) -> bool:
 
 
 def _blocks(body: Any) -> Iterator[Any]:
-    """The body's paragraphs and tables in order: content controls opened, tables of
-    contents left out (their entries repeat the headings)."""
+    """The body's paragraphs and tables in order.
+
+    Content controls are opened; tables of contents are left out (their entries repeat
+    the headings).
+    """
     for child in body:
         if child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
@@ -111,7 +114,7 @@ def _blocks(body: Any) -> Iterator[Any]:
 
 def tags_in(text: str) -> list[tuple[str, str]]:
     """``("open"|"close", code)`` of each processing tag in ``text``."""
-    return [("open" if m.group(1) == "@" else "close", m.group(2)) for m in _TAG.finditer(text)]
+    return tag_events(text)
 
 
 def identify(document: Document, forms: list[FormDescription]) -> FormDescription:
@@ -186,7 +189,7 @@ def locate(document: Document, form: FormDescription) -> FormMap:
         if b.tag == W_P and f"#@{form.document_tag}@#" in text_of(b):
             found.document_tag = b
             break
-    found.tag_paragraphs = [b for b in blocks if b.tag == W_P and _TAG.search(text_of(b))]
+    found.tag_paragraphs = [b for b in blocks if b.tag == W_P and TAG.search(text_of(b))]
     found.cover = next((t for t in tables if _starts_with(first_paragraph_text(t),
                                                           form.cover.table)), None)
     found.contents = next((c for c in document.element.body.iter(qn("w:sdt"))

@@ -84,8 +84,7 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
         method = "libreoffice"
     report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
                          method, format=summary.to_dict())
-    height = layout.sizes[0][1] if layout.sizes else None
-    sections = sections_from(anchors, layout.page_count, height)
+    sections = sections_from(anchors, layout.page_count, layout)
     if contents:  # laid out by LibreOffice, with a table of contents: is it up to date?
         starts = {normalise(s.title): s.start_page for s in sections}
         findings += check_contents_pages(contents, starts)

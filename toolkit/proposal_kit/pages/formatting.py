@@ -8,12 +8,14 @@ than A4 is a warning (it changes the count but gains nothing).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..calls import CallRules
 from ..findings import Finding, Severity
 from ..form.description import FormDescription
+from ..form.tags import TAG
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
 from .sections import normalise
@@ -24,7 +26,6 @@ __all__ = ["FormatSummary", "check_contents_pages", "check_docx_format", "check_
 A4 = (210.0, 297.0)
 _PAPERS = {"A4": A4, "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A3": (297.0, 420.0),
            "A5": (148.0, 210.0), "B5": (176.0, 250.0), "Executive": (184.2, 266.7)}
-_TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _PT_PER_MM = 72 / 25.4
 _UPDATE_HINT = ("update the table of contents before making the PDF: Word offers it on "
                 "opening, or select all and press F9; LibreOffice: Tools > Update > Update All")
@@ -169,7 +170,7 @@ def _tags(info: DocxInfo, summary: FormatSummary, form: FormDescription) -> list
     for para in info.paragraphs():
         text = para.text
         if "#" in text:
-            events += [(m.group(1), m.group(2), para.index + 1) for m in _TAG.finditer(text)]
+            events += [(m.group(1), m.group(2), para.index + 1) for m in TAG.finditer(text)]
     summary.tags = len(events)
     summary.tag_codes = {code for _, code, _ in events}
     expected = form.tag_events()
@@ -206,7 +207,7 @@ def _show(kind: str, code: str) -> str:
 
 
 def _first_difference(known: list[tuple[str, str, int]],
-                      expected: list[tuple[str, str]]) -> Finding:
+                      expected: Sequence[tuple[str, str]]) -> Finding:
     """Where the document's tags first part from the form's sequence."""
     for i, (kind, code, where) in enumerate(known):
         if i >= len(expected):

@@ -60,8 +60,11 @@ def build_markdown(project: Project) -> str:
 
 
 def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[str, str]:
-    """Each section's finished Markdown; with ``nest``, its headings are moved under the
-    section's heading (``#`` in 2.1.1 becomes level 4)."""
+    """Each section's finished Markdown.
+
+    With ``nest``, its headings are moved under the section's heading (``#`` in 2.1.1
+    becomes level 4).
+    """
     form = form_for_call(call)
     narrative = NarrativeRenderer(project)
     texts = {}

@@ -131,8 +131,11 @@ def _items(p: Proposal) -> Iterator[ItemText]:
 
 
 def _box_tables(form: FormDescription, box_id: str) -> tuple[str, ...]:
-    """Ids of the tables the draft shows in a section: the box's own, then what follows it
-    up to the next box or heading (the work packages and the tables of 4.2)."""
+    """Ids of the tables the draft shows in a section.
+
+    The box's own, then what follows it up to the next box or heading (the work packages
+    and the tables of 4.2).
+    """
     from ..form.description import BoxItem, HeadingItem, TableItem, WorkPackagesItem
 
     tables: list[str] = []
@@ -162,9 +165,9 @@ def _table_words(draft: Draft, form: FormDescription, table: str) -> int:
                                                                          wp).values())
     if table == "wp_budget":
         return sum(build_table(draft, form, table, wp).words() for wp in wps)
-    spec = form.tables.get(table)
-    if spec is not None and spec.grid:
-        return build_timetable(draft, spec).words() if spec.applies_to(
+    grid_spec = form.tables.get(table)
+    if grid_spec is not None and grid_spec.grid:
+        return build_timetable(draft, grid_spec).words() if grid_spec.applies_to(
             draft.months, draft.call.lump_sum) else 0
     return build_table(draft, form, table).words()
 
