@@ -100,10 +100,13 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
     draft = derive(project.proposal, call, section_texts(project, call))
     _, form = open_form(form_file)
     dirs = template_dirs(project.base_dir)
-    boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True)
-             for b in form.boxes()}
+    boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
+                                    part="text") for b in form.boxes()}
     boxes.update({sid: texts[sid] for sid in form.legacy_sections if sid in texts})
-    document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages)
+    tables = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
+                                     part="tables") for b in form.boxes() if b.tables}
+    document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages,
+                             tables)
     return _finish(document, project, form.id, "form")
 
 
