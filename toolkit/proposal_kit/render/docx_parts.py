@@ -37,6 +37,7 @@ __all__ = [
     "set_list_numbering",
     "set_paragraph_style",
     "set_table_borders",
+    "set_text_direction",
     "shading",
 ]
 
@@ -154,6 +155,14 @@ def keep_rows_whole(table: Table) -> None:
             element = OxmlElement("w:cantSplit")
             element.set(qn("w:val"), "true")
             tr_pr.insert(0, element)
+
+
+def set_text_direction(cell: _Cell, direction: str) -> None:
+    """Run the cell's text in ``direction`` ("btLr": upright, read bottom to top)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    element = OxmlElement("w:textDirection")
+    element.set(qn("w:val"), direction)
+    tc_pr.append(element)
 
 
 def repeat_header(table: Table, count: int = 1) -> None:
