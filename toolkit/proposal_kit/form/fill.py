@@ -140,7 +140,7 @@ class FormFiller:
             spec = form.tables["work_package"]
             title = normalise(row_text(rows_of(wp)[0])[0])
             prefix = normalise(spec.title.format(n=1))
-            named = not is_placeholder(title[len(prefix):], form) if title.startswith(
+            named = not is_placeholder(title[len(prefix):].lstrip(" :"), form) if title.startswith(
                 prefix) else True
             rows = [tr for tr in rows_of(wp) if _is_template_row(tr)]
             if named or any(not is_placeholder(t, form) for tr in rows for t in row_text(tr)):
