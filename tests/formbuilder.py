@@ -147,8 +147,8 @@ def _heading(doc: Document, heading: Heading) -> None:
 def _orientation(doc: Document, orientation: str) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     landscape = orientation == "landscape"
-    if (section.page_width or 0) < (section.page_height or 0) and landscape or \
-            (section.page_width or 0) > (section.page_height or 0) and not landscape:
+    width, height = section.page_width or 0, section.page_height or 0
+    if (width > height) != landscape:
         section.page_width, section.page_height = section.page_height, section.page_width
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
 
