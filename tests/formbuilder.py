@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import docx
 from docx.document import Document
@@ -194,7 +195,7 @@ def _table(doc: Document, columns: int, rows: Sequence[Sequence[CellSpec]],
             at += span
         if at != columns:
             raise ValueError(f"row {r} spans {at} of {columns} columns")
-    return table
+    return cast(Table, table)
 
 
 def _headed(doc: Document, spec: TableSpec, body: list[Sequence[CellSpec]],
@@ -248,13 +249,13 @@ def _work_package(doc: Document, form: FormDescription, spec: TableSpec,
                                                                       last)]
 
     def ms(n: int) -> list[CellSpec]:
-        return [f"MS{n}", "", "1"] + [""] * (len(milestones) - 4) + [("", last)]
+        return [f"MS{n}", "", "1", *[""] * (len(milestones) - 4), ("", last)]
 
     def task(n: int) -> list[CellSpec]:
         return [f"T1.{n}" if n else "", *task_row[1:]]
 
     def deliverable(n: int) -> list[CellSpec]:
-        return [f"D1.{n}", "", "1", "", "[type]", "[level]"] + [""] * (width - 6)
+        return [f"D1.{n}", "", "1", "", "[type]", "[level]", *[""] * (width - 6)]
 
     half = width // 2
     rows: list[Sequence[CellSpec]] = [

@@ -99,10 +99,10 @@ def test_every_guidance_row_and_table_heading_is_kept(filled: tuple[Project, Any
     for table_id in _TABLES:
         spec = form.tables[table_id]
         assert normalise(spec.title.format(n=1)) in text, table_id
-        for heading in table_headings(spec):
-            if table_id == "timetable_quarters" and heading.startswith("YEAR"):
+        for column in table_headings(spec):
+            if table_id == "timetable_quarters" and column.startswith("YEAR"):
                 continue  # the filler names the years by the calendar
-            assert normalise(heading) in text, (table_id, heading)
+            assert normalise(column) in text, (table_id, column)
 
 
 def test_the_notice_goes_and_the_cover_is_filled(filled: tuple[Project, Any]) -> None:
@@ -162,6 +162,40 @@ def test_every_work_package_deliverable_milestone_and_beneficiary(
         mine = [t for t in titles if t.startswith(prefix + ":") or t == prefix]
         assert mine == [f"{prefix}: {normalise(wp.title)}"], wp.number
     assert sum(t.startswith("work package ") for t in titles) == len(proposal.work_packages)
+
+
+def _table_of(document: Any, form: FormDescription, table_id: str) -> Any:
+    return locate(document, form).tables[table_id]
+
+
+def _shaded(tc: Any) -> bool:
+    shd = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    return shd is not None and (shd.get(qn("w:fill")) or "auto").lower() not in ("auto",
+                                                                                "ffffff")
+
+
+def test_the_tables_after_the_work_packages(filled: tuple[Project, Any]) -> None:
+    """Lump sums: staff effort not applicable; the timetable the duration asks for."""
+    project, document = filled
+    form = _form(project)
+    proposal = project.proposal
+    for table_id in ("staff_effort_wp", "staff_effort_participant"):
+        rows = [[normalise(text_of(tc)) for tc in cells_of(tr)]
+                for tr in rows_of(_table_of(document, form, table_id))]
+        assert rows[-1][0].startswith("not applicable: this is a lump sum"), table_id
+        assert len(rows) == 3, table_id  # title, headings, the note: no template row left
+    months = rows_of(_table_of(document, form, "timetable_months"))
+    assert (proposal.duration_months or 0) > 24
+    assert normalise(text_of(months[-1])).startswith("not applicable")
+    quarters = rows_of(_table_of(document, form, "timetable_quarters"))
+    labels = {normalise(text_of(cells_of(tr)[0])): tr for tr in quarters[3:]}
+    for wp in proposal.work_packages:
+        for n in range(1, len(wp.tasks) + 1):
+            label = next(k for k in labels if k.startswith(f"task {wp.number}.{n} "))
+            assert any(_shaded(tc) for tc in cells_of(labels[label])[1:]), label
+    answers = [normalise(text_of(cells_of(tr)[-1]))
+               for tr in rows_of(_table_of(document, form, "double_funding"))[2:4]]
+    assert all(a in ("yes", "no") for a in answers), answers
 
 
 # -- variants of the form ---------------------------------------------------------------------
@@ -231,6 +265,17 @@ def test_a_box_holding_text_is_refused_then_forced(blank: Path, tmp_path: Path) 
     first = re.sub(r"[*_#`]", "", project.texts["background"].strip().split("\n\n")[0])
     assert normalise(first)[:40] in answer
     assert hashlib.sha256(form_file.read_bytes()).hexdigest() == before  # the form is kept
+
+
+def test_a_table_holding_text_is_refused(blank: Path, tmp_path: Path) -> None:
+    document = docx.Document(str(blank))
+    staff = next(t for t in document.tables if normalise(first_paragraph_text(t._tbl)) ==
+                 normalise(_form(_lot1()).tables["staff"].title))
+    staff.rows[2].cells[0].text = "Jane Doe, project manager"
+    form_file = tmp_path / "prefilled.docx"
+    document.save(str(form_file))
+    with pytest.raises(OutputConflictError, match="the table 'Project teams and staff'"):
+        render_project(_lot1(), tmp_path / "out.docx", form=form_file)
 
 
 def test_a_document_that_is_not_the_form(tmp_path: Path) -> None:
