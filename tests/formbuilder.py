@@ -34,6 +34,7 @@ from proposal_kit.form.description import (
     WorkPackagesItem,
     form_description,
 )
+from proposal_kit.render.toc import new_contents_control
 
 __all__ = ["build_form", "guidance", "table_headings"]
 
@@ -79,7 +80,7 @@ def build_form(path: Path, form: FormDescription | None = None, *, notice: bool 
         doc.add_heading(heading.text, level=min(heading.level + 1, 9))
         doc.add_paragraph(guidance(heading.text))
     _cover(doc, form)
-    doc.add_paragraph(form.contents)
+    doc.add_paragraph(form.contents)._p.addnext(new_contents_control())
     tags: list[str] = []
     for item in form.body:
         if isinstance(item, Open):

@@ -164,6 +164,17 @@ def test_every_work_package_deliverable_milestone_and_beneficiary(
     assert sum(t.startswith("work package ") for t in titles) == len(proposal.work_packages)
 
 
+def test_the_contents_list_the_forms_headings(filled: tuple[Project, Any]) -> None:
+    project, document = filled
+    form = _form(project)
+    contents = locate(document, form).contents
+    assert contents is not None
+    entries = [normalise(text_of(p)) for p in contents.iter(qn("w:p")) if text_of(p).strip()]
+    for heading in form.headings():
+        if heading.style == "heading" and 1 <= heading.level <= 3:
+            assert any(e.startswith(normalise(heading.title)) for e in entries), heading.title
+
+
 def _table_of(document: Any, form: FormDescription, table_id: str) -> Any:
     return locate(document, form).tables[table_id]
 
