@@ -315,7 +315,18 @@ def test_a_form_of_an_unknown_version(tmp_path: Path) -> None:
 
 
 def test_the_synthetic_form_has_no_text_of_the_real_forms_guidance(blank: Path) -> None:
-    """Its guidance is filler: each box's rows beyond the title say "Guidance for ..."."""
+    """Its prose is filler: a longer paragraph is a name from the description, a line of
+    tags, or "Guidance for ..."."""
+    from proposal_kit.form.tags import is_tag_line
+
+    form = _form(_lot1())
+    names = {normalise(h.title) for h in (*form.front, *form.headings())}
+    names |= {normalise(b.title) for b in form.boxes()}
+    names |= {normalise(c) for spec in form.tables.values() for c in table_headings(spec)}
     document = docx.Document(str(blank))
-    for p in document.paragraphs:
-        assert not p.text.startswith("Please "), p.text
+    texts = [text_of(p).strip() for p in document.element.body.iter(qn("w:p"))]
+    prose = [t for t in texts if len(t) > 50 and not is_tag_line(t) and
+             normalise(t) not in names]
+    assert prose and all(t.startswith("Guidance for ") or " Guidance for " in t
+                         for t in prose), prose
+    assert sum(t.startswith("Guidance for ") for t in texts) >= len(form.boxes())
