@@ -145,7 +145,7 @@ class FormFiller:
             spec = form.tables["work_package"]
             title = normalise(row_text(rows_of(wp)[0])[0])
             prefix = normalise(spec.title.format(n=1))
-            named = not is_placeholder(title[len(prefix):], form) if title.startswith(
+            named = not is_placeholder(title[len(prefix):].lstrip(" :"), form) if title.startswith(
                 prefix) else True
             rows = [tr for tr in rows_of(wp) if _is_template_row(tr)]
             if named or any(not is_placeholder(t, form) for tr in rows for t in row_text(tr)):
@@ -421,7 +421,7 @@ class FormFiller:
         rows = rows_of(tbl)
         start = 1 + header_rows
         end = start
-        while end < len(rows) and not any(normalise(row_text(rows[end])[0]).startswith(s)
+        while end < len(rows) and not any(_starts(normalise(row_text(rows[end])[0]), s)
                                           for s in stop if row_text(rows[end])):
             end += 1
         templates = rows[start:end]
@@ -541,6 +541,11 @@ def _is_template_row(tr: Any) -> bool:
     first = normalise(row_text(tr)[0]) if row_text(tr) else ""
     return bool(re.fullmatch(r"(t|ms|d)\d+(\.\d+)?", first)) or all(
         not t or t.isdigit() for t in row_text(tr))
+
+
+def _starts(text: str, stop: str) -> bool:
+    """Whether a row's first cell ``text`` stops a table's template rows ("": it is empty)."""
+    return text.startswith(stop) if stop else not text
 
 
 def _between(start: Any, end: Any) -> list[Any]:
