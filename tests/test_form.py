@@ -284,3 +284,30 @@ def test_the_output_may_not_replace_the_form(blank: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["render", str(PROJECTS["lot2"]), "--form", str(copy),
                                       "-o", str(copy), "--force"])
     assert result.exit_code != 0 and copy.read_bytes() == before
+
+
+def test_check_reports_what_render_would_refuse_in_the_named_form(
+        blank: Path, tmp_path: Path, form: FormDescription) -> None:
+    """`part_b_form:` in project.yaml: check opens the form as render would."""
+    from proposal_kit.check import check_file
+
+    folder = tmp_path / "lot2"
+    shutil.copytree(PROJECTS["lot2"].parent, folder)
+    project_file = folder / "project.yaml"
+    text = project_file.read_text(encoding="utf-8")
+
+    def codes(form_name: str) -> dict[str, int | None]:
+        project_file.write_text(text + f"\npart_b_form: {form_name}\n", encoding="utf-8")
+        return {f.code: f.line for f in check_file(project_file).findings
+                if f.code.startswith("form.")}
+
+    shutil.copy(blank, folder / "blank.docx")
+    assert codes("blank.docx") == {}
+    _prefill(blank, folder / "prefilled.docx", form, "background")
+    found = codes("prefilled.docx")
+    assert set(found) == {"form.prefilled"} and found["form.prefilled"]
+    letter = docx.Document()
+    letter.add_paragraph("Dear partners")
+    letter.save(str(folder / "letter.docx"))
+    assert set(codes("letter.docx")) == {"form.unreadable"}
+    assert set(codes("missing.docx")) == {"form.missing"}
