@@ -185,7 +185,25 @@ class FormFiller:
             if table_id in self.where.tables:
                 getattr(self, f"_fill_{table_id}")(self.where.tables[table_id])
         self._legacy()
+        self._keep_headings_with_text()
         rebuild_contents(self.doc, self.where.contents, toc_pages or {})
+
+    def _keep_headings_with_text(self) -> None:
+        """No heading, nor the tags above it, alone at the foot of a page."""
+        for p in [*self.where.headings.values(), *self.where.tag_paragraphs]:
+            if p.getparent() is None or p.getparent().tag != qn("w:body"):
+                continue
+            ppr = p.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = p.makeelement(qn("w:pPr"), {})
+                p.insert(0, ppr)
+            if ppr.find(qn("w:keepNext")) is None:
+                keep = ppr.makeelement(qn("w:keepNext"), {})
+                style = ppr.find(qn("w:pStyle"))
+                if style is not None:
+                    style.addnext(keep)
+                else:
+                    ppr.insert(0, keep)
 
     def _header(self) -> None:
         call = self.draft.call
