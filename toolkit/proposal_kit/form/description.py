@@ -216,6 +216,14 @@ class Footprint(BaseModel):
     #: How and when the figures were measured.
     measured: str | None = None
 
+    def guidance_pages(self, work_packages: int) -> float:
+        """Pages the form's own text takes, whatever the answers.
+
+        The page limit less these is the room for the applicant's text.
+        """
+        return (self.fixed + sum(part.add for part in self.parts.values())
+                + work_packages * self.work_package.add)
+
     def added_pages(self, lengths: dict[str, float], work_packages: list[float]) -> float:
         """Pages the form adds to a draft with these section and work package lengths."""
         total = self.fixed
