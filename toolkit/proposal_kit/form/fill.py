@@ -531,6 +531,8 @@ class FormFiller:
             header = cells_of(rows[1])[1:1 + len(years)]
             for tc, label in zip(header, years, strict=False):
                 set_cell_text(tc, label, bold=True)
+        if spec.grid == "quarters":
+            _drop_unused_years(tbl, len(grid.groups))
         template = templates[0]
         anchor = template.getprevious()
         for tr in templates:
@@ -554,6 +556,39 @@ class FormFiller:
 
 
 # -- helpers --------------------------------------------------------------------------------
+def _drop_unused_years(tbl: Any, used: int) -> None:
+    """Remove the year columns of the quarters timetable after the project's last year.
+
+    The form offers six years of four quarters; a four-year project that starts in
+    November spans five calendar years, and the sixth would stay headed "YEAR 6", empty.
+    Its heading cell (four quarters wide), its quarter cells and its grid columns go.
+    """
+    rows = rows_of(tbl)
+    if len(rows) < 3:
+        return
+    years = [tc for tc in cells_of(rows[1])[1:] if _span_of(tc) == 4]
+    grid = tbl.find(qn("w:tblGrid"))
+    columns = list(grid.iterchildren(qn("w:gridCol"))) if grid is not None else []
+    for year in range(len(years) - 1, used - 1, -1):
+        first = 1 + 4 * year
+        rows[1].remove(years[year])
+        for tr in rows[2:]:
+            tcs = cells_of(tr)
+            if len(tcs) >= first + 4:
+                for tc in tcs[first:first + 4]:
+                    tr.remove(tc)
+        for col in columns[first:first + 4]:
+            grid.remove(col)
+        span = rows[0].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        if span is not None:
+            span.set(qn("w:val"), str(int(span.get(qn("w:val"))) - 4))
+
+
+def _span_of(tc: Any) -> int:
+    span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
 def _is_template_row(tr: Any) -> bool:
     """A row of the form's WP table that stands for items to copy (T1.1, MS1, D1.1...)."""
     first = normalise(row_text(tr)[0]) if row_text(tr) else ""
