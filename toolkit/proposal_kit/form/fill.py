@@ -44,7 +44,7 @@ from .docx_edit import (
     shade,
     widen_first_column,
 )
-from .locate import FormMap, identify, locate, normalise, text_of
+from .locate import FormMap, identify, is_shaded, locate, normalise, text_of
 from .placeholders import is_placeholder
 from .tables import build_table, build_timetable, lead_label, work_package_tables
 
@@ -189,9 +189,25 @@ class FormFiller:
         rebuild_contents(self.doc, self.where.contents, toc_pages or {})
 
     def _keep_headings_with_text(self) -> None:
-        """No heading, nor the tags above it, alone at the foot of a page."""
-        for p in [*self.where.headings.values(), *self.where.tag_paragraphs]:
-            if p.getparent() is None or p.getparent().tag != qn("w:body"):
+        """No heading, nor the tags above it, alone at the foot of a page.
+
+        The same in tables: a row of the form's headings or guidance (grey) stays with the
+        row after it, so that "Work Package 3: …" or a table's column headings never end a
+        page without the rows they head.
+        """
+        body = self.doc.element.body
+        wp_heading = self.form.work_package_pattern()
+        paragraphs = [*self.where.headings.values(), *self.where.tag_paragraphs,
+                      *(p for p in body.iterchildren(W_P)
+                        if wp_heading.fullmatch(normalise(text_of(p))))]
+        for tbl in body.iter(W_TBL):
+            rows = rows_of(tbl)
+            for tr in rows[:-1]:
+                tcs = cells_of(tr)
+                if tcs and all(is_shaded(tc) for tc in tcs):
+                    paragraphs += tr.iter(W_P)
+        for p in paragraphs:
+            if p.getparent() is None:
                 continue
             ppr = p.find(qn("w:pPr"))
             if ppr is None:

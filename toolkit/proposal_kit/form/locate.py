@@ -28,7 +28,8 @@ from .description import (
 )
 from .tags import TAG, tag_events
 
-__all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "locate", "normalise",
+__all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "is_shaded", "locate",
+           "normalise",
            "tags_in", "text_of"]
 
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
@@ -310,7 +311,7 @@ def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
             if any(t and any(t.startswith(h) for h in headings) for t in texts):
                 owned.update(tr.iter(W_P))
             for tc in tr.findall(W_TC):
-                if _shaded(tc):
+                if is_shaded(tc):
                     owned.update(tc.iter(W_P))
     last = next((h.title for h in reversed(form.headings()) if h.level == 1), None)
     annexes = next((i for i, child in enumerate(children) if last and child.tag == W_P and
@@ -321,7 +322,7 @@ def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
     return owned
 
 
-def _shaded(tc: Any) -> bool:
+def is_shaded(tc: Any) -> bool:
     """Whether a cell has a fill: the form's guidance and heading cells are grey."""
     shd = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
     fill = (shd.get(qn("w:fill")) or "auto").lower() if shd is not None else "auto"
