@@ -492,3 +492,26 @@ def test_a_users_reference_doc_without_our_styles_works(tmp_path: Path) -> None:
     used |= {Paragraph(p, document).style.name
              for p in document.element.body.find(qn("w:sdt")).iter(qn("w:p"))}
     assert {"PK Tag", "List Number", "toc 1", "toc 3"} <= used
+
+
+def test_wide_tables_turn_headings_upright_instead_of_breaking_words(
+        lot2_doc: Any) -> None:
+    """No heading word is wider than its column: the rest run upright (budget tables)."""
+    char_mm, margins_mm = 1.9, 3.8  # bold 9 pt characters; the cell's left and right margins
+    upright = 0
+    for table in lot2_doc.tables:
+        header = table.rows[0]
+        for cell in header.cells:
+            tc_pr = cell._tc.tcPr
+            direction = tc_pr.find(qn("w:textDirection")) if tc_pr is not None else None
+            if direction is not None:
+                upright += 1
+                continue
+            width = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+            if width is None or not cell.text.split() or re.fullmatch(
+                    r"\d{4}|Q\d|M\d+", cell.text.strip()):  # the timetable's narrow labels
+                continue
+            mm = int(width.get(qn("w:w"))) / 56.69
+            longest = max(len(w) for w in cell.text.split())
+            assert longest * char_mm + margins_mm <= mm, (cell.text, mm)
+    assert upright  # the per-work-package budget tables have more columns than room

@@ -28,7 +28,8 @@ from .description import (
 )
 from .tags import TAG, tag_events
 
-__all__ = ["FormMap", "identify", "is_contents", "locate", "normalise", "tags_in", "text_of"]
+__all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "locate", "normalise",
+           "tags_in", "text_of"]
 
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 W_P, W_TBL, W_TC, W_TR, W_T = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:t")
@@ -266,3 +267,67 @@ def locate(document: Document, form: FormDescription) -> FormMap:
                 found.wp_placeholder = blocks[m]
             position = j + 1
     return found
+
+
+def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
+    """The paragraphs that are the form's own text, not the applicant's.
+
+    The front page before the cover, the processing tags, the guidance row of each box
+    and the heading rows of the form's tables (work package copies included): what the
+    form's authors set, in their own sizes, and what a format check of the applicant's
+    text leaves out.
+    """
+    body = document.element.body
+    owned: set[Any] = set()
+    titles = [normalise(box.title) for box in form.boxes()]
+    headings: set[str] = set()
+    for spec in form.tables.values():
+        headings.add(normalise(spec.title.format(n=1)).split(":")[0])
+        for col in (*spec.columns, *(c for part in spec.parts.values() for c in part.columns)):
+            headings.add(normalise(col.heading))
+    children = list(body)
+    cover = next((i for i, child in enumerate(children) if child.tag == W_TBL and
+                  _starts_with(first_paragraph_text(child), form.cover.table)), None)
+    if cover is None:  # not a filled form: none of the text is the form's
+        return owned
+    for child in children[:cover]:
+        owned.update(child.iter(W_P))
+    wp_heading = form.work_package_pattern()
+    for p in body.iter(W_P):
+        text = text_of(p).strip()
+        if TAG.match(text) or wp_heading.fullmatch(normalise(text)) or \
+                _style(p).lower().startswith("contents"):
+            owned.add(p)
+    for tbl in body.iter(W_TBL):
+        rows = tbl.findall(W_TR)
+        if not rows:
+            continue
+        first = normalise(first_paragraph_text(tbl))
+        if any(first == t or first.startswith(t + " ") for t in titles):
+            owned.update(rows[0].iter(W_P))
+        for tr in rows:
+            texts = [normalise(text_of(tc)) for tc in tr.findall(W_TC)]
+            if any(t and any(t.startswith(h) for h in headings) for t in texts):
+                owned.update(tr.iter(W_P))
+            for tc in tr.findall(W_TC):
+                if _shaded(tc):
+                    owned.update(tc.iter(W_P))
+    last = next((h.title for h in reversed(form.headings()) if h.level == 1), None)
+    annexes = next((i for i, child in enumerate(children) if last and child.tag == W_P and
+                    normalise(text_of(child)) == normalise(last)), None)
+    for child in children[annexes or len(children):]:
+        if child.tag == W_P:  # the form's list of annexes
+            owned.add(child)
+    return owned
+
+
+def _shaded(tc: Any) -> bool:
+    """Whether a cell has a fill: the form's guidance and heading cells are grey."""
+    shd = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    fill = (shd.get(qn("w:fill")) or "auto").lower() if shd is not None else "auto"
+    return fill not in ("auto", "ffffff")
+
+
+def _style(p: Any) -> str:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return (style.get(qn("w:val")) or "") if style is not None else ""

@@ -15,6 +15,7 @@ from typing import Any
 from ..calls import CallRules
 from ..findings import Finding, Severity
 from ..form.description import FormDescription
+from ..form.locate import form_paragraphs
 from ..form.tags import TAG
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
@@ -86,7 +87,7 @@ def check_docx_format(info: DocxInfo, call: CallRules,
     """Paper, margin, font-size and tag findings for a DOCX, and what was measured."""
     summary = FormatSummary()
     findings = _page_setup(info, call, summary)
-    findings += _fonts(info, call, summary)
+    findings += _fonts(info, call, summary, form)
     findings += _tags(info, summary, form)
     summary.contents = contents_entries(info)
     findings += _contents(summary.contents)
@@ -129,13 +130,17 @@ def _severity(unverified: bool) -> Severity:
     return Severity.WARNING if unverified else Severity.ERROR
 
 
-def _fonts(info: DocxInfo, call: CallRules, summary: FormatSummary) -> list[Finding]:
+def _fonts(info: DocxInfo, call: CallRules, summary: FormatSummary,
+           form: FormDescription) -> list[Finding]:
     minimum = call.figures.min_font_pt.value
     smallest: float | None = None
     below = 0
     first: tuple[int, float, str] | None = None
     styles = info.styles
+    owned = form_paragraphs(info.document, form)  # the form's own guidance, in its sizes
     for para in info.paragraphs():
+        if para.element in owned:
+            continue
         for run in para.runs():
             text = "".join(t.text or "" for t in run.iter(f"{W}t"))
             if not text.strip() or _hidden(run):

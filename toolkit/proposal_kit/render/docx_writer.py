@@ -18,7 +18,7 @@ import docx
 import yaml
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -41,6 +41,7 @@ from .docx_parts import (
     set_list_numbering,
     set_paragraph_style,
     set_table_borders,
+    set_text_direction,
 )
 from .gantt import GanttSpec, write_gantt
 from .markdown_parser import parse
@@ -283,8 +284,18 @@ class DocxWriter:
                     if "right" in align:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     self.inline(paragraph, inline, bold=r == 0)
-        set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
-                                                 for row in rows], ncols, self.width_mm))
+        texts = [[cell.content for cell, _ in row] for row in rows]
+        rotated = _rotated_headers(texts, ncols, self.width_mm)
+        if rotated:  # too many columns for their headings: turn those headings upright
+            for c in rotated:
+                set_text_direction(table.rows[0].cells[c], "btLr")
+            longest = max(len(texts[0][c]) for c in rotated if c < len(texts[0]))
+            row = table.rows[0]  # LibreOffice does not grow a row for upright text
+            row.height = Mm(min(max(longest * 2.1 + 4, 15), 55))
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            texts = [[("" if r == 0 and c in rotated else t) for c, t in enumerate(row)]
+                     for r, row in enumerate(texts)]
+        set_column_widths(table, _column_widths(texts, ncols, self.width_mm))
         repeat_header(table)
         keep_rows_whole(table)
         self.after_table()
@@ -376,10 +387,37 @@ def _drop_trailing_paragraph(cell: Any) -> None:
         cell._element.remove(last)
 
 
+def _rotated_headers(texts: Sequence[Sequence[str]], ncols: int, room: float) -> set[int]:
+    """The columns whose heading must run upright so that no heading word breaks.
+
+    None while every column fits its longest word; else the columns whose heading holds a
+    longer word than any of their cells (amounts, months, person-months), widest first,
+    until the rest fits.
+    """
+    char_mm, pad_mm = _CHAR_MM, _PAD_MM
+
+    def longest(column: Sequence[str]) -> int:
+        return max((len(w) for t in column for w in t.split()), default=1)
+
+    header = [longest([texts[0][c]]) if c < len(texts[0]) else 1 for c in range(ncols)]
+    body = [longest([row[c] for row in texts[1:] if c < len(row)]) for c in range(ncols)]
+    need = [max(h, b) * char_mm + pad_mm for h, b in zip(header, body, strict=True)]
+    rotated: set[int] = set()
+    for c in sorted(range(ncols), key=lambda c: body[c] - header[c]):
+        if sum(need) <= room or header[c] <= body[c]:
+            break
+        rotated.add(c)
+        need[c] = max(body[c] * char_mm, 4.0) + pad_mm
+    return rotated if sum(need) <= room or rotated else set()
+
+
+_CHAR_MM, _PAD_MM = 2.1, 5.5
+
+
 def _column_widths(texts: Sequence[Sequence[str]], ncols: int,
                    room: float = USABLE_WIDTH_MM) -> list[float]:
     """Column widths in mm: every column fits its longest word; text-heavy ones get the rest."""
-    char_mm, pad_mm = 2.1, 5.5
+    char_mm, pad_mm = _CHAR_MM, _PAD_MM
     minimum, desired = [], []
     for c in range(ncols):
         column = [row[c] for row in texts if c < len(row)]

@@ -196,12 +196,19 @@ def _render(project: Project) -> tuple[dict[str, str], list[tuple[str, str]]]:
 
 def collect(project: Project, call: CallRules, settings: ReviewSettings,
             page_limit: int | None) -> Evidence:
-    """Gather the evidence of ``project``; page budgets are scaled to ``page_limit``."""
+    """Gather the evidence of ``project``; page budgets are scaled to ``page_limit``.
+
+    Scaled to what the limit leaves for the applicant's text once the official form's own
+    guidance is counted (its footprint, measured per form version).
+    """
     p = project.proposal
     form = form_for_call(call)
     boxes = form.boxes()
     planned = sum(b.pages or 0 for b in boxes) + (form.work_package_block().pages or 0)
-    scale = (page_limit / planned) if page_limit and planned else 1.0
+    # The form's guidance takes part of the limit: the text has the rest.
+    room = (page_limit - form.footprint.guidance_pages(len(p.work_packages))) \
+        if page_limit else None
+    scale = (max(room, page_limit / 4) / planned) if page_limit and room and planned else 1.0
     rendered, errors = _render(project)
     draft = derive(p, call, rendered)
     sections: dict[str, SectionText] = {}
