@@ -227,6 +227,11 @@ def copy_row(template: Any) -> Any:
     row = copy.deepcopy(template)
     for t in row.iter(W_T):
         t.text = ""
+    for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
+        _compact(p)
+    for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
+        if height.get(qn("w:hRule"), "atLeast") == "atLeast":
+            height.getparent().remove(height)
     return row
 
 

@@ -204,7 +204,8 @@ class FormFiller:
             rows = rows_of(tbl)
             for tr in rows[:-1]:
                 tcs = cells_of(tr)
-                if tcs and all(is_shaded(tc) for tc in tcs):
+                if tcs and all(is_shaded(tc) for tc in tcs) and \
+                        len(text_of(tr)) <= _HEADING_ROW_CHARS:
                     paragraphs += tr.iter(W_P)
         for p in paragraphs:
             if p.getparent() is None:
@@ -572,6 +573,11 @@ class FormFiller:
 
 
 # -- helpers --------------------------------------------------------------------------------
+#: A grey row up to this long is a heading row, kept with the next; a longer one is guidance,
+#: which may end a page (a chain of guidance rows kept together would leave half pages blank).
+_HEADING_ROW_CHARS = 300
+
+
 def _drop_unused_years(tbl: Any, used: int) -> None:
     """Remove the year columns of the quarters timetable after the project's last year.
 

@@ -208,7 +208,8 @@ def collect(project: Project, call: CallRules, settings: ReviewSettings,
     # The form's guidance takes part of the limit: the text has the rest.
     room = (page_limit - form.footprint.guidance_pages(len(p.work_packages))) \
         if page_limit else None
-    scale = (max(room, page_limit / 4) / planned) if page_limit and room and planned else 1.0
+    scale = min(1.0, max(room, page_limit / 4) / planned) if page_limit and room and planned \
+        else 1.0
     rendered, errors = _render(project)
     draft = derive(p, call, rendered)
     sections: dict[str, SectionText] = {}
