@@ -55,6 +55,8 @@ def _known(ctx: ProofContext) -> set[str]:
                 known.update(re.findall(r"[^\W_]+", label))
     known.update(re.findall(r"[^\W_]+", p.acronym))
     known.update(o.id for o in p.objectives if o.id)
+    for previous in p.previous_projects:  # names of earlier projects, not acronyms to define
+        known.update(re.findall(r"[^\W_]+", f"{previous.title} {previous.reference or ''}"))
     return {k.rstrip("s") if len(k) > 2 and k.endswith("s") and k[:-1].isupper() else k
             for k in known}
 

@@ -64,7 +64,7 @@ def _spelling(ctx: ProofContext) -> Iterator[RawFinding]:
             ignored("proof.english.unknown-name", ctx.proposal.proof.ignore):
         return
     spell = dictionary()
-    own = _project_words(ctx)
+    own = _project_words(ctx) | {w.casefold() for w in ctx.data.us_variants}
     known: dict[str, bool] = {}
     named: set[str] = set()
 

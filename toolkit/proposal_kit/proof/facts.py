@@ -8,11 +8,18 @@ from typing import Any
 
 import pycountry
 
+from ..calls import reference_data
+
 from .context import ProofContext, RawFinding
 from .numbers import AMOUNT, NUMBER, amount_at, number_value
 from .source import Sentence
 
 __all__ = ["fact_findings"]
+
+
+def normalise(code: str) -> str:
+    """A country code as the model keeps it (EL and GR are one country)."""
+    return reference_data().normalise_country(code.upper())
 
 _PROJECT_NOUNS = r"(?:project|alliance|action|partnership|proposal|work\s+plan|initiative)"
 _BOUND_BEFORE = re.compile(r"(?:at\s+least|a\s+minimum\s+of|minimum|min\.|up\s+to|more\s+than|"
@@ -20,6 +27,8 @@ _BOUND_BEFORE = re.compile(r"(?:at\s+least|a\s+minimum\s+of|minimum|min\.|up\s+t
                            r"\s+than|under|below)\s+$", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(r"(?:about|around|approximately|approx\.|some|nearly|almost|"
                             r"roughly|close\s+to|c\.|circa|~)\s*$", re.IGNORECASE)
+_SMALL_WORDS = (r"(?:after|before|by|of|for|in|on|at|to|the|a|an|and|or|from|with|since|"
+                r"until|per|each|every|beyond|following)")
 _MONTH = re.compile(r"\b(?:M|[Mm]onth\s+)(\d{1,3})\b")
 _ID = re.compile(r"\b(?:D\d+\.\d+|MS\d+|WP\d+|T\d+\.\d+)\b")
 
@@ -35,8 +44,8 @@ def _durations(ctx: ProofContext, acronym: str) -> Iterator[RawFinding]:
         return
     subject = rf"(?:{_PROJECT_NOUNS}|{re.escape(acronym)})"
     patterns = [
-        re.compile(rf"\b(?P<n>{NUMBER})[- ](?P<u>month|year)s?(?:[- ]long)?\s+"
-                   rf"(?:[\w-]+\s+){{0,2}}?{subject}\b", re.IGNORECASE),
+        re.compile(rf"\b(?P<n>{NUMBER})[- ](?P<u>month|year)(?:[- ]long)?\s+"
+                   rf"(?:(?!{_SMALL_WORDS}\b)[A-Za-z+-]+\s+)?{subject}\b", re.IGNORECASE),
         re.compile(rf"\b{subject}(?:'s)?\s+(?:(?:will\s+)?(?:last|run)s?(?:\s+for|\s+over)?|"
                    rf"duration\s+(?:is|of)|spans?|lasting)\s+(?P<n>{NUMBER})\s+"
                    rf"(?P<u>month|year)s?\b", re.IGNORECASE),
@@ -96,29 +105,35 @@ def _count_values(ctx: ProofContext) -> dict[str, tuple[set[int], dict[str, Any]
 _COUNT = re.compile(
     rf"\b(?P<n>{NUMBER})\s+(?:(?:full|european|partner|participating|consortium|member|"
     r"beneficiary|funded|different)\s+)?(?P<what>partners?\b|partner\s+organisations?|"
-    r"beneficiar(?:y|ies)|countr(?:y|ies)|work\s+packages?|deliverables?)"
+    r"beneficiar(?:y|ies)|work\s+packages?|deliverables?)"
     r"(?!\s*(?:\(|:|beyond|outside|other|more|each|per))", re.IGNORECASE)
+
+
+_COUNTRIES = re.compile(
+    r"\b(?:partners?|beneficiaries|organisations|consortium|members)\s+(?:[\w-]+\s+){0,4}?"
+    rf"(?:from|in|across|of)\s+(?P<n>{NUMBER})\s+(?:(?:different|european|eu)\s+)?"
+    r"(?P<what>countries)\b(?!\s*(?:\(|:|beyond|outside|other|more))", re.IGNORECASE)
 
 
 def _counts(ctx: ProofContext) -> Iterator[RawFinding]:
     values = _count_values(ctx)
     for sentence in ctx.sentences:
         text = _sentence_text(sentence)
-        for match in _COUNT.finditer(text):
+        matches = [*_COUNT.finditer(text), *_COUNTRIES.finditer(text)]
+        for match in matches:
             what = match.group("what").lower()
             key = next(k for k in values if what.startswith(k) or k in what)
-            if key == "partner" and "organisation" in what:
-                key = "partner"
             allowed, where = values[key]
             n = number_value(match.group("n"))
-            before = text[:match.start()]
+            before = text[:match.start("n")]
             if _BOUND_BEFORE.search(before) or _APPROX_BEFORE.search(before):
                 continue  # a bound ("at least 12 partners") is the call's, not the project's
             actual = max(allowed)
             if n in allowed or n * 2 < actual:
                 continue  # a subset ("three partners lead the pilots")
-            yield RawFinding("proof.facts.count", f"the text says {match.group()}; the data "
-                             f"has {where['value']}", sentence, match.start(), where)
+            said = text[match.start("n"):match.end()]
+            yield RawFinding("proof.facts.count", f"the text says {said}; the data "
+                             f"has {where['value']}", sentence, match.start("n"), where)
 
 
 # -- money and rate -------------------------------------------------------------------------
@@ -155,8 +170,9 @@ def _money(ctx: ProofContext) -> Iterator[RawFinding]:
 
 
 _RATE = re.compile(r"\b(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent)\s+(?:EU\s+)?(?:co-?)?"
-                   r"(?:funding|financing|funded|financed|contribution|of\s+the\s+(?:estimated"
-                   r"\s+)?(?:budget|costs?))|(?:funding|co-?financing)\s+rate\s+(?:of|is)\s+"
+                   r"(?:funding|financing|contribution)\b|(?:funded|financed)\s+at\s+"
+                   r"(?P<f>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent)|(?:funding|co-?financing)"
+                   r"\s+rate\s+(?:of|is)\s+"
                    r"(?P<m>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent)", re.IGNORECASE)
 
 
@@ -168,7 +184,7 @@ def _rates(ctx: ProofContext) -> Iterator[RawFinding]:
             "where": f"call {ctx.call.id}"}
     for sentence in ctx.sentences:
         for match in _RATE.finditer(_sentence_text(sentence)):
-            said = float(match.group("n") or match.group("m"))
+            said = float(match.group("n") or match.group("m") or match.group("f"))
             if abs(said - rate) > 0.01:
                 yield RawFinding("proof.facts.rate", f"the text says {said:g} %; the call's "
                                  f"funding rate is {rate:g} %", sentence, match.start(), data)
@@ -186,8 +202,12 @@ def _due_months(ctx: ProofContext) -> Iterator[RawFinding]:
                                                      "due"))
     known = set(due) | {wp.id for wp in p.work_packages} | \
         {t.id for wp in p.work_packages for t in wp.tasks if t.id}
-    cited = re.compile(r"\b(?P<id>D\d+\.\d+|MS\d+)\b(?P<gap>[^.;!?]{0,30}?)"
-                       r"\b(?:M|[Mm]onth\s+)(?P<month>\d{1,3})\b")
+    cited = re.compile(
+        r"\b(?P<id>D\d+\.\d+|MS\d+)\b[\s(,:–-]*(?:(?:is|are|will\s+be|to\s+be)\s+)?"
+        r"(?:due|delivered|ready|available|reached|achieved|completed|submitted|published)?"
+        r"\s*(?:in|by|at|on|for)?\s*(?:the\s+end\s+of\s+)?(?:M|[Mm]onth\s+)(?P<month>\d{1,3})"
+        r"\b(?!\s*[-–])|\b(?:M|[Mm]onth\s+)(?P<month2>\d{1,3})\s*\((?P<id2>D\d+\.\d+|MS\d+)"
+        r"\)")
     months = p.duration_months
     for sentence in ctx.sentences:
         text = _sentence_text(sentence)
@@ -197,14 +217,15 @@ def _due_months(ctx: ProofContext) -> Iterator[RawFinding]:
                                  "this project", sentence, match.start(),
                                  ctx.where(("work_packages",)))
         for match in cited.finditer(text):
-            ident, gap = match.group("id"), match.group("gap")
-            if ident not in due or _ID.search(gap) or re.search(r"[-–]\s*$", gap):
+            ident = match.group("id") or match.group("id2")
+            group = "month" if match.group("month") else "month2"
+            if ident not in due:
                 continue
             month, path = due[ident]
-            if int(match.group("month")) != month and not re.search(r"\d\s*[-–]\s*$", gap):
+            if int(match.group(group)) != month:
                 yield RawFinding("proof.facts.due-month",
-                                 f"{ident} is cited with month {match.group('month')}; it is "
-                                 f"due in month {month}", sentence, match.start("month") - 0,
+                                 f"{ident} is cited with month {match.group(group)}; it is "
+                                 f"due in month {month}", sentence, match.start(group),
                                  ctx.fact(path, month))
         if months:
             for match in _MONTH.finditer(text):
@@ -248,23 +269,23 @@ def _wp_titles(ctx: ProofContext) -> Iterator[RawFinding]:
 
 # -- countries ------------------------------------------------------------------------------
 def _country_names(ctx: ProofContext) -> dict[str, str]:
-    """Lower-case country name or code -> ISO code (EL for Greece)."""
+    """Lower-case country name -> ISO code, as the model keeps it."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
-        code = "EL" if country.alpha_2 == "GR" else country.alpha_2
+        code = country.alpha_2
         for attr in ("name", "common_name"):
             value = getattr(country, attr, None)
             if value:
                 names[value.casefold()] = code
     for code, aliases in ctx.data.country_aliases.items():
         for alias in aliases:
-            names[alias.casefold()] = code
+            names[alias.casefold()] = normalise(code)
     return names
 
 
 def _countries(ctx: ProofContext) -> Iterator[RawFinding]:
     names = _country_names(ctx)
-    codes = set(names.values())
+    codes = set(names.values()) | {"EL"}
     labels: list[tuple[str, int]] = []
     for i, partner in enumerate(ctx.proposal.partners):
         labels.append((partner.name, i))
@@ -292,8 +313,8 @@ def _countries(ctx: ProofContext) -> Iterator[RawFinding]:
                         found.append((part.strip(), offset + len(part) - len(part.lstrip())))
                         offset += len(part) + 1
                 for text, index in found:
-                    code = text if text in codes and text.isupper() and len(text) == 2 \
-                        else names.get(text.casefold())
+                    code = normalise(text) if text in codes and text.isupper() and \
+                        len(text) == 2 else names.get(text.casefold())
                     if code and code != partner.country:
                         yield RawFinding("proof.facts.country",
                                          f"{label} is placed in {text}; its country is "

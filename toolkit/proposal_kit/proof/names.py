@@ -96,14 +96,21 @@ def _acronym_misses(ctx: ProofContext, acronym: str,
 
 def _short_first(ctx: ProofContext, name: str, short: str,
                  data: dict[str, object]) -> Iterator[RawFinding]:
-    """The short name's first use, if it comes before the first use of the full name."""
+    """The short name's first use, when the full name appears only after it.
+
+    A partner whose full name never appears in the prose is introduced by the list of
+    participants, which comes first in the application.
+    """
     short_re = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+    first: tuple[Sentence, int] | None = None
     for sentence in ctx.sentences:
         if name in " ".join(sentence.plain.split()):
+            if first is not None:
+                yield RawFinding("proof.names.short-name-first", f"'{short}' is used before "
+                                 f"the partner's name '{name}' is introduced", first[0],
+                                 first[1], data, hint=f"introduce it at its first use: "
+                                 f"'{name} ({short})'")
             return
         match = short_re.search(sentence.plain)
-        if match:
-            yield RawFinding("proof.names.short-name-first", f"'{short}' is used before "
-                             f"the partner's name '{name}' appears", sentence, match.start(),
-                             data, hint=f"introduce it once as '{name} ({short})'")
-            return
+        if match and first is None:
+            first = (sentence, match.start())
