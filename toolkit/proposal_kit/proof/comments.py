@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -130,7 +131,7 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
         raise UsageError(f"no such file: {docx}")
     try:
         document = Document(str(docx))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"{docx} is not a Word document (.docx): {exc}") from None
     paragraphs = list(_paragraphs(document))
     placed: list[ProofFinding] = []
