@@ -16,13 +16,12 @@ import yaml
 from click.testing import CliRunner
 from docx import Document
 
+from conftest import EXAMPLES, IN_CI, ROOT, project, require_tool
 from proposal_kit.cli import cli
 from proposal_kit.errors import ExternalToolError
 from proposal_kit.proof import CODES, proof_file
 from proposal_kit.proof.english import dictionary
 from proposal_kit.proof.numbers import AMOUNT, amount_at
-
-from conftest import EXAMPLES, IN_CI, ROOT, project, require_tool
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -108,6 +107,18 @@ def test_lot2_copy_with_wrong_facts_in_1_1_reports_each_at_its_line(tmp_path: Pa
     assert set(data) >= {"findings", "summary"}
     assert set(duration) >= {"code", "severity", "message", "file", "line", "column", "quote",
                              "data"}
+
+
+def test_check_includes_proof_only_when_asked(tmp_path: Path) -> None:
+    file = _copy("lot2-blueprint", tmp_path)
+    _append(file.parent / "sections" / "background.md",
+            ["RENEXUS is a 36-month project of 12 partners with EUR 2.1 million."])
+    code, out = _run("check", "--strict", str(file))
+    assert code == 0 and "proof.facts" not in out
+    code, out = _run("check", "--proof", str(file))
+    assert code == 1 and "[proof.facts.duration]" in out
+    code, out = _run("check", "--proof", "--format", "json", str(file))
+    assert code == 1 and json.loads(out)["proof"]["summary"]["error"] == 3
 
 
 @pytest.mark.parametrize("example", ["lot1-education-enterprises", "lot2-blueprint"])

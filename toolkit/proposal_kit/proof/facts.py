@@ -9,7 +9,6 @@ from typing import Any
 import pycountry
 
 from ..calls import reference_data
-
 from .context import ProofContext, RawFinding
 from .numbers import AMOUNT, NUMBER, amount_at, number_value
 from .source import Sentence
