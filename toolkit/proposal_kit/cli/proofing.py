@@ -56,7 +56,7 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
           force: bool, strict: bool) -> None:
     """Proofread the section texts of the project FILE against its own data.
 
-    Reports, at file:line:column of sections/*.md or project.yaml: facts that contradict
+    Reports, at file:line:column of the section files or project.yaml: facts that contradict
     the data (durations, counts, budget, due months, WP titles, countries: errors);
     partner names and the acronym spelled differently, undefined acronyms, British
     spelling (hunspell en-GB), US variants, EU terms, long or repeated sentences and
