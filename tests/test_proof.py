@@ -329,6 +329,15 @@ def test_libreoffice_shows_the_comments_one_per_finding(tmp_path: Path) -> None:
     assert any("proof.facts.duration" in a for a in annotations)
 
 
+def test_markdown_report(write_project: Callable[..., Path]) -> None:
+    file = write_project(project(sections={"background": {"text": "TESTX is a 36-month "
+                                                          "project.\n"}}))
+    code, out = _run("proof", str(file), "--format", "md")
+    assert code == 1
+    assert out.startswith("# Proofreading of ")
+    assert "`proof.facts.duration`" in out and "> TESTX is a 36-month project." in out
+
+
 def test_proof_usage_errors(tmp_path: Path, write_project: Callable[..., Path]) -> None:
     file = write_project(project())
     code, out = _run("proof", str(tmp_path / "missing.yaml"))

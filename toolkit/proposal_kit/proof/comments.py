@@ -80,18 +80,21 @@ def _split(run: Run, offset: int) -> Run:
     return second
 
 
-def _find(paragraphs: list[Paragraph], quote: str) -> tuple[Paragraph, int, int] | None:
-    """The paragraph and the folded span of ``quote``; by its start or end if not whole."""
+def _find(paragraphs: list[tuple[Paragraph, str]], quote: str,
+          skip: int = 0) -> tuple[Paragraph, int, int] | None:
+    """The paragraph and the folded span of ``quote``; by its start or end if not whole.
+
+    ``skip`` passes over that many earlier places of the same sentence (a repeated one).
+    """
     key = _folded(quote)
     if not key:
         return None
     probes = [(key, 0), (key[:_PROBE], 0), (key[-_PROBE:], -1)]
     for probe, side in probes:
-        for paragraph in paragraphs:
-            folded, _ = _text_map(paragraph)
-            at = folded.find(probe)
-            if at < 0:
-                continue
+        places = [(p, text, text.find(probe)) for p, text in paragraphs]
+        places = [place for place in places if place[2] >= 0]
+        if places:
+            paragraph, folded, at = places[min(skip, len(places) - 1)]
             if side == 0:
                 return paragraph, at, min(at + len(key), len(folded))
             end = at + len(probe)
@@ -133,11 +136,20 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
         document = Document(str(docx))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"{docx} is not a Word document (.docx): {exc}") from None
-    paragraphs = list(_paragraphs(document))
+    # Splitting runs later does not change a paragraph's text: fold each one once.
+    paragraphs = [(p, _text_map(p)[0]) for p in _paragraphs(document)]
     placed: list[ProofFinding] = []
     unplaced: list[ProofFinding] = []
+    places: dict[str, list[tuple[str, int | None]]] = {}
+    for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
+        places.setdefault(_folded(finding.quote), [])
+        where = (finding.file, finding.line)
+        if where not in places[_folded(finding.quote)]:
+            places[_folded(finding.quote)].append(where)
     for finding in findings:
-        found = _find(paragraphs, finding.quote)
+        occurrences = places[_folded(finding.quote)]
+        found = _find(paragraphs, finding.quote,
+                      occurrences.index((finding.file, finding.line)))
         if found is None:
             unplaced.append(finding)
             continue
