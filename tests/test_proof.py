@@ -268,11 +268,16 @@ def test_every_code_is_documented_in_the_guide() -> None:
 
 
 # -- Word comments ---------------------------------------------------------------------------
+REPEATED = ("The observatory publishes comparable data on skills demand and supply for "
+            "companies, providers and public authorities every year.")
+
+
 def _rendered_mutant(tmp_path: Path) -> tuple[Path, Path]:
     file = _copy("lot2-blueprint", tmp_path)
     _append(file.parent / "sections" / "background.md", [
         "RENEXUS is a 36-month project of 12 partners with EUR 2.1 million.",
         "The sector skills strategy (D2.3, month 14) frames the curricula.",
+        REPEATED, REPEATED,
     ])
     draft = tmp_path / "draft.docx"
     code, out = _run("render", str(file), "-o", str(draft))
@@ -295,10 +300,16 @@ def test_proof_docx_writes_one_comment_per_finding(tmp_path: Path) -> None:
     assert len(comments) == placed
     assert placed >= 0.9 * len(report.findings)
     assert any("[proof.facts.duration]" in c and "project.yaml:9" in c for c in comments)
-    # the comment covers the sentence, not the whole paragraph
     document = Document(str(out))
     xml = document.element.xml
     assert xml.count("w:commentRangeStart") == placed
+    # the comment covers the sentence, not the whole paragraph; a repeated sentence's
+    # comment sits on the second occurrence
+    bodies = [p._p for p in document.paragraphs if p.text == REPEATED]
+    assert len(bodies) == 2
+    assert "commentRangeStart" not in bodies[0].xml and "commentRangeStart" in bodies[1].xml
+    para = next(p for p in document.paragraphs if p.text.startswith("RENEXUS is a 36-month"))
+    assert para._p.xml.count("commentRangeStart") == 3  # duration, count, money
     # a second run replaces the unchanged output; an edited one needs --force
     code, _ = _run("proof", str(file), "--docx", str(draft), "-o", str(out))
     assert code == 1 and len(_comments(out)) == placed

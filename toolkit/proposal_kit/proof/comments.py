@@ -23,7 +23,7 @@ from docx.text.run import Run
 from ..errors import InputError, UsageError
 from ..render.docx_parts import read_custom_properties, set_custom_properties
 from ..render.output import FINGERPRINT, fingerprint
-from .report import ProofFinding
+from .report import ProofFinding, fold_quote
 
 __all__ = ["AUTHOR", "CommentResult", "add_comments"]
 
@@ -38,15 +38,6 @@ class CommentResult:
     data: bytes
     placed: list[ProofFinding]
     unplaced: list[ProofFinding]
-
-
-def _key(text: str) -> list[int]:
-    """Positions of the letters and digits of ``text``."""
-    return [i for i, ch in enumerate(text) if ch.isalnum()]
-
-
-def _folded(text: str) -> str:
-    return "".join(ch.casefold()[:1] for ch in text if ch.isalnum())
 
 
 def _paragraphs(document: DocumentObject) -> Iterator[Paragraph]:
@@ -86,7 +77,7 @@ def _find(paragraphs: list[tuple[Paragraph, str]], quote: str,
 
     ``skip`` passes over that many earlier places of the same sentence (a repeated one).
     """
-    key = _folded(quote)
+    key = fold_quote(quote)
     if not key:
         return None
     probes = [(key, 0), (key[:_PROBE], 0), (key[-_PROBE:], -1)]
@@ -140,16 +131,8 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
     paragraphs = [(p, _text_map(p)[0]) for p in _paragraphs(document)]
     placed: list[ProofFinding] = []
     unplaced: list[ProofFinding] = []
-    places: dict[str, list[tuple[str, int | None]]] = {}
-    for finding in sorted(findings, key=lambda f: (f.file, f.line or 0)):
-        places.setdefault(_folded(finding.quote), [])
-        where = (finding.file, finding.line)
-        if where not in places[_folded(finding.quote)]:
-            places[_folded(finding.quote)].append(where)
     for finding in findings:
-        occurrences = places[_folded(finding.quote)]
-        found = _find(paragraphs, finding.quote,
-                      occurrences.index((finding.file, finding.line)))
+        found = _find(paragraphs, finding.quote, finding.occurrence)
         if found is None:
             unplaced.append(finding)
             continue

@@ -20,7 +20,7 @@ from .names import name_findings
 from .source import project_sources, sentences
 from .style import style_findings
 
-__all__ = ["ProofFinding", "ProofReport", "proof_file", "proof_project"]
+__all__ = ["ProofFinding", "ProofReport", "fold_quote", "proof_file", "proof_project"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ProofFinding(Finding):
     section: str = ""
     quote: str = ""
     data: dict[str, Any] | None = None
+    #: How many earlier sentences of the project read the same (a repeated sentence).
+    occurrence: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """``{code, severity, message, file, line, column, quote, data}`` (and a hint)."""
@@ -74,12 +76,18 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _place(ctx: ProofContext, raw: RawFinding) -> ProofFinding:
+def fold_quote(quote: str) -> str:
+    """The letters and digits of ``quote``, casefolded: how quotes are compared."""
+    return "".join(ch.casefold()[:1] for ch in quote if ch.isalnum())
+
+
+def _place(raw: RawFinding, occurrences: dict[int, int]) -> ProofFinding:
     sentence = raw.sentence
     line, column = sentence.locate(raw.index)
     return ProofFinding(raw.code, raw.severity or severity_of(raw.code), raw.message, (),
                         line, column, "proof", raw.hint, _display(sentence.source.file),
-                        sentence.source.section, sentence.quote, raw.data)
+                        sentence.source.section, sentence.quote, raw.data,
+                        occurrences.get(id(sentence), 0))
 
 
 def proof_project(project: Project) -> ProofReport:
@@ -91,6 +99,12 @@ def proof_project(project: Project) -> ProofReport:
     order = form_for_topic(project.proposal.call).narrative_ids()
     sources = project_sources(project, order)
     ctx = ProofContext(project, call, sources, [s for src in sources for s in sentences(src)])
+    counts: dict[str, int] = {}
+    occurrences: dict[int, int] = {}
+    for sentence in ctx.sentences:
+        folded = fold_quote(sentence.quote)
+        occurrences[id(sentence)] = counts.get(folded, 0)
+        counts[folded] = counts.get(folded, 0) + 1
     found: list[ProofFinding] = []
     seen: set[tuple[str, str, int | None, int | None]] = set()
     for rule in (fact_findings, name_findings, acronym_findings, english_findings,
@@ -98,7 +112,7 @@ def proof_project(project: Project) -> ProofReport:
         for raw in rule(ctx):
             if ctx.is_ignored(raw.code, raw.sentence, raw.index):
                 continue
-            item = _place(ctx, raw)
+            item = _place(raw, occurrences)
             key = (item.code, item.file, item.line, item.column)
             if key not in seen:
                 seen.add(key)
