@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 from docx import Document
 
-from conftest import EXAMPLES, IN_CI, ROOT, project, require_tool
+from conftest import EXAMPLES, IN_CI, ROOT, official_file, project, require_tool
 from proposal_kit.cli import cli
 from proposal_kit.errors import ExternalToolError
 from proposal_kit.proof import CODES, proof_file
@@ -319,6 +319,24 @@ def test_proof_docx_writes_one_comment_per_finding(tmp_path: Path) -> None:
     assert code == 3 and "--force" in text
     code, _ = _run("proof", str(file), "--docx", str(draft), "-o", str(foreign), "--force")
     assert code == 1 and (tmp_path / "mine.backup-1.docx").exists()
+
+
+@pytest.mark.official
+def test_proof_docx_comments_the_filled_official_form(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    form = official_file("partb-form-*.docx")
+    file, _ = _rendered_mutant(tmp_path)
+    filled = tmp_path / "filled.docx"
+    code, out = _run("render", str(file), "--form", str(form), "-o", str(filled), "--force")
+    assert code == 0, out
+    out_file = tmp_path / "filled-proofed.docx"
+    monkeypatch.chdir(file.parent)  # FILE defaults to project.yaml in the current folder
+    code, out = _run("proof", "--docx", str(filled), "-o", str(out_file))
+    assert code == 1, out
+    placed = int(re.search(r"(\d+) comments", out).group(1))  # type: ignore[union-attr]
+    comments = _comments(out_file)
+    assert len(comments) == placed > 0
+    assert any("[proof.facts.due-month]" in c for c in comments)
 
 
 @pytest.mark.libreoffice

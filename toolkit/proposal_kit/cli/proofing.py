@@ -42,7 +42,8 @@ def print_proof(report: ProofReport) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, default=Path("project.yaml"),
+                type=click.Path(dir_okay=False, path_type=Path))
 @format_option(("text", "md", "json"))
 @click.option("--docx", "docx", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the findings as Word comments into a copy of this DOCX (the "
@@ -55,6 +56,9 @@ def print_proof(report: ProofReport) -> None:
 def proof(file: Path, output_format: str, docx: Path | None, output: Path | None,
           force: bool, strict: bool) -> None:
     """Proofread the section texts of the project FILE against its own data.
+
+    FILE defaults to project.yaml in the current folder, so that
+    `proposal-kit proof --docx draft.docx -o proofed.docx` works beside it.
 
     Reports, at file:line:column of the section files or project.yaml: facts that contradict
     the data (durations, counts, budget, due months, WP titles, countries: errors);
