@@ -200,6 +200,24 @@ def test_acronym_used_before_its_definition(write_project: Callable[..., Path]) 
     assert codes[0][1] is not None
 
 
+def test_markup_code_links_and_directives_are_not_prose(tmp_path: Path,
+                                                       write_project: Callable[..., Path]) \
+        -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "background.md").write_text(
+        "# Heading about the 36-month project\n\n"
+        "Some **bold** text with [a link](https://example.org/36-month-project) and "
+        "`code: a 36-month project`.\n\n"
+        "- A list item: the project lasts 48 months.\n\n"
+        "| Item | Note |\n|---|---|\n| Budget | a 12-month project |\n\n"
+        "```{gantt}\n36-month project\n```\n\n"
+        "{{ project.acronym }} is a 24-month project.\n", encoding="utf-8")
+    file = write_project(project(sections={"background": {"file": "sections/background.md"}}))
+    found = [(f.line, f.column) for f in proof_file(file).findings
+             if f.code == "proof.facts.duration"]
+    assert found == [(1, 21), (9, 14), (15, 28)]
+
+
 # -- numbers --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "value"), [
     ("EUR 1,000", 1000), ("EUR 1 000", 1000), ("EUR 1.5 million", 1_500_000),
