@@ -265,6 +265,21 @@ def test_an_unknown_ignore_code_is_a_schema_error(write_project: Callable[..., P
     assert "did you mean 'proof.facts.duration'?" in out
 
 
+def test_a_rule_named_by_its_last_word_gets_a_hint(write_project: Callable[..., Path]) -> None:
+    file = write_project(project(proof={"ignore": ["spelling"]}))
+    code, out = _run("proof", str(file))
+    assert code == 1
+    assert "did you mean 'proof.english.spelling'?" in out and "Traceback" not in out
+
+
+def test_a_missing_section_file_is_reported_not_skipped(
+        write_project: Callable[..., Path]) -> None:
+    file = write_project(project(sections={"background": {"file": "sections/nope.md"}}))
+    code, out = _run("proof", str(file))
+    assert code == 1
+    assert "[schema.missing-file]" in out and "nope.md" in out
+
+
 def test_inline_text_in_project_yaml_is_located_in_project_yaml(
         write_project: Callable[..., Path]) -> None:
     data = project()

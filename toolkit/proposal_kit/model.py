@@ -415,6 +415,10 @@ class ProofSettings(_Strict):
 
         for entry in value:
             if unknown_ignore(entry):
+                same = [c for c in CODES if c.rsplit(".", 1)[-1] == entry.strip().lower()]
+                if same:
+                    raise ValueError(f"unknown proof code '{entry}' (did you mean "
+                                     f"'{same[0]}'?)")
                 one_of(entry, list(CODES), "proof code")
         return value
 

@@ -15,15 +15,22 @@ from .output import echo, emit_json, finding_line, style
 __all__ = ["COMMANDS", "print_proof"]
 
 
+def _counts(report: ProofReport) -> str:
+    s = report.summary
+    return ", ".join(f"{s[key]} {word}" + ("" if s[key] == 1 else "s")
+                     for key, word in (("error", "error"), ("warning", "warning"),
+                                       ("info", "note")))
+
+
 def _markdown(report: ProofReport) -> str:
     lines = [f"# Proofreading of {report.file}", ""]
-    s = report.summary
-    lines += [f"{s['error']} errors, {s['warning']} warnings, {s['info']} notes.", ""]
+    lines += [f"{_counts(report)}.", ""]
     for item in report.findings:
         where = f"{item.file}:{item.line}:{item.column}"
         lines.append(f"- **{item.severity.value}** `{item.code}` {where}: {item.message}"
                      + (f" ({item.hint})" if item.hint else ""))
-        lines.append(f"  > {item.quote}")
+        if item.quote:
+            lines.append(f"  > {item.quote}")
         if item.data:
             lines.append(f"  data: {item.data.get('value')} ({item.data.get('where')})")
     return "\n".join(lines)
@@ -33,12 +40,11 @@ def print_proof(report: ProofReport) -> None:
     """Print the findings as ``file:line:column: severity [code] message``, with the quote."""
     for item in report.findings:
         echo(finding_line(item, item.file))
-        echo(style(f"    > {item.quote[:300]}", dim=True))
+        if item.quote:
+            echo(style(f"    > {item.quote[:300]}", dim=True))
         if item.data:
             echo(f"    data: {item.data.get('value')} ({item.data.get('where')})")
-    s = report.summary
-    echo(f"{report.file}: proofread; {s['error']} errors, {s['warning']} warnings, "
-         f"{s['info']} notes")
+    echo(f"{report.file}: proofread; {_counts(report)}")
 
 
 @click.command()

@@ -117,6 +117,11 @@ def proof_project(project: Project) -> ProofReport:
             if key not in seen:
                 seen.add(key)
                 found.append(item)
+    for problem in project.problems:  # a section file missing or unreadable: say so
+        if problem.code in ("schema.missing-file", "schema.encoding"):
+            found.append(ProofFinding(problem.code, problem.severity, problem.message, (),
+                                      problem.line, problem.column, "proof", problem.hint,
+                                      _display(project.file)))
     rank = {name: i for i, name in enumerate(_display(src.file) for src in sources)}
     found.sort(key=lambda f: (f.severity.rank, rank.get(f.file, 0), f.line or 0,
                               f.column or 0))
