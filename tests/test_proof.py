@@ -140,14 +140,17 @@ def test_a_mutated_example_has_each_contradiction_caught_where_it_is(tmp_path: P
         "RENEXUS brings together twelve beneficiaries in seven work packages.",
         "The estimated budget is €6 M, and the EU contribution is 3,989,600 EUR.",
         "The lump sum is paid at a funding rate of 70 % of the estimated budget.",
+        "The estimated budget of 4,870,000 covers 1,200 learners.",
         "The observatory goes online with MS4 by month 10 and D9.9 follows.",
         "WP3 (European core curricula for a proactive response) starts in month 13.",
         "VUAS (Spain) coordinates the alliance.",
         "A follow-up conference takes place in month 52.",
     ])
-    lines = [first + 2 * i for i in range(8)]
+    lines = [first + 2 * i for i in range(9)]
+    bare = lines.pop(4)
     data = _json(file)
     errors = {(f["code"], f["line"]) for f in data["findings"] if f["severity"] == "error"}
+    assert ("proof.facts.money", bare) in errors  # 4,870,000 is not 4,987,000
     assert ("proof.facts.duration", lines[0]) not in errors  # four years = 48 months
     assert ("proof.facts.count", lines[0]) not in errors  # 14 full partners, 11 countries
     assert ("proof.facts.count", lines[1]) in errors  # 14 beneficiaries (13 + coordinator)
@@ -238,6 +241,7 @@ def test_no_false_positives_on_number_formats(write_project: Callable[..., Path]
     text = ("The project has an estimated budget of EUR 1.5 million (€1.5M), that is "
             "EUR 1,500,000 or 1 500 000 euros; the EU contribution is EUR 1.2 million.\n\n"
             "It trains 1,000 learners, then 1 000 more, with 1.5 million views online.\n\n"
+            "The budget of 1,500,000 is in the budget table; 1 500 000 too.\n\n"
             "The plan (D1.1, M6) is due in month 6, and the 12 partners meet in M48.\n")
     file = write_project(project(work_packages=wps, sections={"background": {"text": text}}))
     report = proof_file(file)

@@ -10,7 +10,7 @@ import pycountry
 
 from ..calls import reference_data
 from .context import ProofContext, RawFinding
-from .numbers import AMOUNT, NUMBER, amount_at, number_value
+from .numbers import AMOUNT, BARE_AMOUNT, NUMBER, amount_at, number_value
 from .source import Sentence
 
 __all__ = ["fact_findings"]
@@ -26,6 +26,8 @@ _BOUND_BEFORE = re.compile(r"(?:at\s+least|a\s+minimum\s+of|minimum|min\.|up\s+t
                            r"\s+than|under|below)\s+$", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(r"(?:about|around|approximately|approx\.|some|nearly|almost|"
                             r"roughly|close\s+to|c\.|circa|~)\s*$", re.IGNORECASE)
+_MONEY_WORDS = re.compile(r"\b(?:budget|grant|contribution|lump\s+sum|funding|co-?financing)\b",
+                          re.IGNORECASE)
 _SMALL_WORDS = (r"(?:after|before|by|of|for|in|on|at|to|the|a|an|and|or|from|with|since|"
                 r"until|per|each|every|beyond|following)")
 _MONTH = re.compile(r"\b(?:M|[Mm]onth\s+)(\d{1,3})\b")
@@ -151,7 +153,12 @@ def _money(ctx: ProofContext) -> Iterator[RawFinding]:
                      f"({rate:.0%}) EUR {budget * rate:,.0f}")
     for sentence in ctx.sentences:
         text = _sentence_text(sentence)
-        for match in AMOUNT.finditer(text):
+        matches = list(AMOUNT.finditer(text))
+        if _MONEY_WORDS.search(text):  # "a budget of 4,987,000": a figure without currency
+            taken = [range(m.start(), m.end()) for m in matches]
+            matches += [m for m in BARE_AMOUNT.finditer(text)
+                        if not any(m.start() in r for r in taken)]
+        for match in matches:
             amount = amount_at(match)
             if amount is None or amount.value < 0.4 * budget:
                 continue  # a WP's, a partner's or an activity's amount: not checked

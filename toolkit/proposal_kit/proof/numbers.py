@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["AMOUNT", "NUMBER", "Amount", "amount_at", "number_value"]
+__all__ = ["AMOUNT", "BARE_AMOUNT", "NUMBER", "Amount", "amount_at", "number_value"]
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -28,6 +28,10 @@ _CURRENCY = r"(?:EUR|€|euros?|Euros?)"
 AMOUNT = re.compile(
     rf"(?:{_CURRENCY}\s?(?P<a>{_FIGURE})(?:\s?(?P<sa>{_SCALE}))?"
     rf"|(?P<b>{_FIGURE})(?:\s?(?P<sb>{_SCALE}))?\s?{_CURRENCY}(?![\w-]))", re.IGNORECASE)
+
+#: A figure with thousands separators and no currency: ``4,987,000``, ``4 987 000``.
+BARE_AMOUNT = re.compile(rf"(?<![\w.,€])(?P<a>\d{{1,3}}(?:[,\u00a0\u202f ]\d{{3}}){{2,}})"
+                         rf"(?P<sa>)(?![\w.,]\d|\s?(?:%|{_CURRENCY}|{_SCALE}))")
 
 _MULTIPLIERS = {"million": 1e6, "mio": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "bn": 1e9,
                 "billion": 1e9, "k": 1e3, "thousand": 1e3}
@@ -52,8 +56,9 @@ class Amount:
 
 def amount_at(match: re.Match[str]) -> Amount | None:
     """The :class:`Amount` of an :data:`AMOUNT` match (None if it is not a number)."""
-    figure = match.group("a") or match.group("b")
-    scale = (match.group("sa") or match.group("sb") or "").rstrip(".").lower()
+    groups = match.groupdict()
+    figure = groups.get("a") or groups.get("b") or ""
+    scale = (groups.get("sa") or groups.get("sb") or "").rstrip(".").lower()
     digits = re.sub(_SEP, "", figure)
     grouped = bool(re.search(_SEP + r"\d{3}", figure))
     if not grouped and "," in digits:
