@@ -297,6 +297,23 @@ def test_inline_text_in_project_yaml_is_located_in_project_yaml(
     assert lines[finding.line - 1][finding.column - 1:].startswith("36-month")
 
 
+def test_prose_in_the_data_is_proofread_in_project_yaml(write_project: Callable[..., Path]) \
+        -> None:
+    wps = [{"id": "WP1", "title": "Management", "lead": "P1", "start": 1, "end": 48,
+            "description": "Coordination of the 36-month project and its recieved data.",
+            "deliverables": [{"title": "Plan", "due": 6}]}]
+    file = write_project(project(work_packages=wps))
+    report = proof_file(file)
+    lines = file.read_text(encoding="utf-8").splitlines()
+    for code, token in (("proof.facts.duration", "36-month"),
+                        ("proof.english.spelling", "recieved")):
+        item = next(f for f in report.findings if f.code == code)
+        assert item.file.endswith("project.yaml") and item.section == \
+            "work_packages[0].description"
+        assert item.line is not None and item.column is not None
+        assert lines[item.line - 1][item.column - 1:].startswith(token)
+
+
 # -- the reference of codes ------------------------------------------------------------------
 def test_every_code_is_documented_in_the_guide() -> None:
     page = (ROOT / "docs" / "reference" / "proof-codes.md").read_text(encoding="utf-8")

@@ -78,7 +78,8 @@ def _spelling(ctx: ProofContext) -> Iterator[RawFinding]:
     for sentence in ctx.sentences:
         for match in _WORD.finditer(sentence.plain):
             word = match.group()
-            if len(word) < 2 or is_acronym(word) or word.casefold() in own:
+            if len(word) < 2 or is_acronym(word) or word.casefold() in own or \
+                    not re.sub("['’]", "", word).isalpha():
                 continue
             if word.endswith(("'s", "’s")) and good(word[:-2]):
                 continue

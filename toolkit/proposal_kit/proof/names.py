@@ -6,6 +6,8 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 
 from .context import ProofContext, RawFinding
 from .source import Sentence
@@ -15,35 +17,56 @@ __all__ = ["fold", "name_findings"]
 _TOKEN = re.compile(r"[^\W_]+(?:[-.'’&][^\W_]+)*")
 
 
+@cache
+def _fold_char(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[0].lower() if ch.strip() else " "
+
+
 def fold(text: str) -> str:
     """Lower case without accents, one char for one char (offsets are kept)."""
-    return "".join(unicodedata.normalize("NFD", ch)[0].lower() if ch.strip() else " "
-                   for ch in text)
+    return "".join(map(_fold_char, text))
 
 
-def _variants(ctx: ProofContext, label: str) -> Iterator[tuple[Sentence, int, str]]:
+@dataclass(frozen=True)
+class _Prepared:
+    """A sentence folded once, with its word tokens."""
+
+    sentence: Sentence
+    folded: str
+    tokens: list[re.Match[str]]
+
+
+def _prepare(ctx: ProofContext) -> list[_Prepared]:
+    return [_Prepared(s, fold(s.plain), list(_TOKEN.finditer(s.plain))) for s in ctx.sentences]
+
+
+def _variants(prepared: list[_Prepared], label: str) -> Iterator[tuple[Sentence, int, str]]:
     """Places where ``label`` is written with other capitals or accents."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(fold(label))}(?![\w-])")
-    for sentence in ctx.sentences:
-        folded = fold(sentence.plain)
+    for item in prepared:
+        sentence, folded = item.sentence, item.folded
         for match in pattern.finditer(folded):
             written = sentence.plain[match.start():match.end()]
             if written != label and not written.islower():
                 yield sentence, match.start(), written
 
 
-def _near_misses(ctx: ProofContext, name: str) -> Iterator[tuple[Sentence, int, str]]:
+def _near_misses(prepared: list[_Prepared],
+                 name: str) -> Iterator[tuple[Sentence, int, str]]:
     """Word runs as long as ``name`` that are close to it but not it."""
     target = name.split()
     if len(target) < 2:
         return
     wanted = {fold(w) for w in target}
     folded_name = fold(name)
-    for sentence in ctx.sentences:
-        tokens = list(_TOKEN.finditer(sentence.plain))
+    for item in prepared:
+        sentence, tokens = item.sentence, item.tokens
+        hits = [item.folded[t.start():t.end()] in wanted for t in tokens]
+        if sum(hits) * 2 < len(target):
+            continue
         for i in range(len(tokens) - len(target) + 1):
             window = tokens[i:i + len(target)]
-            shared = sum(fold(t.group()) in wanted for t in window)
+            shared = sum(hits[i:i + len(target)])
             if shared * 2 < len(target) or not window[0].group()[:1].isupper():
                 continue
             written = sentence.plain[window[0].start():window[-1].end()]
@@ -57,21 +80,22 @@ def _near_misses(ctx: ProofContext, name: str) -> Iterator[tuple[Sentence, int, 
 def name_findings(ctx: ProofContext) -> Iterator[RawFinding]:
     """Near-miss spellings of partners' names, of the acronym; short names used first."""
     p = ctx.proposal
+    prepared = _prepare(ctx)
     for i, partner in enumerate(p.partners):
         data = ctx.fact(("partners", i, "name"), partner.name)
-        for sentence, index, written in _near_misses(ctx, partner.name):
+        for sentence, index, written in _near_misses(prepared, partner.name):
             yield RawFinding("proof.names.partner", f"'{written}' is close to the partner "
                              f"name '{partner.name}'", sentence, index, data,
                              hint=f"write '{partner.name}'")
         if partner.short_name and len(partner.short_name) >= 3:
             short = ctx.fact(("partners", i, "short_name"), partner.short_name)
-            for sentence, index, written in _variants(ctx, partner.short_name):
+            for sentence, index, written in _variants(prepared, partner.short_name):
                 yield RawFinding("proof.names.partner", f"'{written}' is written "
                                  f"'{partner.short_name}' in the data", sentence, index,
                                  short, hint=f"write '{partner.short_name}'")
             yield from _short_first(ctx, partner.name, partner.short_name, short)
     acronym = ctx.fact(("acronym",), p.acronym)
-    for sentence, index, written in _variants(ctx, p.acronym):
+    for sentence, index, written in _variants(prepared, p.acronym):
         yield RawFinding("proof.names.acronym", f"the acronym is written '{written}'; the "
                          f"data has '{p.acronym}'", sentence, index, acronym,
                          hint=f"write '{p.acronym}'")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..findings import format_path
 from ..project import Project
 from ..render.markdown_parser import parse
 
@@ -117,8 +118,37 @@ def _anchors(text: str, raw: str, line: int) -> list[tuple[int, int, int]]:
     return anchors or [(0, line, 1)]
 
 
+def _data_texts(project: Project) -> list[tuple[str, tuple[str | int, ...], str]]:
+    """Prose kept in the data (profiles, descriptions): label, path, text."""
+    p = project.proposal
+    out: list[tuple[str, tuple[str | int, ...], str]] = []
+
+    def add(path: tuple[str | int, ...], text: str | None) -> None:
+        if text and text.strip():
+            out.append((format_path(path), path, text))
+
+    for i, partner in enumerate(p.partners):
+        add(("partners", i, "profile"), partner.profile)
+    for i, member in enumerate(p.staff):
+        add(("staff", i, "profile"), member.profile)
+    for w, wp in enumerate(p.work_packages):
+        add(("work_packages", w, "description"), wp.description)
+        for t, task in enumerate(wp.tasks):
+            add(("work_packages", w, "tasks", t, "description"), task.description)
+        for d, item in enumerate(wp.deliverables):
+            add(("work_packages", w, "deliverables", d, "description"), item.description)
+    for i, risk in enumerate(p.risks):
+        add(("risks", i, "description"), risk.description)
+        add(("risks", i, "mitigation"), risk.mitigation)
+    return out
+
+
 def project_sources(project: Project, order: list[str]) -> list[Source]:
-    """The section texts of ``project`` in the order of the form (``order``)."""
+    """The section texts of ``project`` in the order of the form (``order``), then its prose.
+
+    The prose kept in the data (partners' profiles, work package, task and deliverable
+    descriptions, risks) is placed in project.yaml.
+    """
     keys = [k for k in order if k in project.texts]
     keys += [k for k in project.texts if k not in keys]
     raw: str | None = None
@@ -133,6 +163,13 @@ def project_sources(project: Project, order: list[str]) -> list[Source]:
             raw = project.file.read_text(encoding="utf-8-sig")
         line, _ = project.document.locate(("sections", key, "text"))
         source = Source(key, project.file, text)
+        source._anchors = _anchors(text, raw, line or 1)
+        out.append(source)
+    for label, path, text in _data_texts(project):
+        if raw is None:
+            raw = project.file.read_text(encoding="utf-8-sig")
+        line, _ = project.document.locate(path)
+        source = Source(label, project.file, text)
         source._anchors = _anchors(text, raw, line or 1)
         out.append(source)
     return out
