@@ -352,7 +352,7 @@ def test_proof_docx_writes_one_comment_per_finding(tmp_path: Path) -> None:
     placed = int(re.search(r"(\d+) comments", text).group(1))  # type: ignore[union-attr]
     comments = _comments(out)
     assert len(comments) == placed
-    unplaced = re.findall(r"not placed \(sentence not in draft.docx\): (\S+):", text)
+    unplaced = re.findall(r"not placed \(sentence not in draft.docx\): (\S+?):\d+:", text)
     assert placed + len(unplaced) == len(report.findings)
     # every finding of a section the draft prints is placed; what finds no sentence is a
     # text the draft does not print (the summary goes to Part A; partners' profiles)
