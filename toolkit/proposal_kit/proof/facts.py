@@ -150,7 +150,7 @@ def _money(ctx: ProofContext) -> Iterator[RawFinding]:
     if ctx.call:
         targets += list(ctx.call.figures.max_grant.value.values())
     where = ctx.fact(path, f"estimated budget EUR {budget:,.0f}; EU contribution "
-                     f"({rate:.0%}) EUR {budget * rate:,.0f}")
+                     f"({rate * 100:g} %) EUR {budget * rate:,.0f}")
     for sentence in ctx.sentences:
         text = _sentence_text(sentence)
         matches = list(AMOUNT.finditer(text))
@@ -171,7 +171,8 @@ def _money(ctx: ProofContext) -> Iterator[RawFinding]:
                 continue
             if any(abs(t - amount.value) <= tolerance + 0.5 for t in targets):
                 continue
-            yield RawFinding("proof.facts.money", f"the text says {match.group().strip()}; "
+            yield RawFinding("proof.facts.money", f"the text says "
+                             f"{match.group().strip().rstrip('.')}; "
                              f"the data has {where['value']}", sentence, match.start(), where)
 
 
