@@ -137,7 +137,7 @@ def test_a_mutated_example_has_each_contradiction_caught_where_it_is(tmp_path: P
     needs = file.parent / "sections" / "needs.md"
     first = _append(needs, [
         "The alliance runs for four years with 14 full partners from 11 countries.",
-        "RENEXUS brings together twelve beneficiaries in seven work packages.",
+        "RENEXUS brings together twelve beneficiaries in six work packages.",
         "The estimated budget is €6 M, and the EU contribution is 3,989,600 EUR.",
         "The lump sum is paid at a funding rate of 70 % of the estimated budget.",
         "The estimated budget of 4,870,000 covers 1,200 learners.",
@@ -164,7 +164,7 @@ def test_a_mutated_example_has_each_contradiction_caught_where_it_is(tmp_path: P
     assert ("proof.facts.beyond-duration", lines[7]) in errors
     counts = [f for f in data["findings"] if f["code"] == "proof.facts.count"
               and f["line"] == lines[1]]
-    assert len(counts) == 1  # the data has 14 beneficiaries and seven work packages
+    assert len(counts) == 1  # the data has 14 beneficiaries and six work packages
     assert "twelve beneficiaries" in counts[0]["message"]
     assert counts[0]["data"]["where"].startswith("project.yaml:")
 
