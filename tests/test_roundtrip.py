@@ -35,7 +35,7 @@ from roundtrip_docs import (
 NEW_SENTENCE = "A second survey follows in 2027, run with the national panels."
 NEW_PARAGRAPH = "Partners added this paragraph in Word: the evidence was discussed at the kick-off."
 INSERTED = " The tracked insertion of a partner."
-DELETED = "Only a European alliance can pool this expertise, "
+DELETED = "from the North Sea to the Black Sea "
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +71,12 @@ def _edit_as_partners(folder: Path) -> Path:
     table, a comment, a tracked insertion and a tracked deletion."""
     document = docx.Document(str(folder / "draft.docx"))
     append_text(find_paragraph(document, "Evidence base."), " " + NEW_SENTENCE)
-    add_paragraph_after(find_paragraph(document, "What the evidence shows."), NEW_PARAGRAPH)
+    add_paragraph_after(find_paragraph(document, "Target groups."), NEW_PARAGRAPH)
     set_cell(document, "D2.1", 6, "10")
-    add_comment(document, find_paragraph(document, "Link to the objectives"),
+    add_comment(document, find_paragraph(document, "General objectives."),
                 "Cite the call document here.", "Mette (P1)")
-    tracked_insertion(find_paragraph(document, "These shifts cut across"), INSERTED, "Ana (P2)")
-    tracked_deletion(find_paragraph(document, "Why European cooperation is needed."), DELETED,
+    tracked_insertion(find_paragraph(document, "The work is changing"), INSERTED, "Ana (P2)")
+    tracked_deletion(find_paragraph(document, "Why RENEXUS."), DELETED,
                      "Jan (P3)")
     edited = folder / "edited.docx"
     document.save(str(edited))
@@ -95,9 +95,9 @@ def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
     assert status["needs"] == status["background"] == "changed"
     assert {k for k, v in status.items() if v != "unchanged"} == {"needs", "background"}
     needs = next(s for s in report["sections"] if s["id"] == "needs")
-    assert "+**Evidence base.** The needs analysis" in needs["diff"]
+    assert "+**Evidence base.** A 2025 survey" in needs["diff"]
     assert NEW_SENTENCE in needs["diff"] and f"+{NEW_PARAGRAPH}" in needs["diff"]
-    assert report["fields"] == [{"path": "work_packages[1].deliverables[0].due", "old": 8,
+    assert report["fields"] == [{"path": "work_packages[1].deliverables[0].due", "old": 9,
                                  "new": 10, "table": "work_package.deliverables",
                                  "row": "D2.1", "column": "due"}]
     kinds = {(c["kind"], c["author"], c["section"], c["text"].strip())
@@ -107,7 +107,7 @@ def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
     [comment] = report["comments"]
     assert (comment["author"], comment["section"], comment["text"]) == \
         ("Mette (P1)", "background", "Cite the call document here.")
-    assert comment["quoted"].startswith("Link to the objectives of the action")
+    assert comment["quoted"].startswith("General objectives.")
     assert report["conflicts"] == [] and report["outside_sections"] == []
 
     result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(edited),
@@ -119,7 +119,7 @@ def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
                        "sections/background.backup-1.md"}
     diff = subprocess.run(["diff", str(lot2 / "project.backup-1.yaml"),
                            str(lot2 / "project.yaml")], capture_output=True, text=True).stdout
-    assert diff.splitlines()[1:] == ["<         due: 8", "---", ">         due: 10"]
+    assert diff.splitlines()[1:] == ["<         due: 9", "---", ">         due: 10"]
     project = load_project(lot2 / "project.yaml")
     assert project.proposal.work_packages[1].deliverables[0].due == 10
     markdown = build_markdown(project)
@@ -147,14 +147,14 @@ def test_conflict_is_reported_and_the_source_kept(lot2: Path) -> None:
     document.save(str(lot2 / "edited.docx"))
     source = lot2 / "sections" / "needs.md"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("gathered during proposal preparation in 2025:",
-                                   "gathered in 2025 (source's version):"), encoding="utf-8")
+    source.write_text(text.replace("run by FOCE (P14)",
+                                   "run by FOCE (P14, source's version)"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"),
                                       str(lot2 / "edited.docx"), "--apply"])
     assert result.exit_code == 1, result.output
     assert "Conflicts: 1" in result.output
     now = source.read_text(encoding="utf-8")
-    assert "(source's version)" in now and "Word's version" not in now
+    assert "source's version" in now and "Word's version" not in now
     assert "An edit only in Word." in now  # the other paragraph is applied
 
 
@@ -185,8 +185,8 @@ def test_edited_include_is_reported_then_inlined(lot2: Path) -> None:
     now = (lot2 / "sections" / "management.md").read_text(encoding="utf-8")
     assert "quality/eqavet-esg" not in now and "Checked by the P3 quality office." in now
     # Includes nobody edited stay includes.
-    assert '{{ text("ethics/data-protection"' in \
-        (lot2 / "sections" / "ethics.md").read_text(encoding="utf-8")
+    assert '{{ text("impact/open-educational-resources"' in \
+        (lot2 / "sections" / "dissemination.md").read_text(encoding="utf-8")
 
 
 def test_references_and_variables_come_back_as_written(lot2: Path) -> None:
@@ -284,7 +284,7 @@ def test_absorb_a_draft_filled_into_the_official_form(lot2: Path) -> None:
                    force=True)
     document = docx.Document(str(lot2 / "filled.docx"))
     append_text(find_paragraph(document, "Evidence base."), " " + NEW_SENTENCE)
-    add_comment(document, find_paragraph(document, "What the evidence shows."), "Source?",
+    add_comment(document, find_paragraph(document, "Target groups."), "Source?",
                 "Ana (P2)")
     document.save(str(lot2 / "edited.docx"))
     report = absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
@@ -300,8 +300,8 @@ def test_comments_worklist(lot2: Path) -> None:
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
     assert [(i["kind"], i["author"], i["section"]) for i in items] == [
-        ("insertion", "Ana (P2)", "background"), ("comment", "Mette (P1)", "background"),
-        ("deletion", "Jan (P3)", "background")]
+        ("insertion", "Ana (P2)", "background"), ("deletion", "Jan (P3)", "background"),
+        ("comment", "Mette (P1)", "background")]
     md = CliRunner().invoke(cli, ["comments", str(lot2 / "project.yaml"), str(edited)])
     assert "## 1.1 Background and general objectives" in md.output
     assert "- [ ] **Mette (P1)**" in md.output

@@ -26,8 +26,8 @@ __all__ = [
     "OrgType",
     "ReferenceData",
     "available_calls",
-    "load_data_model",
     "load_call",
+    "load_data_model",
     "reference_data",
 ]
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
                    "render": "rendering", "review": "reviewing", "texts": "texting",
                    "init": "scaffolding", "schema": "scaffolding",
                    "plan": "planning", "watch": "watching",
+                   "proof": "proofing",
                    "absorb": "absorbing", "import": "absorbing", "comments": "absorbing"}
 
 
