@@ -121,3 +121,19 @@ def set_cell(document: Document, row_start: str, column: int, text: str) -> None
                 t.text = ""
             return
     raise AssertionError(f"no row {row_start!r}")
+
+
+def replace_in_cell(document: Document, row_start: str, column: int, old: str,
+                    new: str) -> None:
+    """Replace ``old`` by ``new`` inside one run of a table cell, as a partner types it:
+    in the first row whose first cell is ``row_start`` and whose cell holds ``old``."""
+    for tr in document.element.body.iter(qn("w:tr")):
+        cells = list(tr.iterchildren(qn("w:tc")))
+        first = "".join(t.text or "" for t in cells[0].iter(qn("w:t"))) if cells else ""
+        if first.strip() != row_start or len(cells) <= column:
+            continue
+        for t in cells[column].iter(qn("w:t")):
+            if old in (t.text or ""):
+                t.text = (t.text or "").replace(old, new, 1)
+                return
+    raise AssertionError(f"no {old!r} in a run of row {row_start!r}, column {column}")

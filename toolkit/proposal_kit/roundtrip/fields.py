@@ -28,9 +28,11 @@ _RULES: dict[str, tuple[str, dict[str, str]]] = {
     "work_package.milestones": ("milestone", {"name": "title", "lead": "lead",
                                               "description": "description", "due": "due",
                                               "verification": "verification"}),
-    "work_package.tasks": ("task", {"name": "title", "description": "description"}),
+    "work_package.tasks": ("task", {"name": "title", "description": "description",
+                                    "participants": "participants"}),
     "staff": ("staff", {"organisation": "partner", "role": "role", "profile": "profile"}),
-    "risks": ("risk", {"description": "description", "mitigation": "mitigation"}),
+    "risks": ("risk", {"description": "description", "work_packages": "work_packages",
+                       "mitigation": "mitigation"}),
     "events": ("event", {"name": "title", "type": "type", "area": "area",
                          "location": "location", "duration": "duration_days",
                          "attendees": "attendees", "participant": "lead"}),
@@ -84,8 +86,39 @@ def _parts(form: FormDescription) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _subs(form: FormDescription) -> dict[str, list[str]]:
+    """Table (part) id -> its columns with the form's sub-columns spelled out.
+
+    In the official form a column with sub-columns (a task's participants: name, role)
+    is one heading cell over one cell per sub-column in the rows below it.
+    """
+    out: dict[str, list[str]] = {}
+    for tid, spec in form.tables.items():
+        for pid, columns in [(tid, spec.columns), *[(f"{tid}.{k}", part.columns)
+                                                   for k, part in (spec.parts or {}).items()]]:
+            out[pid] = [c.id if i == 0 else f"{c.id}.{sub}" for c in columns or ()
+                        for i, sub in enumerate(c.sub or ("",))]
+    return out
+
+
+def _sub_heading(row: list[str], form: FormDescription, part: str) -> bool:
+    """Whether ``row`` is the second heading row of a table (part) of the form.
+
+    That row names the sub-columns (a task's participant: Name, Role) or the columns of a
+    group (an event's description: Name, Type, Area...).
+    """
+    tid, _, pid = part.partition(".")
+    spec = form.tables.get(tid)
+    columns = (spec.parts[pid].columns if pid and spec and spec.parts and pid in spec.parts
+               else spec.columns if spec else ()) or ()
+    names = {normalise(x) for c in columns for x in (c.heading, *(c.sub or ()))}
+    cells = [normalise(_MD.sub("", c).split("\n")[0]) for c in row]
+    return any(cells) and all(c in names for c in cells if c)
+
+
 def _header(row: list[str], parts: dict[str, list[tuple[str, str]]]) -> str | None:
-    cells = [normalise(_MD.sub("", c)) for c in row]
+    # The form's heading cells may carry its guidance on a second line.
+    cells = [normalise(_MD.sub("", c).split("\n")[0]) for c in row]
     for pid, columns in parts.items():
         headings = [h for _, h in columns]
         if len(cells) >= 2 and cells[:2] == headings[:2] and len(cells) <= len(headings) + 1:
@@ -126,16 +159,55 @@ def _value(proposal: Proposal, field: str, text: str, old: Any, old_cell: str) -
         number = match.group(0).replace(",", ".")
         return int(float(number)) if field in _INT_FIELDS else float(number)
     if field in ("lead", "partner"):
-        text = re.sub(r"^\d+\s*-\s*", "", text)
-        for p in proposal.partners:
-            if text in (p.id, p.short_name, p.name, p.label):
-                return p.id
-        raise ValueError(f"'{text}' is no partner of the project")
+        return _partner(proposal, re.sub(r"^\d+\s*-\s*", "", text))
+    if field == "work_packages":
+        return [_work_package(proposal, w) for w in re.split(r"[,;\s]+", text) if w]
     suffix = old_cell[len(str(old)):] if isinstance(old, str) and old_cell.startswith(old) \
         else ""
     if suffix and text.endswith(suffix.strip()):
         text = text[:len(text) - len(suffix.strip())].rstrip()
     return text
+
+
+def _partner(proposal: Proposal, text: str) -> str:
+    for p in proposal.partners:
+        if text in (p.id, p.short_name, p.name, p.label):
+            return p.id
+    raise ValueError(f"'{text}' is no partner of the project")
+
+
+def _work_package(proposal: Proposal, text: str) -> str:
+    number = text.upper().removeprefix("WP")
+    for i, wp in enumerate(proposal.work_packages, start=1):
+        if number == str(i) or text == wp.id:
+            return wp.id
+    raise ValueError(f"'{text}' is no work package of the project")
+
+
+def _participants(proposal: Proposal, task: Any, cell: str) -> tuple[str | None, list[str]]:
+    """A task's leader (the partner in bold) and participants read from its cell.
+
+    The cell lists short names, grouped by role: ``**VUAS** (COO); UPEbro, BAT (BEN)``.
+    Names of other participants (``others`` in project.yaml) are left as they are.
+    """
+    lead = None
+    ids: list[str] = []
+    others = {o.name for o in task.others}
+    bold = re.search(r"\*\*(.+?)\*\*", cell)
+    for name in re.split(r"[,;\n]", re.sub(r"\([^)]*\)", "", _MD.sub("", cell))):
+        name = name.strip()
+        if not name or name in others:
+            continue
+        pid = _partner(proposal, name)
+        if bold and name == bold.group(1).strip() and lead is None:
+            lead = pid
+        elif pid not in ids:
+            ids.append(pid)
+    if lead is None:
+        raise ValueError("the task leader is the partner in bold")
+    if lead in task.participants:  # written with the leader among the participants
+        ids = [lead, *ids]
+    return lead, ids
 
 
 def _pairs(base: list[list[list[str]]],
@@ -191,7 +263,7 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
     ``skip`` holds base tables whose cells are section text (the form's boxes);
     ``work_package_of`` gives the work package number a base table stands under.
     """
-    parts = _parts(form)
+    parts, subs = _parts(form), _subs(form)
     changes: dict[Path, FieldChange] = {}
     unmapped: list[UnmappedCell] = []
     for b, e in _pairs(base, edited):
@@ -204,14 +276,11 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
                                          f"{len(new_rows)} rows", "rows added or removed"))
             continue
         part: str | None = None
-        columns: list[str] = []
         body_row = -1
         for old, new in zip(old_rows, new_rows, strict=True):
             found = _header(old, parts)
             if found:
-                part = found
-                columns = [c for c, _ in parts[found]]
-                body_row = -1
+                part, body_row = found, -1
                 continue
             body_row += 1
             if old == new:
@@ -220,32 +289,45 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
                 _wp_header(proposal, (work_package_of or {}).get(b), old, new, changes,
                            unmapped)
                 continue
+            columns = [c for c, _ in parts.get(part or "", [])]
+            if part and len(old) == len(subs[part]) != len(columns):
+                columns = subs[part]
             for c, (old_cell, new_cell) in enumerate(zip(old, new, strict=False)):
-                if old_cell == new_cell:
-                    continue
-                column = columns[c] if c < len(columns) else str(c + 1)
-                row_key = old[0] if old else ""
-                where = part or title
-                rule = _RULES.get(part or "")
-                if rule is None or column not in rule[1]:
-                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
-                                                 "no field of project.yaml is shown there"))
-                    continue
-                found_item = _find(proposal, rule[0], row_key, body_row)
-                if found_item is None:
-                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
-                                                 f"no {rule[0]} {row_key} in the project"))
-                    continue
-                path, item = found_item
-                field = rule[1][column]
-                old_value = getattr(item, field, None)
-                try:
-                    value = _value(proposal, field, new_cell, old_value, _MD.sub("", old_cell))
-                except ValueError as exc:
-                    unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell,
-                                                 str(exc)))
-                    continue
-                if value != old_value:
-                    changes[(*path, field)] = FieldChange((*path, field), old_value, value,
-                                                           where, row_key, column)
+                if old_cell != new_cell:
+                    _cell(proposal, part or title, part, old[0] if old else "", body_row,
+                          columns[c] if c < len(columns) else str(c + 1), old_cell,
+                          new_cell, changes, unmapped)
     return list(changes.values()), unmapped
+
+
+def _cell(proposal: Proposal, where: str, part: str | None, row_key: str, body_row: int,
+          column: str, old_cell: str, new_cell: str, changes: dict[Path, FieldChange],
+          unmapped: list[UnmappedCell]) -> None:
+    """The field change (or the unmapped edit) of one edited cell."""
+    def skip(reason: str) -> None:
+        unmapped.append(UnmappedCell(where, row_key, column, old_cell, new_cell, reason))
+
+    rule = _RULES.get(part or "")
+    if rule is None or column not in rule[1]:
+        return skip("no field of project.yaml is shown there")
+    found_item = _find(proposal, rule[0], row_key, body_row)
+    if found_item is None:
+        return skip(f"no {rule[0]} {row_key} in the project")
+    path, item = found_item
+    field = rule[1][column]
+    new: list[tuple[str, Any]] = []
+    try:
+        if field == "participants":
+            lead, ids = _participants(proposal, item, new_cell)
+            new = [("lead", lead), ("participants", ids)]
+        else:
+            new = [(field, _value(proposal, field, new_cell, getattr(item, field, None),
+                                  _MD.sub("", old_cell)))]
+    except ValueError as exc:
+        return skip(str(exc))
+    for name, value in new:
+        old_value = getattr(item, name, None)
+        if value != old_value:
+            changes[(*path, name)] = FieldChange((*path, name), old_value, value, where,
+                                                 row_key, column)
+    return None

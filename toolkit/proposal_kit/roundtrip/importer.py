@@ -23,7 +23,7 @@ from ..form.locate import normalise
 from ..render.output import write_atomic
 from .base import read_base
 from .docxread import Reading, read_document
-from .fields import _header, _parts
+from .fields import _header, _parts, _sub_heading, _subs
 
 __all__ = ["ImportResult", "import_docx"]
 
@@ -96,7 +96,7 @@ class _Importer:
         return out
 
     def _read_tables(self) -> None:
-        parts = _parts(self.form)
+        parts, subs = _parts(self.form), _subs(self.form)
         wp_at = self._wp_at()
         first_block: dict[int, int] = {}
         for i, b in enumerate(self.reading.blocks):
@@ -130,8 +130,10 @@ class _Importer:
                     part, columns = (found if found in _USED else None), \
                         [c for c, _ in parts[found]]
                     continue
-                if part is None or not any(cells):
+                if part is None or not any(cells) or _sub_heading(row, self.form, part):
                     continue
+                if len(cells) == len(subs.get(part, columns)) != len(columns):  # sub-columns
+                    columns = subs.get(part, columns)
                 record = dict(zip(columns, cells, strict=False))
                 if not any(v for k, v in record.items() if k not in ("number", "wp")):
                     continue  # a row of the blank form: only its number is printed

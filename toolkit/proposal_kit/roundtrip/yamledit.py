@@ -56,7 +56,8 @@ def set_values(text: str, changes: Sequence[tuple[Path, Any]]) -> str:
     for path, value in changes:
         parent = _parent(data, path)
         key = path[-1]
-        if not dump and _replace_block(lines, parent, key, value):
+        if not dump and (_replace_block(lines, parent, key, value) or
+                         _replace_list(lines, parent, key, value)):
             parent[key] = value
             continue
         if isinstance(value, str) and "\n" in value:
@@ -127,6 +128,38 @@ def _replace_block(lines: list[str], parent: Any, key: Any, value: Any) -> bool:
     else:
         new = [lines[line][:column] + _scalar(value)]
     lines[line:end] = new
+    return True
+
+
+def _replace_list(lines: list[str], parent: Any, key: Any, value: Any) -> bool:
+    """Replace, in ``lines``, a list of scalars (``[P1, P2]`` or one ``- item`` a line).
+
+    False when the list is written some other way: then the dumper writes it.
+    """
+    if not isinstance(parent, CommentedMap) or key not in parent or \
+            not isinstance(parent[key], CommentedSeq) or not isinstance(value, list) or \
+            any(isinstance(x, (dict, list)) for x in [*parent[key], *value]):
+        return False
+    old: CommentedSeq = parent[key]
+    line, column = parent.lc.value(key)
+    if old.fa.flow_style():
+        current = lines[line]
+        start = current.find("[", column)
+        end = current.find("]", start)
+        if start < 0 or end < 0 or "[" in current[start + 1:end]:
+            return False  # a list over several lines
+        lines[line] = current[:start] + _scalar(value) + current[end + 1:]
+        return True
+    if not old or not value:
+        return False
+    rows = [old.lc.item(i)[0] for i in range(len(old))]
+    first, last = rows[0], rows[-1]
+    if rows != list(range(first, last + 1)):
+        return False  # an item over several lines, or comments between them
+    prefix = lines[first][:old.lc.item(0)[1]]
+    if prefix.strip() != "-":
+        return False
+    lines[first:last + 1] = [prefix + _scalar(x) for x in value]
     return True
 
 
