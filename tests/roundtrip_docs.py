@@ -137,3 +137,38 @@ def replace_in_cell(document: Document, row_start: str, column: int, old: str,
                 t.text = (t.text or "").replace(old, new, 1)
                 return
     raise AssertionError(f"no {old!r} in a run of row {row_start!r}, column {column}")
+
+
+def resave_like_word(document: Document) -> None:
+    """Change ``document`` the way a save in Word does, without changing its text.
+
+    Word splits runs where editing sessions differ (each run gets its ``w:rsidR``), marks
+    spelling errors (``w:proofErr``) and the last edit (the ``_GoBack`` bookmark), records
+    where its pages broke (``w:lastRenderedPageBreak``) and renumbers the custom XML parts.
+    """
+    from copy import deepcopy
+
+    body = document.element.body
+    for n, r in enumerate(list(body.iter(qn("w:r")))):
+        t = r.find(qn("w:t"))
+        text = t.text or "" if t is not None else ""
+        cut = text.find(" ", len(text) // 2)
+        if t is None or len(list(r)) > 2 or cut <= 0:
+            continue
+        second = deepcopy(r)
+        t.text = text[:cut]
+        t.set(qn("xml:space"), "preserve")
+        second.find(qn("w:t")).text = text[cut:]
+        second.find(qn("w:t")).set(qn("xml:space"), "preserve")
+        second.set(qn("w:rsidR"), f"00{n:06X}")
+        r.addnext(second)
+        r.addnext(parse_xml(f'<w:proofErr {nsdecls("w")} w:type="spellStart"/>'))
+        if n % 7 == 0:
+            second.insert(0 if second.find(qn("w:rPr")) is None else 1,
+                          parse_xml(f'<w:lastRenderedPageBreak {nsdecls("w")}/>'))
+    first = body.find(qn("w:p"))
+    first.append(parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="0" w:name="_GoBack"/>'))
+    first.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="0"/>'))
+    items = [r.target_part for r in document.part.rels.values() if r.reltype == RT.CUSTOM_XML]
+    for n, part in enumerate(items, start=7):
+        part.partname = PackURI(f"/customXml/item{n}.xml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import shutil
@@ -28,6 +29,7 @@ from roundtrip_docs import (
     append_text,
     find_paragraph,
     replace_in_cell,
+    resave_like_word,
     set_cell,
     tracked_deletion,
     tracked_insertion,
@@ -85,6 +87,7 @@ def _edit_as_partners(folder: Path) -> Path:
 
 
 def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
+    draft_before = build_markdown(load_project(lot2 / "project.yaml"))
     edited = _edit_as_partners(lot2)
     before = _files(lot2)
     result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(edited),
@@ -126,6 +129,14 @@ def test_judged_scenario_dry_run_then_apply(lot2: Path) -> None:
     markdown = build_markdown(project)
     assert NEW_SENTENCE in markdown and NEW_PARAGRAPH in markdown
     assert INSERTED.strip() in markdown and DELETED not in markdown
+    # Nothing else in the draft changed: the new render differs from the old one in the
+    # edited paragraphs and the deliverable's row only.
+    diff = [line for line in difflib.unified_diff(draft_before.splitlines(),
+                                                  markdown.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---") and line[1:].strip()]
+    edited_starts = ("**The work is changing", "**Why RENEXUS.", "**Evidence base.", "| D2.1 |")
+    assert sorted(line[1:].startswith(edited_starts) or line == f"+{NEW_PARAGRAPH}"
+                  for line in diff) == [True] * 9, diff
     check = CliRunner().invoke(cli, ["check", str(lot2 / "project.yaml")])
     assert check.exit_code == 0, check.output
     # Absorbing the same document again finds nothing more to do.
@@ -328,6 +339,24 @@ def test_document_resaved_by_libreoffice(lot2: Path, tmp_path: Path) -> None:
     assert len(report["tracked_changes"]) == 2 and len(report["comments"]) == 1
     needs = next(s for s in report["sections"] if s["id"] == "needs")
     assert NEW_SENTENCE in needs["diff"] and NEW_PARAGRAPH in needs["diff"]
+
+
+def test_document_resaved_like_word(lot2: Path) -> None:
+    """Runs split, spelling marks, bookmarks, page-break marks, the custom XML part
+    renumbered: the same edits come back, and nothing else."""
+    edited = _edit_as_partners(lot2)
+    document = docx.Document(str(edited))
+    resave_like_word(document)
+    document.save(str(edited))
+    report = absorb(lot2 / "project.yaml", edited).to_json()
+    assert {s["id"] for s in report["sections"] if s["status"] != "unchanged"} == \
+        {"needs", "background"}
+    assert [f["path"] for f in report["fields"]] == ["work_packages[1].deliverables[0].due"]
+    assert report["unmapped_cells"] == [] and report["outside_sections"] == []
+    assert len(report["tracked_changes"]) == 2 and len(report["comments"]) == 1
+    needs = next(s for s in report["sections"] if s["id"] == "needs")
+    assert NEW_SENTENCE in needs["diff"] and NEW_PARAGRAPH in needs["diff"]
+    assert needs["diff"].count("\n-") == 1  # only the edited paragraph is replaced
 
 
 @pytest.mark.official

@@ -99,6 +99,31 @@ def _wrap(text: str, marker: str) -> str:
     return f"{start}{marker}{core}{marker}{end}"
 
 
+#: A paragraph's pieces: Markdown as it is (a link), or (marker, text) of a run.
+Pieces = list[str | tuple[str, str]]
+
+
+def _fold(pieces: Pieces) -> str:
+    """The Markdown of ``pieces``: runs of the same formatting joined before they are wrapped.
+
+    Word splits a run wherever the editing session or a spelling mark changes, so the
+    Markdown must not depend on where the runs are cut (``**a b**``, not ``**a** **b**``).
+    """
+    out: list[str] = []
+    marker: str | None = None
+    text = ""
+    for piece in [*pieces, ""]:
+        if isinstance(piece, tuple) and piece[0] == marker:
+            text += piece[1]
+            continue
+        if marker is not None:
+            out.append(_wrap(text, marker))
+        marker, text = piece if isinstance(piece, tuple) else (None, "")
+        if isinstance(piece, str):
+            out.append(piece)
+    return "".join(out)
+
+
 def _on(rpr: Any, tag: str) -> bool:
     if rpr is None:
         return False
@@ -172,12 +197,12 @@ class _Reader:
         style = self._style(p)
         if _TOC_STYLE.match(style):
             return
-        pieces: list[str] = []
+        pieces: Pieces = []
         plain: list[str] = []
         index = len(self.blocks)
         deleted_mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}")
         self._walk(p, pieces, plain, index, None, None)
-        md = "".join(pieces).strip()
+        md = _fold(pieces).strip()
         text = "".join(plain).strip()
         if not text:
             return
@@ -208,7 +233,7 @@ class _Reader:
             prefix = "> "
         self.blocks.append(Block(prefix + md, normalise(text), cell, list_item, heading, p))
 
-    def _walk(self, element: Any, pieces: list[str], plain: list[str], index: int,
+    def _walk(self, element: Any, pieces: Pieces, plain: list[str], index: int,
               tracked: tuple[str, Any] | None, link: str | None) -> None:
         for child in element:
             tag = child.tag
@@ -223,9 +248,9 @@ class _Reader:
                 target = None
                 if rid and rid in self.rels and self.rels[rid].is_external:
                     target = self.rels[rid].target_ref
-                inner: list[str] = []
+                inner: Pieces = []
                 self._walk(child, inner, plain, index, tracked, target)
-                text = "".join(inner)
+                text = _fold(inner)
                 pieces.append(f"[{text}]({target})" if target and text.strip() else text)
             elif tag == W_C_START:
                 cid = child.get(W_ID) or ""
@@ -238,7 +263,7 @@ class _Reader:
                          qn("w:fldSimple")):
                 self._walk(child, pieces, plain, index, tracked, link)
 
-    def _run(self, r: Any, pieces: list[str], plain: list[str], index: int,
+    def _run(self, r: Any, pieces: Pieces, plain: list[str], index: int,
              tracked: tuple[str, Any] | None) -> None:
         out = []
         for node in r:
@@ -266,7 +291,7 @@ class _Reader:
         rpr = r.find(qn("w:rPr"))
         marker = ("**" if _on(rpr, "w:b") else "") + ("*" if _on(rpr, "w:i") else "")
         plain.append(text)
-        pieces.append(_wrap(text, marker))
+        pieces.append((marker, text))
 
 
 def _merge_changes(changes: list[Change]) -> list[Change]:
