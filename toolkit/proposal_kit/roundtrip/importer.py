@@ -344,7 +344,9 @@ def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
     raw = t.get("participants_raw", "")
     people: list[str] = []
     lead = None
-    for n, segment in enumerate(raw.split(";")):
+    # One role a segment: "; " in proposal-kit's own layout, a line in the form (whose
+    # roles stand in a sub-column beside the names).
+    for n, segment in enumerate(re.split(r"[;\n]", raw)):
         names = re.sub(r"\s*\((COO|BEN|AE|AP|OTHER)\)\s*$", "", segment.strip())
         if n == 0 and names.startswith("**"):
             lead = _pid(ids, names)
@@ -356,6 +358,12 @@ def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def _needs_ecosystem(topic: str) -> bool:
+    from ..calls import load_call
+
+    return load_call(topic).figures.ecosystem.value == "exactly-one"
 
 
 def _ecosystem(label: str) -> str | None:
@@ -460,6 +468,11 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     ecosystem = _ecosystem(importer.cover.get("ecosystem", ""))
     if ecosystem:
         data["ecosystem"] = ecosystem
+    elif _needs_ecosystem(topic):
+        warnings.append("no industrial ecosystem found (the official form does not show it): "
+                        "add 'ecosystem:'")
+        importer.notes["call"] = ("this call needs one industrial ecosystem: add 'ecosystem:' "
+                                  "(proposal-kit calls --ecosystems lists them)")
     wps = importer.work_packages(ids)
     if wps:
         data["duration_months"] = max(wp["end"] for wp in wps)
