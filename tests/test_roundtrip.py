@@ -417,6 +417,8 @@ def test_import_a_draft_filled_into_the_official_form(lot2: Path, tmp_path: Path
             for d in w.deliverables] == [(d.number, d.title, d.due, d.lead)
                                          for w in original.proposal.work_packages
                                          for d in w.deliverables]
+    assert [w.objectives for w in got.work_packages] == \
+        [w.objectives for w in original.proposal.work_packages]
     # The form does not show the ecosystem: the one thing left to add, and said so.
     assert any("ecosystem" in w for w in result.warnings)
     check = CliRunner().invoke(cli, ["check", str(tmp_path / "imported" / "project.yaml")])

@@ -97,6 +97,9 @@ class _Importer:
 
     def _read_tables(self) -> None:
         parts, subs = _parts(self.form), _subs(self.form)
+        part_headings = {normalise(p.heading): f"{tid}.{pid}"
+                         for tid, spec in self.form.tables.items()
+                         for pid, p in (spec.parts or {}).items() if p.heading}
         wp_at = self._wp_at()
         first_block: dict[int, int] = {}
         for i, b in enumerate(self.reading.blocks):
@@ -125,6 +128,10 @@ class _Importer:
                     part, columns = "partners", ["number", "name", "short", "country",
                                                  "type", "role"]
                     continue
+                if len(cells) == 1 and keys[0] in part_headings:  # "Objectives" and the like
+                    part = part_headings[keys[0]]
+                    columns = ["objective"] if part == "work_package.objectives" else columns
+                    continue
                 found = _header(row, parts)
                 if found:
                     part, columns = (found if found in _USED else None), \
@@ -141,8 +148,10 @@ class _Importer:
                     record["participants_raw"] = row[columns.index("participants")]
                 if part == "partners":
                     self.partner_rows.append(record)
-                elif part == "work_package.objectives" and wp:
-                    self.objectives.setdefault(wp, []).extend(c for c in cells if c)
+                elif part == "work_package.objectives" and wp:  # a list in one cell
+                    self.objectives.setdefault(wp, []).extend(
+                        item for c in row for line in c.split("\n")
+                        if (item := _plain(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", line))))
                 else:
                     self.records.setdefault(part, []).append((wp, record))
         # Objectives in proposal-kit's own layout: the list after "Objectives".
