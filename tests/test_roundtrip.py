@@ -231,6 +231,18 @@ def test_markdown_formatting_of_an_edit(lot2: Path) -> None:
     assert "-- " not in needs.diff.replace("--- a/", "")
 
 
+def test_list_items_edited_and_added_in_word(lot2: Path) -> None:
+    document = docx.Document(str(lot2 / "draft.docx"))
+    item = find_paragraph(document, "N6. Results do not last")
+    append_text(item, " Nor without funding.")
+    add_paragraph_after(item, "N7. A need typed in Word.")  # Word keeps the list style
+    document.save(str(lot2 / "edited.docx"))
+    absorb(lot2 / "project.yaml", lot2 / "edited.docx", apply=True)
+    text = (lot2 / "sections" / "needs.md").read_text(encoding="utf-8")
+    assert "\n- **N6. Results do not last** without an owner. Nor without funding.\n" \
+        "- N7. A need typed in Word.\n\n**Target groups.**" in text
+
+
 def test_links_and_headings_inside_a_section_come_back(lot2: Path) -> None:
     document = docx.Document(str(lot2 / "draft.docx"))
     append_text(find_paragraph(document, "See the call page"), " Read it twice.")
