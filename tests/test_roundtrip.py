@@ -243,6 +243,30 @@ def test_list_items_edited_and_added_in_word(lot2: Path) -> None:
         "- N7. A need typed in Word.\n\n**Target groups.**" in text
 
 
+def test_a_text_inline_in_project_yaml(tmp_path: Path) -> None:
+    """A section written in project.yaml (not in a file) gets Word's edit in place."""
+    folder = tmp_path / "lot2"
+    shutil.copytree(EXAMPLES / "lot2-blueprint", folder)
+    text = (folder / "sections" / "teams.md").read_text(encoding="utf-8").strip()
+    project_file = folder / "project.yaml"
+    project_file.write_text(project_file.read_text(encoding="utf-8").replace(
+        "  teams: {file: sections/teams.md}",
+        "  teams:  # written here\n    text: >-\n      " + text.replace("\n", "\n      ")),
+        encoding="utf-8")
+    render_project(load_project(project_file), folder / "draft.docx")
+    document = docx.Document(str(folder / "draft.docx"))
+    append_text(find_paragraph(document, text[:40]), " Added in Word.")
+    document.save(str(folder / "edited.docx"))
+    before = project_file.read_text(encoding="utf-8").split("\n")
+    report = absorb(project_file, folder / "edited.docx", apply=True)
+    assert [(s.id, s.file) for s in report.sections if s.status == "changed"] == \
+        [("teams", "project.yaml (sections.teams.text)")]
+    after = project_file.read_text(encoding="utf-8").split("\n")
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == \
+        [("      " + text, "      " + text + " Added in Word.")]
+    assert load_project(project_file).texts["teams"] == text + " Added in Word."
+
+
 def test_links_and_headings_inside_a_section_come_back(lot2: Path) -> None:
     document = docx.Document(str(lot2 / "draft.docx"))
     append_text(find_paragraph(document, "See the call page"), " Read it twice.")

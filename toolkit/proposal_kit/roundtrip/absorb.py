@@ -273,6 +273,8 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
             return narrative.render(sid, markup)
 
         merged = merge_section(sid, section.units, split_units(current), word, render)
+        # The source's own ending is kept (a text in project.yaml often has no newline).
+        merged.text = merged.text.rstrip("\n") + current[len(current.rstrip("\n")):]
         includes = []
         for edit in merged.includes:
             unit = next(i for i, u in enumerate(section.units) if u.include == edit.key)

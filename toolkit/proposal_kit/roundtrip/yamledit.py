@@ -121,7 +121,11 @@ def _replace_block(lines: list[str], parent: Any, key: Any, value: Any) -> bool:
     if end == line + 1 and not multi:
         return False  # one line each: replaced in place by the caller
     pad = " " * (key_column + 2)
-    if multi:
+    indicator = lines[line][column:].strip()[:1]
+    if indicator in ("|", ">") and not multi:  # one paragraph: a block scalar of its kind
+        chomp = "" if str(value).endswith("\n") else "-"
+        new = [lines[line][:column] + indicator + chomp, pad + str(value).rstrip("\n")]
+    elif multi:
         body = [pad + x if x else "" for x in str(value).rstrip("\n").split("\n")]
         chomp = "" if str(value).endswith("\n") else "-"
         new = [lines[line][:column] + "|" + chomp, *body]
