@@ -11,8 +11,8 @@ written by hand: add a call file or a generic text and the next build shows it.
 from __future__ import annotations
 
 import dataclasses
-import os
 import inspect
+import os
 import re
 import types
 import typing
@@ -467,7 +467,8 @@ def generate(app: Sphinx) -> None:
     GENERATED.mkdir(parents=True, exist_ok=True)
     topics = available_calls()
     wanted = {"cli.md", "schema.md", "calls.md", "ecosystems.md", "texts.md",
-              "templates.md", "example-form.md", "example-facts.md"} | {f"call-{t}.md" for t in topics}
+              "templates.md", "example-form.md", "example-facts.md"} | {
+                  f"call-{t}.md" for t in topics}
     for stale in GENERATED.glob("*.md"):
         if stale.name not in wanted:
             stale.unlink()
