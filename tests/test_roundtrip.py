@@ -528,6 +528,59 @@ def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
                              "needs": "We surveyed 120 employers in 2025.\n"}
 
 
+@pytest.mark.official
+def test_import_a_work_package_filled_by_hand(tmp_path: Path) -> None:
+    """The form's work package table filled in Word: title, duration, lead, objectives,
+    a task and a deliverable; its placeholders and second heading rows are left out."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(official_file("partb-form*.docx")))
+
+    def put(tc: object, text: str) -> None:
+        paragraphs = tc.findall(qn("w:p"))  # type: ignore[attr-defined]
+        for extra in paragraphs[1:]:
+            tc.remove(extra)  # type: ignore[attr-defined]
+        for child in list(paragraphs[0]):
+            if child.tag != qn("w:pPr"):
+                paragraphs[0].remove(child)
+        Paragraph(paragraphs[0], None).add_run(text)
+
+    table = next(t for t in document.tables
+                 if t.rows[0].cells[0].text.strip().startswith("Work Package 1"))
+    rows = [list(tr.iterchildren(qn("w:tc"))) for tr in table._tbl.iterchildren(qn("w:tr"))]
+    put(rows[0][0], "Work Package 1: Management")
+    put(rows[1][1], "M1 - M36")
+    put(rows[1][3], "1-GRID")
+    put(rows[3][0], "Run the project well.")
+    for tc, value in zip(rows[7], ["T1.1", "Coordination", "Meetings and reports.", "GRID",
+                                   "COO", "No"], strict=True):
+        put(tc, value)
+    for tc, value in zip(rows[15], ["D1.1", "Quality plan", "1", "GRID", "R", "PU", "3",
+                                    "A report."], strict=True):
+        put(tc, value)
+    document.save(str(tmp_path / "wp.docx"))
+    result = import_docx(tmp_path / "wp.docx", tmp_path / "proj", call=LOT2)
+    assert "1 partner read from the names in the tables" in result.warnings[0]
+    project_file = tmp_path / "proj" / "project.yaml"
+    # The country is not in Part B: check points at it, the user writes it in.
+    check = CliRunner().invoke(cli, ["check", str(project_file)])
+    assert check.exit_code == 1 and "'XX' is not an ISO 3166-1" in check.output
+    assert "Traceback" not in check.output
+    project_file.write_text(project_file.read_text(encoding="utf-8").replace(
+        "country: XX", "country: DK"), encoding="utf-8")
+    got = load_project(project_file).proposal
+    assert [(p.id, p.short_name) for p in got.partners] == [("P1", "GRID")]
+    [wp] = got.work_packages
+    assert (wp.title, wp.lead, wp.start, wp.end, wp.objectives) == \
+        ("Management", "P1", 1, 36, ["Run the project well."])
+    assert [(t.title, t.description, t.lead) for t in wp.tasks] == \
+        [("Coordination", "Meetings and reports.", "P1")]
+    assert [(d.title, d.due, d.lead, d.type, d.dissemination, d.description)
+            for d in wp.deliverables] == [("Quality plan", 3, "P1", "R", "PU", "A report.")]
+    assert got.events == [] and got.milestones() == []
+
+
 def test_import_untagged_document_by_headings(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_heading("1. RELEVANCE", 1)

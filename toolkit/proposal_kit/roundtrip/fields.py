@@ -111,7 +111,8 @@ def _sub_heading(row: list[str], form: FormDescription, part: str) -> bool:
     spec = form.tables.get(tid)
     columns = (spec.parts[pid].columns if pid and spec and spec.parts and pid in spec.parts
                else spec.columns if spec else ()) or ()
-    names = {normalise(x) for c in columns for x in (c.heading, *(c.sub or ()))}
+    names = {normalise(y) for c in columns for x in (c.heading, *(c.sub or ()))
+             for y in (x, re.sub(r"\s*\(.*?\)", "", x))}  # "Duration (days)"
     cells = [normalise(_MD.sub("", c).split("\n")[0]) for c in row]
     return any(cells) and all(c in names for c in cells if c)
 

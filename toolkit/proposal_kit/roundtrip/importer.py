@@ -211,15 +211,23 @@ class _Importer:
                 name = record.get(key, "").strip()
                 if name and name not in names:
                     names.append(name)
-        names += [h["lead"] for h in self.wp_header.values()
-                  if h.get("lead") and h["lead"] not in names]
+        for _, record in self.records.get("work_package.tasks", []):
+            for segment in re.split(r"[;\n]", _plain(record.get("participants_raw", ""))):
+                segment = re.sub(r"\s*\((COO|BEN|AE|AP|OTHER)\)\s*$", "", segment)
+                names += [name for x in segment.split(",")
+                          if (name := x.strip()) and name not in names]
+        for header in self.wp_header.values():  # "1-VUAS": number and short name
+            lead = re.sub(r"^\d+\s*-\s*", "", header.get("lead", "")).strip()
+            if lead and lead not in names:
+                names.append(lead)
         for n, name in enumerate(names, start=1):
             pid = f"P{n}"
             out.append({"id": pid, "name": name, "short_name": name, "country": "XX",
                         "type": "other", "role": "coordinator" if n == 1 else "beneficiary"})
             ids[name] = pid
         if names:
-            self.warnings.append(f"{len(names)} partners read from the names in the tables: "
+            self.warnings.append(f"{len(names)} partner{'s' if len(names) > 1 else ''} read "
+                                 "from the names in the tables: "
                                  "give each its legal name, country, type and role "
                                  "(Part A lists them)")
             self.notes["partners"] = ("read from the names in the tables of Part B: complete "
@@ -347,7 +355,11 @@ def _pid(ids: dict[str, str], text: str) -> str | None:
 
 
 def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
-    """A task from its row: the leader is the bold first name of the participants."""
+    """A task from its row.
+
+    The leader is the bold first name of the participants, or the first name when none is
+    bold (a form filled by hand).
+    """
     task: dict[str, Any] = {"title": t.get("name") or t.get("number", "task"),
                             "description": t.get("description")}
     raw = t.get("participants_raw", "")
@@ -360,7 +372,7 @@ def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
         if n == 0 and names.startswith("**"):
             lead = _pid(ids, names)
         people += [pid for name in names.split(",") if (pid := _pid(ids, name))]
-    task["lead"] = lead
+    task["lead"] = lead or next(iter(people), None)
     task["participants"] = list(dict.fromkeys(people))
     return _drop_empty(task)
 
