@@ -21,6 +21,11 @@ class Activity(BaseModel):
     title: str
     summary: str
     phase: Literal["reactive", "proactive"] | None = None
+    #: When the activity happens, as the draft's tables print it; ``{figure_name}`` is
+    #: replaced by that figure of the call (e.g. ``months 1-{reactive_phase_end}``).
+    timing: str | None = None
+    unverified: bool = False
+    source: str | None = None
     due_by_figure: str | None = None
     #: How `review` applies ``due_by_figure``: the ``first`` or ``all`` deliverables serving it.
     deadline: Literal["first", "all"] = "all"

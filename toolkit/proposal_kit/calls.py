@@ -62,8 +62,16 @@ class Figures(BaseModel):
     min_full_partners: Figure[int]
     min_labour_market_actors: Figure[int]
     min_education_providers: Figure[int]
-    require_hei_and_vet: Figure[bool]
-    ecosystem: Figure[Literal["exactly-one", "optional"]]
+    require_hei_and_vet: Figure[bool | Literal["should"]] = Field(
+        description="true: at least one HEI and one VET provider must be full partners (an "
+        "error); 'should': the call says should (a warning); false: no such rule.")
+    ecosystem: Figure[Literal["exactly-one", "optional", "none"]] = Field(
+        description="How a proposal names the 14 industrial ecosystems: exactly one, "
+        "optionally, or not at all (the call uses another sector field, see `sectors`).")
+    sectors: Figure[str] | None = Field(None, description="What the call's sector field is, "
+                                        "when it is not the 14 ecosystems.")
+    deadline_history: Figure[dict[int, date]] | None = Field(
+        None, description="Deadlines of earlier call years, by year.")
     min_font_pt: Figure[float]
     min_margin_mm: Figure[float]
     paper: Figure[Literal["A4"]]
@@ -112,6 +120,7 @@ class OrgType(BaseModel):
     category: Literal["lma", "et", "other"]
     examples: list[str] = []
     warn: str | None = None
+    unverified: bool = False
 
 
 class CountryGroup(BaseModel):
