@@ -26,8 +26,9 @@ __all__ = [
     "OrgType",
     "ReferenceData",
     "available_calls",
-    "load_data_model",
+    "default_call",
     "load_call",
+    "load_data_model",
     "reference_data",
 ]
 
@@ -253,3 +254,15 @@ def _load_call(topic: str, _dirs_key: str) -> CallRules:
     known = available_calls()
     raise UsageError(f"unknown call topic '{topic}'",
                      hint=did_you_mean(topic, known) or f"known topics: {', '.join(known)}")
+
+
+def default_call() -> str:
+    """The topic whose rules apply when none is given (``pages`` on a foreign DOCX).
+
+    From the call data, not from code: of the newest call year, the topic with the lowest
+    page limit (the strictest), the first in sorted order on a tie.
+    """
+    rules = [load_call(topic) for topic in available_calls()]
+    newest = max(r.year for r in rules)
+    return min((r for r in rules if r.year == newest),
+               key=lambda r: (r.figures.page_limit.value, r.id)).id
