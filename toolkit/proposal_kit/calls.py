@@ -29,6 +29,7 @@ __all__ = [
     "default_call",
     "load_call",
     "load_data_model",
+    "next_call",
     "reference_data",
 ]
 
@@ -266,3 +267,13 @@ def default_call() -> str:
     newest = max(r.year for r in rules)
     return min((r for r in rules if r.year == newest),
                key=lambda r: (r.figures.page_limit.value, r.id)).id
+
+
+def next_call(rules: CallRules, after: datetime) -> CallRules | None:
+    """The call of the same lot in a later year whose deadline is after ``after``.
+
+    Only if its data exists: a call rules file, built in or in ``PROPOSAL_KIT_CALLS``.
+    """
+    later = [r for r in (load_call(t) for t in available_calls())
+             if r.lot == rules.lot and r.year > rules.year and r.deadline > after]
+    return min(later, key=lambda r: r.deadline) if later else None
