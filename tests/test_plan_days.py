@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from proposal_kit.resources import builtin_calls_dir
 from proposal_kit.cli import cli
+from proposal_kit.resources import builtin_calls_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 LOT2 = "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT"
