@@ -103,3 +103,17 @@ def test_a_past_deadline_offers_the_next_call_year(tmp_path: Path,
     assert data["next_call"] == topic
     # The 2027 plan itself is in the future: no warning.
     assert plan_json("--call", topic, "--today", "2026-04-01")["warnings"] == []
+
+
+def test_the_timeline_page_shows_what_plan_prints() -> None:
+    """docs/explanation/timeline.md holds a plan run: the same command prints the same."""
+    import shlex
+
+    page = (ROOT / "docs" / "explanation" / "timeline.md").read_text(encoding="utf-8")
+    block = page.split("```console\n", 1)[1].split("```", 1)[0]
+    command, expected = block.split("\n", 1)
+    args = shlex.split(command.removeprefix("$ "))
+    assert args[:2] == ["proposal-kit", "plan"]
+    result = CliRunner().invoke(cli, args[1:])
+    assert result.exit_code == 0
+    assert result.stdout == expected
