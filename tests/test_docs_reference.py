@@ -38,6 +38,7 @@ def emitted_codes() -> set[str]:
     source = "\n".join(p.read_text(encoding="utf-8") for p in TOOLKIT.rglob("*.py"))
     codes = set(re.findall(rf'"((?:{CATEGORIES})\.[a-z0-9-]+[a-z0-9])"', source))
     codes |= {f"review.{c}" for c in re.findall(r'\bgap\(\s*"([a-z0-9-]+)"', source)}
+    codes |= {f"{c}-third-country" for c in re.findall(r'_minimum\(ctx, "([a-z.-]+)"', source)}
     codes |= {"eligibility.no-hei", "eligibility.no-vet"}
     codes |= {f"eligibility.type-{key}" for key, t in reference_data().organisation_types.items()
               if t.warn}
@@ -98,7 +99,8 @@ def test_markdown_page_says_what_reaches_word(tmp_path: Path) -> None:
     file.write_text(yaml.safe_dump(project(sections={"background": {"text": section}}),
                                    allow_unicode=True), encoding="utf-8")
     document = docx.Document(io.BytesIO(render_bytes(load_project(file), "docx")))
-    paragraphs = {p.text: p.style.name for p in document.paragraphs if p.text}
+    paragraphs = {p.text: str(p.style.name if p.style else "") for p in document.paragraphs
+                  if p.text}
     section_heading = next(s for t, s in paragraphs.items() if "Background and general" in t)
     nested = paragraphs["Nested heading"]
     assert nested.startswith("Heading ") and section_heading.startswith("Heading ")

@@ -406,6 +406,11 @@ def render_example() -> None:
     first, _, rest = html.partition("\n")
     if first.lstrip().startswith("<!--"):
         html = rest
+    # The page is also opened on its own: a way back to the guide (out of the iframe too).
+    back = ('<nav style="font-size: 10pt; margin-bottom: 1em;"><a href="../examples.html" '
+            'target="_top">&larr; Back to the proposal-kit guide: the Lot 2 example</a> | '
+            '<a href="../index.html" target="_top">Guide home</a></nav>')
+    html = html.replace("<body>", f"<body>\n{back}", 1)
     (EXAMPLE_OUT / "lot2-partB.html").write_text(html, encoding="utf-8")
     (EXAMPLE_OUT / "lot2-partB.docx").write_bytes(render_bytes(project, "docx"))
 
