@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from ..calls import CallRules
     from .description import FormDescription, form_description
 
-__all__ = ["FormDescription", "all_narrative_ids", "section_ids", "form_description", "form_for_call",
-           "form_for_topic"]
+__all__ = ["FormDescription", "all_narrative_ids", "form_description", "form_for_call",
+           "form_for_topic", "section_ids"]
 
 _lazy = lazy_exports(__name__, {"FormDescription": ".description",
                                 "form_description": ".description"})
