@@ -255,7 +255,7 @@ def calls_index(topics: list[str]) -> str:
                      cell(rules.short_name), f"{rules.deadline:%d.%m.%Y}"])
     toctree = "\n".join(f"call-{topic}" for topic in topics)
     return ("# Call topics\n\n"
-            "One rules file per call topic (see {doc}`/howto/templates` for adding one). "
+            "One rules file per call topic (see {doc}`/reference/call-rules` for adding one). "
             "Each page lists every figure the checks use, with its source.\n\n"
             + table(["Topic", "Lot", "Name", "Deadline"], rows)
             + f"\n```{{toctree}}\n:hidden:\n\n{toctree}\n```\n")
