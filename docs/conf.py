@@ -31,7 +31,8 @@ myst_heading_anchors = 3
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_generated_example", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_generated_example", "reference/generated/example-form.md",
+                    "Thumbs.db", ".DS_Store"]
 language = "en"
 # Keep "--strict" as typed: smart quotes would print the CLI's help texts with an en dash.
 smartquotes = False

@@ -32,6 +32,7 @@ from pages_docs import (
 from proposal_kit import load_project
 from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
+from proposal_kit.form import form_description
 from proposal_kit.pages import PagesReport, count_pages
 from proposal_kit.pages.analysis import _hints
 from proposal_kit.pages.docxinfo import DocxInfo
@@ -40,7 +41,6 @@ from proposal_kit.pages.formatting import (
     check_docx_format,
     contents_entries,
 )
-from proposal_kit.form import form_description
 from proposal_kit.render import render_project
 
 NO_SOFFICE = {"PROPOSAL_KIT_SOFFICE": "/nonexistent/soffice"}
@@ -438,7 +438,7 @@ def test_letter_paper_is_flagged(tmp_path: Path) -> None:
 def test_small_body_text_is_flagged(tmp_path: Path) -> None:
     path = small_font_docx(tmp_path / "small.docx", 8)
     codes = _format_codes(path)
-    assert codes["format.font-size"] == "warning"  # the 9 pt minimum is unverified data
+    assert codes["format.font-size"] == "error"  # the form confirms the 9 pt minimum
     run = Run(str(path), "--format", "json", env=NO_SOFFICE)
     assert run.data["format"]["smallest_font_pt"] == 8
     assert any("8 pt" in f["message"] for f in run.data["findings"]
@@ -478,7 +478,7 @@ def test_tags_follow_the_forms_sequence(tmp_path: Path) -> None:
             document.add_paragraph(tag)
         path = tmp_path / f"{name}.docx"
         document.save(str(path))
-        findings, summary = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
+        findings, _ = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
         found[name] = {}
         for f in findings:
             found[name].setdefault(f.code, []).append(f.message)
@@ -524,7 +524,10 @@ def test_estimate_survives_extreme_formatting(tmp_path: Path) -> None:
     path = tmp_path / "extreme.docx"
     document.save(str(path))
     run = Run(str(path), "--format", "json", env=NO_SOFFICE)
-    assert run.code == 0 and run.data["pages"] >= 1
+    # counted without a crash; exit 1 only for the 0.5 pt text (the form's 9 pt minimum)
+    assert run.code == 1 and run.data["pages"] >= 1
+    assert {f["code"] for f in run.data["findings"] if f["severity"] == "error"} == {
+        "format.font-size"}
 
 
 def test_exact_without_libreoffice_exits_4(docs: dict[str, Path]) -> None:

@@ -40,11 +40,16 @@ def found(report: ReviewReport, code: str) -> list[str]:
 
 def test_more_than_fifteen_deliverables(review_edited: Callable[[Edit], ReviewReport]) -> None:
     def keep(n: int) -> Edit:
+        """Exactly ``n`` deliverables, spread over the WPs (copies of each WP's own)."""
         def edit(data: dict[str, Any]) -> None:
-            left = n
-            for wp in data["work_packages"]:
-                wp["deliverables"] = wp["deliverables"][:max(0, min(left, 3))]
-                left -= len(wp["deliverables"])
+            wps = data["work_packages"]
+            for i, wp in enumerate(wps):
+                own = wp["deliverables"]
+                count = n // len(wps) + (1 if i < n % len(wps) else 0)
+                wp["deliverables"] = [{**own[k % len(own)],
+                                       "title": f"{own[k % len(own)]['title']} {k + 1}"}
+                                      for k in range(count)]
+            assert sum(len(wp["deliverables"]) for wp in wps) == n
         return edit
 
     assert not found(review_edited(keep(15)), "deliverables-many")
@@ -66,7 +71,8 @@ def test_wp1_management_and_last_wp_impact(
     first = found(report, "wp1-not-management")
     assert first and "WP1 'Skills intelligence" in first[0]
     last = found(report, "last-wp-not-impact")
-    assert last and "WP7 'Piloting in the regions'" in last[0]
+    last_id = f"WP{len(load(LOT2 / 'project.yaml')['work_packages'])}"
+    assert last and f"{last_id} 'Piloting in the regions'" in last[0]
     finding = next(f for f in report.findings if f.code == "review.last-wp-not-impact")
     assert finding.line is not None  # located in project.yaml
 
