@@ -1,7 +1,7 @@
 """No output names a source by an internal file name ("seed 002") or says "seed".
 
 Sources are named by their public titles. This scans what users and partners see: `calls`,
-`check`, `review` and `plan` (text and JSON), the .ics calendar, the project schema and the
+`check`, `review`, `proof` and `plan` (text and JSON), the .ics calendar, the project schema and the
 rendered Markdown and HTML drafts of both examples and of a fresh `init` of every topic. The
 built docs site is scanned in test_docs.py (it shares that module's build).
 """
@@ -86,6 +86,7 @@ def test_no_output_names_a_seed(tmp_path: Path) -> None:
         for fmt in ("text", "json"):
             outputs[f"check {name} {fmt}"] = _cli("check", str(project), "--format", fmt)
             outputs[f"review {name} {fmt}"] = _cli("review", str(project), "--format", fmt)
+            outputs[f"proof {name} {fmt}"] = _cli("proof", str(project), "--format", fmt)
         outputs[f"plan {name}"] = _cli("plan", str(project), "--today", "2026-01-01")
         loaded = load_project(project)
         outputs[f"render {name} md"] = render_bytes(loaded, "md").decode("utf-8")
