@@ -109,3 +109,16 @@ def test_markdown_page_says_what_reaches_word(tmp_path: Path) -> None:
     assert "A claim.[^1]" in body and "[^1]: The source." in body  # footnotes stay literal
     assert "Line<br>two." in body  # raw HTML is not interpreted
     assert "for the writers" not in body  # comments are dropped
+
+
+def test_the_example_page_counts_what_the_example_has() -> None:
+    """The example page's sentence about RENEXUS follows its project file."""
+    text = (ROOT / "docs" / "examples.md").read_text(encoding="utf-8")
+    example = load_project(ROOT / "examples" / "lot2-blueprint" / "project.yaml").proposal
+    full = [p for p in example.partners if p.role in ("coordinator", "beneficiary")]
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    said = re.sub(r"\s+", " ", text)
+    assert f"{len(full)} full partners in {len({p.country for p in full})} countries" in said
+    assert f"({len(example.partners)} organisations in all)" in said
+    wps = words[len(example.work_packages)]
+    assert f"{wps} work packages over {example.duration_months}" in said
