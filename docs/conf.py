@@ -34,10 +34,15 @@ root_doc = "index"
 exclude_patterns = ["_build", "_generated_example", "reference/generated/example-form.md",
                     "Thumbs.db", ".DS_Store"]
 language = "en"
+# Keep "--strict" as typed: smart quotes would print the CLI's help texts with an en dash.
+smartquotes = False
 
 html_theme = "furo"
 html_title = "proposal-kit guide"
 html_static_path = ["_static"]
+# Every page loads it after Sphinx's scripts; it acts on the search page only.
+html_js_files = [("search-dedupe.js", {"defer": "defer"})]
+html_css_files = ["pk.css"]
 # The rendered Lot 2 example (HTML and DOCX) is copied as is to the site's root folder
 # example/, written at build time by pk_reference.
 html_extra_path = ["_generated_example"]

@@ -91,8 +91,9 @@ def test_new_call_year_is_a_data_file(tmp_path: Path, monkeypatch: object,
     folder.mkdir()
     topic = "ERASMUS-EDU-2027-PI-ALL-INNO-BLUEPRINT"
     text = src.read_text().replace("ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT", topic)
-    text = text.replace("value: 12\n    source: \"Programme Guide 2026, Lot 2 eligibility: "
-                        "at least 12", "value: 13\n    source: \"Programme Guide 2027, Lot 2 "
+    text = text.replace("value: 12\n    source: \"Erasmus+ Programme Guide 2026, Lot 2 "
+                        "eligibility: at least 12",
+                        "value: 13\n    source: \"Programme Guide 2027, Lot 2 "
                         "eligibility: at least 13")
     (folder / f"{topic}.yaml").write_text(text)
     mp = pytest.MonkeyPatch()

@@ -9,6 +9,7 @@ land in the checkout.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
 import re
@@ -127,6 +128,55 @@ def test_example_is_rendered(site: Path) -> None:
     assert docx.read_bytes()[:2] == b"PK"
     page = (site / "examples.html").read_text(encoding="utf-8")
     assert "lot2-partB.docx" in page and "example/lot2-partB.html" in page
+
+
+def test_site_names_no_seed(site: Path) -> None:
+    """Sources are named by public title on every page and in the search index."""
+    from test_no_seed_names import offences
+
+    bad = {}
+    for path in sorted([*site.rglob("*.html"), site / "searchindex.js"]):
+        hits = offences(path.read_text(encoding="utf-8"))
+        if hits:
+            bad[str(path.relative_to(site))] = hits[:3]
+    assert not bad, bad
+
+
+def test_every_covers_slug_is_on_a_reference_page(site: Path) -> None:
+    from proposal_kit.activities import activities_for
+    from proposal_kit.calls import available_calls, load_call
+
+    html = (site / "reference" / "generated" / "covers.html").read_text(encoding="utf-8")
+    for topic in available_calls():
+        for slug in activities_for(load_call(topic).activities).activities:
+            assert f">{slug}<" in html, (topic, slug)
+    assert "Real business insight for young student entrepreneurs" in html  # Lot 3's aims
+    assert "women" not in html.lower()
+
+
+def test_cli_reference_prints_double_hyphens(site: Path) -> None:
+    html = (site / "reference" / "generated" / "cli.html").read_text(encoding="utf-8")
+    assert "--strict" in html and "with --strict;" in html
+    assert not re.search(r"[\u2013\u2014][a-z]", html), "an option printed with a dash"
+
+
+def test_reference_pages_by_hand_are_built(site: Path) -> None:
+    for name, text in (("findings", "eligibility.min-countries"),
+                       ("environment", "PROPOSAL_KIT_CALLS"),
+                       ("plan-steps", "offset_days"), ("call-rules", "ERASMUS-EDU-2027"),
+                       ("markdown", "Footnotes")):
+        assert text in (site / "reference" / f"{name}.html").read_text(encoding="utf-8")
+    catalogue = (site / "reference" / "generated" / "texts.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", catalogue))
+    assert '{{ text("management/project-management") }}' in text  # the line to copy
+    assert "{{ institution.name }}" in text  # and the text itself
+
+
+def test_example_page_links_back_to_the_guide(site: Path) -> None:
+    html = (site / "example" / "lot2-partB.html").read_text(encoding="utf-8")
+    links = _parse(site / "example" / "lot2-partB.html").links
+    assert "../examples.html" in links and "../index.html" in links
+    assert 'target="_top"' in html
 
 
 # ----------------------------------------------------------------------------- links
@@ -251,6 +301,26 @@ def test_search_page_in_browser(server: str, tmp_path: Path) -> None:
     assert results, "the search ran no query"
     assert results.group(1).count("<li") >= 1, "no search results for 'eligibility'"
     assert "Search finished" in dom
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["ECHE", "strict", "eligibility"])
+def test_search_shows_excerpts_and_no_entry_twice(server: str, tmp_path: Path,
+                                                  query: str) -> None:
+    dom, problems = _chromium(f"{server}/search.html?q={query}", tmp_path)
+    assert not problems, problems
+    results = re.search(r'<ul[^>]*class="search"[^>]*>(.*?)</ul>', dom, re.S)
+    assert results, "the search ran no query"
+    items = re.findall(r"<li[^>]*>(.*?)</li>", results.group(1), re.S)
+    assert len(items) >= 2
+    hrefs = [re.sub(r"\?highlight=[^#\"]*", "", h) for h in
+             re.findall(r'<a href="([^"]+)"', results.group(1))]
+    assert len(hrefs) == len(set(hrefs)), sorted(hrefs)
+    titles = [re.sub(r"<[^>]+>", "", re.search(r"<a[^>]*>(.*?)</a>", i, re.S).group(1))
+              for i in items]
+    assert len(titles) == len(set(titles)), titles
+    excerpts = results.group(1).count('class="context"')
+    assert excerpts >= len(items) // 2, f"{excerpts} excerpts for {len(items)} results"
 
 
 @pytest.mark.browser

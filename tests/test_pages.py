@@ -438,7 +438,7 @@ def test_letter_paper_is_flagged(tmp_path: Path) -> None:
 def test_small_body_text_is_flagged(tmp_path: Path) -> None:
     path = small_font_docx(tmp_path / "small.docx", 8)
     codes = _format_codes(path)
-    assert codes["format.font-size"] == "warning"  # the 9 pt minimum is unverified data
+    assert codes["format.font-size"] == "error"  # the form confirms the 9 pt minimum
     run = Run(str(path), "--format", "json", env=NO_SOFFICE)
     assert run.data["format"]["smallest_font_pt"] == 8
     assert any("8 pt" in f["message"] for f in run.data["findings"]
@@ -524,7 +524,10 @@ def test_estimate_survives_extreme_formatting(tmp_path: Path) -> None:
     path = tmp_path / "extreme.docx"
     document.save(str(path))
     run = Run(str(path), "--format", "json", env=NO_SOFFICE)
-    assert run.code == 0 and run.data["pages"] >= 1
+    # counted without a crash; exit 1 only for the 0.5 pt text (the form's 9 pt minimum)
+    assert run.code == 1 and run.data["pages"] >= 1
+    assert {f["code"] for f in run.data["findings"] if f["severity"] == "error"} == {
+        "format.font-size"}
 
 
 def test_exact_without_libreoffice_exits_4(docs: dict[str, Path]) -> None:

@@ -192,7 +192,8 @@ def call_page(topic: str) -> str:
     rules = load_call(topic)
     out = [f"(call-{slug(topic)})=\n# {rules.short_name}: {topic}\n\n",
            f"**{rules.title}**  \n{rules.programme}, call year {rules.year}, "
-           f"lot {rules.lot}. Required activities: `{rules.activities}`.\n\n",
+           f"lot {rules.lot}. Required activities or aims: `{rules.activities}`, their "
+           f"`covers:` slugs in {{ref}}`covers-{slug(topic)}`.\n\n",
            f"Deadline: **{rules.deadline:%d %B %Y, %H:%M} ({rules.deadline.tzname()}, "
            f"{rules.figures.deadline.timezone or 'Europe/Brussels'})**.\n\n",
            "Figures marked **unverified** are not confirmed by an official text: check them "
@@ -214,6 +215,36 @@ def call_page(topic: str) -> str:
     return "".join(out)
 
 
+def covers_page(topics: list[str]) -> str:
+    """Every ``covers:`` slug of every call topic, from the activity lists."""
+    from proposal_kit.activities import activities_for
+    from proposal_kit.calls import load_call
+
+    out = ["# `covers:` slugs\n\n",
+           "Work packages, tasks and deliverables say which required activity (Lot 2) or aim "
+           "(Lot 1, Lot 3) of the call they serve with `covers: [slug, ...]`. `check` reports "
+           "an unknown slug (`coverage.unknown-activity`) and, for Lot 2, an activity nobody "
+           "covers; `review` shows where each is delivered. `proposal-kit calls TOPIC` prints "
+           "the same list.\n\n"]
+    for topic in topics:
+        rules = load_call(topic)
+        acts = activities_for(rules.activities)
+        rule = ("every activity must be covered" if acts.rule == "all"
+                else "a proposal pursues one or more")
+        out.append(f"(covers-{slug(topic)})=\n## {rules.short_name}: `{topic}`\n\n"
+                   f"{acts.heading} ({rule}). Source: {cell(acts.source)}"
+                   + (" (**unverified**)" if acts.unverified else "") + ".\n\n")
+        rows = []
+        for group in acts.groups:
+            for key in group.activities:
+                act = acts.activities[key]
+                flag = " ⚠ unverified" if act.unverified or acts.unverified else ""
+                rows.append([code(key), cell(act.title) + flag, cell(group.title),
+                             cell(act.summary)])
+        out.append(table(["Slug", "Title", "Group", "What it covers"], rows) + "\n")
+    return "".join(out)
+
+
 def calls_index(topics: list[str]) -> str:
     """The list of call topics with links to their pages."""
     from proposal_kit.calls import load_call
@@ -225,7 +256,7 @@ def calls_index(topics: list[str]) -> str:
                      cell(rules.short_name), f"{rules.deadline:%d.%m.%Y}"])
     toctree = "\n".join(f"call-{topic}" for topic in topics)
     return ("# Call topics\n\n"
-            "One rules file per call topic (see {doc}`/howto/templates` for adding one). "
+            "One rules file per call topic (see {doc}`/reference/call-rules` for adding one). "
             "Each page lists every figure the checks use, with its source.\n\n"
             + table(["Topic", "Lot", "Name", "Deadline"], rows)
             + f"\n```{{toctree}}\n:hidden:\n\n{toctree}\n```\n")
@@ -289,6 +320,11 @@ def texts_page() -> str:
         meta = t.meta
         out.append(f"(text-{slug(t.key)})=\n## {meta.title}\n\n")
         out.append(f"{cell(meta.summary)}\n\n")
+        needed = [f'{name}="..."' for name, v in meta.variables.items() if v.required]
+        args = "".join(f", {a}" for a in needed)
+        out.append("Copy into a section:\n\n```jinja\n"
+                   f'{{{{ text("{t.key}"{args}) }}}}\n```\n\n')
+        out.append(f"The text:\n\n````jinja\n{t.body.strip()}\n````\n\n")
         facts = [["Key", code(t.key)], ["Library", cell(library.origin(t))],
                  ["Part B sections", cell(", ".join(meta.sections) or "any")],
                  ["Lots", cell(", ".join(str(lot) for lot in meta.lots) or "any")],
@@ -371,6 +407,11 @@ def render_example() -> None:
     first, _, rest = html.partition("\n")
     if first.lstrip().startswith("<!--"):
         html = rest
+    # The page is also opened on its own: a way back to the guide (out of the iframe too).
+    back = ('<nav style="font-size: 10pt; margin-bottom: 1em;"><a href="../examples.html" '
+            'target="_top">&larr; Back to the proposal-kit guide: the Lot 2 example</a> | '
+            '<a href="../index.html" target="_top">Guide home</a></nav>')
+    html = html.replace("<body>", f"<body>\n{back}", 1)
     (EXAMPLE_OUT / "lot2-partB.html").write_text(html, encoding="utf-8")
     (EXAMPLE_OUT / "lot2-partB.docx").write_bytes(render_bytes(project, "docx"))
     write("example-form.md", form_comparison(project))
@@ -466,7 +507,7 @@ def generate(app: Sphinx) -> None:
 
     GENERATED.mkdir(parents=True, exist_ok=True)
     topics = available_calls()
-    wanted = {"cli.md", "schema.md", "calls.md", "ecosystems.md", "texts.md",
+    wanted = {"cli.md", "schema.md", "calls.md", "covers.md", "ecosystems.md", "texts.md",
               "templates.md", "example-form.md", "example-facts.md"} | {
                   f"call-{t}.md" for t in topics}
     for stale in GENERATED.glob("*.md"):
@@ -475,6 +516,7 @@ def generate(app: Sphinx) -> None:
     write("cli.md", cli_page())
     write("schema.md", schema_page())
     write("calls.md", calls_index(topics))
+    write("covers.md", covers_page(topics))
     for topic in topics:
         write(f"call-{topic}.md", call_page(topic))
     write("ecosystems.md", ecosystems_page())

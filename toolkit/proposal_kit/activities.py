@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .resources import data_dir
 
-__all__ = ["Activity", "ActivityGroup", "ActivityList", "EqfSpans", "Requirement",
+__all__ = ["Activity", "ActivityGroup", "ActivityList", "EqfSpans", "Phase", "Requirement",
            "activities_for"]
 
 
@@ -20,12 +20,30 @@ class Activity(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: str
     summary: str
-    phase: Literal["reactive", "proactive"] | None = None
+    #: The id of one of the list's ``phases`` the activity belongs to.
+    phase: str | None = None
+    unverified: bool = False
+    source: str | None = None
     due_by_figure: str | None = None
     #: How `review` applies ``due_by_figure``: the ``first`` or ``all`` deliverables serving it.
     deadline: Literal["first", "all"] = "all"
     #: Finding code (after ``review.``) when the deadline is missed.
     late_code: str = "activity-late"
+
+
+class Phase(BaseModel):
+    """A span of the project the call names (Lot 2's reactive and proactive response).
+
+    Phases follow each other: the first starts in month 1, each ends at the call figure
+    ``until_figure`` (the last at the project's end). ``label`` is the Gantt row and
+    ``timing`` the "Timing" cell; ``{start}`` and ``{end}`` are replaced by months.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    label: str
+    timing: str
+    until_figure: str | None = None
 
 
 class ActivityGroup(BaseModel):
@@ -67,10 +85,13 @@ class ActivityList(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     rule: Literal["all", "any"]
+    #: Heading of the list in reports ("Activities the call requires", "Aims of the action").
+    heading: str = "Aims of the action"
     source: str
     unverified: bool = False
     groups: tuple[ActivityGroup, ...]
     activities: dict[str, Activity]
+    phases: tuple[Phase, ...] = ()
     requirements: tuple[Requirement, ...] = ()
     eqf: EqfSpans | None = None
 

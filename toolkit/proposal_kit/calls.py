@@ -26,8 +26,10 @@ __all__ = [
     "OrgType",
     "ReferenceData",
     "available_calls",
+    "default_call",
     "load_call",
     "load_data_model",
+    "next_call",
     "reference_data",
 ]
 
@@ -62,8 +64,16 @@ class Figures(BaseModel):
     min_full_partners: Figure[int]
     min_labour_market_actors: Figure[int]
     min_education_providers: Figure[int]
-    require_hei_and_vet: Figure[bool]
-    ecosystem: Figure[Literal["exactly-one", "optional"]]
+    require_hei_and_vet: Figure[bool | Literal["should"]] = Field(
+        description="true: at least one HEI and one VET provider must be full partners (an "
+        "error); 'should': the call says should (a warning); false: no such rule.")
+    ecosystem: Figure[Literal["exactly-one", "optional", "none"]] = Field(
+        description="How a proposal names the 14 industrial ecosystems: exactly one, "
+        "optionally, or not at all (the call uses another sector field, see `sectors`).")
+    sectors: Figure[str] | None = Field(None, description="What the call's sector field is, "
+                                        "when it is not the 14 ecosystems.")
+    deadline_history: Figure[dict[int, date]] | None = Field(
+        None, description="Deadlines of earlier call years, by year.")
     min_font_pt: Figure[float]
     min_margin_mm: Figure[float]
     paper: Figure[Literal["A4"]]
@@ -112,6 +122,7 @@ class OrgType(BaseModel):
     category: Literal["lma", "et", "other"]
     examples: list[str] = []
     warn: str | None = None
+    unverified: bool = False
 
 
 class CountryGroup(BaseModel):
@@ -244,3 +255,25 @@ def _load_call(topic: str, _dirs_key: str) -> CallRules:
     known = available_calls()
     raise UsageError(f"unknown call topic '{topic}'",
                      hint=did_you_mean(topic, known) or f"known topics: {', '.join(known)}")
+
+
+def default_call() -> str:
+    """The topic whose rules apply when none is given (``pages`` on a foreign DOCX).
+
+    From the call data, not from code: of the newest call year, the topic with the lowest
+    page limit (the strictest), the first in sorted order on a tie.
+    """
+    rules = [load_call(topic) for topic in available_calls()]
+    newest = max(r.year for r in rules)
+    return min((r for r in rules if r.year == newest),
+               key=lambda r: (r.figures.page_limit.value, r.id)).id
+
+
+def next_call(rules: CallRules, after: datetime) -> CallRules | None:
+    """The call of the same lot in a later year whose deadline is after ``after``.
+
+    Only if its data exists: a call rules file, built in or in ``PROPOSAL_KIT_CALLS``.
+    """
+    later = [r for r in (load_call(t) for t in available_calls())
+             if r.lot == rules.lot and r.year > rules.year and r.deadline > after]
+    return min(later, key=lambda r: r.deadline) if later else None

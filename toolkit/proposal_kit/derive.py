@@ -85,25 +85,38 @@ class Draft:
 
     @property
     def phases(self) -> list[tuple[str, int, int]]:
-        """Labelled spans of months the call defines (the reactive and proactive response)."""
-        figure = self.call.figures.reactive_phase_end
-        if figure is None or self.months <= figure.value:
-            return []
-        end = figure.value
-        return [(f"Reactive and proactive response (months 1-{end})", 1, end),
-                (f"Proactive response (months {end + 1}-{self.months})", end + 1, self.months)]
+        """Labelled spans of months the call defines (Lot 2's reactive and proactive response).
+
+        From the activity list's ``phases``; none if the project is no longer than the first.
+        """
+        return [(label, first, last) for _, label, _, first, last in self._phase_spans()]
+
+    def phase_timing(self, phase: str | None) -> str:
+        """The "Timing" text of ``phase`` (empty for none or an unknown phase)."""
+        return next((timing for pid, _, timing, _, _ in self._phase_spans() if pid == phase),
+                    "")
+
+    def _phase_spans(self) -> list[tuple[str, str, str, int, int]]:
+        spans: list[tuple[str, str, str, int, int]] = []
+        start = 1
+        for phase in self.activities.phases:
+            figure = (getattr(self.call.figures, phase.until_figure, None)
+                      if phase.until_figure else None)
+            if phase.until_figure and figure is None:
+                return []  # the call does not give the phase's end
+            end = int(figure.value) if figure is not None else self.months
+            if end >= self.months and phase is not self.activities.phases[-1]:
+                return []  # the project ends within the first phase: no split to show
+            spans.append((phase.id, phase.label.format(start=start, end=end),
+                          phase.timing.format(start=start, end=end), start, end))
+            start = end + 1
+        return spans
 
     @property
     def ecosystem_labels(self) -> list[str]:
         """Labels of the chosen ecosystems."""
         known = reference_data().ecosystems
         return [known[slug].label for slug in self.proposal.ecosystem]
-
-    @property
-    def reactive_end(self) -> int:
-        """Last month of Lot 2's reactive response (18 unless the call data says otherwise)."""
-        figure = self.call.figures.reactive_phase_end
-        return figure.value if figure else 18
 
     def partner_label(self, pid: str) -> str:
         """``id (short name)`` of a partner, or the id alone."""

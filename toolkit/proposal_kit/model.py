@@ -435,6 +435,9 @@ class Proposal(_Strict):
         default_factory=list, description="Industrial ecosystem slug (Lot 2: exactly one).",
         json_schema_extra={"anyOf": [{"type": "string"},
                                      {"type": "array", "items": {"type": "string"}}]})
+    sectors: list[str] = Field(default_factory=list, description="Sectors the project "
+                               "addresses, in the call's own terms (Lot 3: strategic sectors "
+                               "of the Competitiveness Compass); free text.")
     start_date: date | None = Field(None, description="Planned start date.")
     keywords: list[str] = Field(default_factory=list, description="Keywords.")
     partners: list[Partner] = Field(description="The consortium.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ from .resources import data_dir
 from .validation import validate_document
 from .yamlsource import YamlFileError, read_yaml
 
-__all__ = ["ENV_VAR", "DatedStep", "Plan", "PlanStep", "Steps", "build_plan", "load_steps",
-           "parse_deadline", "plan_ics"]
+__all__ = ["ENV_VAR", "DatedStep", "Plan", "PlanStep", "Steps", "build_plan", "day_off",
+           "load_steps", "parse_deadline", "plan_ics"]
 
 ENV_VAR = "PROPOSAL_KIT_PLAN"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -41,6 +41,9 @@ class PlanStep(BaseModel):
     time: str | None = Field(None, description="'HH:MM' in the plan's time zone, or "
                              "'deadline' for the deadline's own time; none for a whole day.")
     source: str | None = None
+    movable: bool = Field(True, description="With --workdays, a step on a weekend or public "
+                          "holiday moves to the working day before; false keeps it (the "
+                          "call deadline itself).")
 
     @field_validator("time")
     @classmethod
@@ -69,11 +72,17 @@ class Steps(BaseModel):
 
 @dataclass(frozen=True)
 class DatedStep:
-    """A step with its date (and time, for timed steps) in the plan's zone."""
+    """A step with its date (and time, for timed steps) in the plan's zone.
+
+    ``note`` says when the day is a weekend or public holiday, or that the step was moved
+    off one (``moved_from``: the day it would have had).
+    """
 
     step: PlanStep
     day: date
     at: datetime | None  # aware; None for a whole-day step
+    note: str | None = None
+    moved_from: date | None = None
 
     def to_dict(self, today: date | None = None) -> dict[str, Any]:
         """The JSON object of the step."""
@@ -81,7 +90,9 @@ class DatedStep:
             "id": self.step.id, "title": self.step.title, "date": self.day.isoformat(),
             "datetime": self.at.isoformat() if self.at else None,
             "all_day": self.at is None, "responsible": self.step.responsible,
-            "description": self.step.description, "source": self.step.source}
+            "description": self.step.description, "source": self.step.source,
+            "note": self.note,
+            "moved_from": self.moved_from.isoformat() if self.moved_from else None}
         if today is not None:
             data["days_left"] = (self.day - today).days
         return data
@@ -89,11 +100,20 @@ class DatedStep:
 
 @dataclass(frozen=True)
 class Plan:
-    """The dated plan for one deadline."""
+    """The dated plan for one deadline.
+
+    ``country`` is the country whose public holidays were looked at (none: weekends only);
+    ``warnings`` are for the writer (a deadline already past); ``next_call`` the topic id of
+    a later call year, when its data exists.
+    """
 
     deadline: datetime
     timezone: str
     steps: list[DatedStep]
+    country: str | None = None
+    workdays: bool = False
+    warnings: tuple[str, ...] = ()
+    next_call: str | None = None
 
     def to_dict(self, today: date | None = None) -> dict[str, Any]:
         """The JSON object of the plan."""
@@ -101,8 +121,27 @@ class Plan:
                                 "timezone": self.timezone}
         if today is not None:
             data["today"] = today.isoformat()
+        data.update({"country": self.country, "workdays": self.workdays,
+                     "warnings": list(self.warnings), "next_call": self.next_call})
         data["steps"] = [s.to_dict(today) for s in self.steps]
         return data
+
+    def with_deadline_check(self, now: datetime, later: str | None = None,
+                            later_deadline: datetime | None = None) -> Plan:
+        """The plan with a warning if ``now`` (aware) is past the deadline.
+
+        ``later`` is the topic id of the next call year with data (and its deadline).
+        """
+        if now <= self.deadline:
+            return self
+        text = f"the deadline {self.deadline:%Y-%m-%d %H:%M} has passed"
+        if later and later_deadline:
+            text += (f"; the next call year with data is {later} (deadline "
+                     f"{later_deadline:%Y-%m-%d}): plan it with --call {later}")
+        else:
+            text += ("; no later call year has data yet: give --deadline when the next call "
+                     "is published, or add its call rules file (PROPOSAL_KIT_CALLS)")
+        return replace(self, warnings=(*self.warnings, text), next_call=later)
 
 
 def load_steps(file: Path | None = None) -> tuple[Steps, Path]:
@@ -148,22 +187,63 @@ def parse_deadline(text: str, zone: str = "Europe/Brussels") -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
 
 
-def build_plan(deadline: datetime, steps: Steps) -> Plan:
-    """Date every step of ``steps`` back from ``deadline`` (aware), in the steps' zone."""
+def day_off(day: date, country: str | None) -> str | None:
+    """Why ``day`` is no working day, else None.
+
+    "Saturday", "Sunday" or "public holiday in SE: <name>" for ``country`` (an ISO code),
+    from the maintained ``holidays`` package.
+    """
+    if day.weekday() >= 5:
+        return day.strftime("%A")
+    if country:
+        import holidays
+
+        try:
+            found = holidays.country_holidays(country, years=day.year)
+        except NotImplementedError:
+            raise UsageError(f"no public holidays known for country '{country}'",
+                             hint="give an ISO 3166-1 alpha-2 code such as SE") from None
+        name = found.get(day)
+        if name:
+            return f"public holiday in {country}: {name}"
+    return None
+
+
+def _day_off_text(why: str) -> str:
+    return f"a {why}" if why in ("Saturday", "Sunday") else why
+
+
+def build_plan(deadline: datetime, steps: Steps, country: str | None = None,
+               workdays: bool = False) -> Plan:
+    """Date every step of ``steps`` back from ``deadline`` (aware), in the steps' zone.
+
+    A step on a weekend or a public holiday of ``country`` is noted; with ``workdays`` a
+    movable step goes to the working day before.
+    """
     tz = ZoneInfo(steps.timezone)
     local_deadline = deadline.astimezone(tz)
     dated = []
     for step in steps.steps:
         day = local_deadline.date() + timedelta(days=step.offset_days)
+        note = day_off(day, country)
+        moved_from = None
+        if note and workdays and step.movable:
+            moved_from, why = day, note
+            while note:
+                day -= timedelta(days=1)
+                note = day_off(day, country)
+            note = f"moved from {moved_from:%a %Y-%m-%d}, {_day_off_text(why)}"
+        elif note:
+            note = _day_off_text(note) + ("; --workdays moves it" if step.movable else "")
         at: datetime | None = None
         if step.time == "deadline":
             at = datetime.combine(day, local_deadline.timetz().replace(tzinfo=None), tz)
         elif step.time is not None:
             hours, minutes = (int(x) for x in step.time.split(":"))
             at = datetime.combine(day, time(hours, minutes), tz)
-        dated.append(DatedStep(step, day, at))
+        dated.append(DatedStep(step, day, at, note, moved_from))
     dated.sort(key=lambda s: (s.day, s.at is not None, s.at or local_deadline))
-    return Plan(local_deadline, steps.timezone, dated)
+    return Plan(local_deadline, steps.timezone, dated, country, workdays)
 
 
 def plan_ics(plan: Plan, name: str = "proposal") -> bytes:
@@ -192,6 +272,8 @@ def plan_ics(plan: Plan, name: str = "proposal") -> bytes:
         text += f"\n\nResponsible: {step.responsible}"
         if step.source:
             text += f"\nSource: {step.source}"
+        if dated.note:
+            text += f"\nNote: {dated.note}"
         event.add("description", text)
         if dated.at is None:
             event.add("dtstart", dated.day)

@@ -69,16 +69,22 @@ def _figure(call: CallRules, name: str | None, default: int) -> int:
 
 
 def _required_wps(call: CallRules, acts: ActivityList, duration: int) -> list[_WP]:
-    """One WP per group of required activities; a reactive phase gets a WP of its own."""
+    """One WP per group of required activities.
+
+    A phase that ends early (the call's ``until_figure``) gets a WP of its own; EQF levels
+    go where the list's ``eqf`` asks.
+    """
+    phase_end = {p.id: _figure(call, p.until_figure, duration) for p in acts.phases}
+    eqf_levels = sorted({level for lo, hi in acts.eqf.spans for level in range(lo, hi + 1)}
+                        ) if acts.eqf else []
+    eqf_slugs = set(acts.eqf.activities) if acts.eqf else set()
     wps: list[_WP] = []
     for group in acts.groups:
         phases: dict[str | None, list[str]] = {}
         for slug in group.activities:
             phases.setdefault(acts.activities[slug].phase, []).append(slug)
         for phase, slugs in phases.items():
-            end = duration
-            if phase == "reactive":
-                end = min(duration, _figure(call, "reactive_phase_end", duration))
+            end = min(duration, phase_end.get(phase or "", duration))
             title = group.title.split(". ", 1)[-1]
             if len(phases) > 1:
                 title = acts.activities[slugs[0]].title
@@ -89,8 +95,7 @@ def _required_wps(call: CallRules, acts: ActivityList, duration: int) -> list[_W
                 wp.tasks.append({"title": act.title, "description": act.summary,
                                  "covers": [slug]})
                 wp.deliverables.append({"title": act.title, "due": due, "covers": [slug],
-                                        "eqf": [3, 4, 5, 6, 7, 8] if phase == "proactive"
-                                        else []})
+                                        "eqf": eqf_levels if slug in eqf_slugs else []})
             wps.append(wp)
     return wps
 

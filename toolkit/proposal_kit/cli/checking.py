@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..activities import activities_for
 from ..calls import available_calls, load_call, reference_data
 from ..check import CheckReport, check_file
 from ..errors import EXIT_CODES
@@ -108,15 +109,27 @@ def calls(output_format: str, ecosystems: bool, topic: str | None) -> None:
         return
     if topic:
         rules = load_call(topic)
+        acts = activities_for(rules.activities)
         if output_format == "json":
-            emit_json(rules.model_dump(mode="json", exclude={"source_file"}))
+            data = rules.model_dump(mode="json", exclude={"source_file"})
+            data["covers"] = {slug: {"title": a.title, "summary": a.summary,
+                                     "unverified": a.unverified or acts.unverified}
+                              for slug, a in acts.activities.items()}
+            emit_json(data)
             return
         echo(style(f"{rules.id}", bold=True) + f"  {rules.short_name}: {rules.title}")
         for name, figure in rules.figures:
             if figure is None:
                 continue
             flag = style(" (unverified)", fg="yellow") if figure.unverified else ""
-            echo(f"  {name}: {figure.value}{flag}  [{figure.source}]")
+            value = figure.model_dump(mode="json")["value"]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items())
+            echo(f"  {name}: {value}{flag}  [{figure.source}]")
+        echo(style(f"{acts.heading} (covers: slugs)", bold=True) + f"  [{acts.source}]")
+        for slug, a in acts.activities.items():
+            flag = style(" (unverified)", fg="yellow") if a.unverified or acts.unverified else ""
+            echo(f"  {slug}: {a.title}{flag}")
         return
     topics = [load_call(t) for t in available_calls()]
     if output_format == "json":

@@ -24,7 +24,8 @@ __all__ = ["COMMANDS", "report_pages"]
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Page limit (default: the call's limit, 40 for Part B).")
 @click.option("--call", "call", metavar="TOPIC",
-              help="Call topic whose rules apply (default: the Lot 2 Blueprint topic).")
+              help="Call topic whose rules apply (default: the one the DOCX names, else the "
+                   "newest call year's topic with the lowest page limit).")
 @click.option("--exact", is_flag=True,
               help="Fail (exit 4) without LibreOffice instead of estimating.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..calls import available_calls, load_call
 from ..errors import EXIT_CODES, ProposalKitError, UsageError
 from ..findings import summarise
-from ..form import all_narrative_ids
+from ..form import all_narrative_ids, section_ids
 from ..project import Project, load_project
 from ..texts import (
     GenericText,
@@ -74,20 +75,27 @@ def texts() -> None:
 
 @texts.command("list")
 @click.option("--tag", "tags", multiple=True, help="Only texts with this tag (repeatable).")
-@click.option("--section", help="Only texts suited to this Part B section id.")
-@click.option("--lot", type=click.IntRange(1, 3), help="Only texts suited to this lot.")
+@click.option("--section", help="Only texts suited to this Part B section: its id "
+              "(management) or its number as check prints it (2.1.2).")
+@click.option("--lot", type=int, help="Only texts suited to this lot (a lot of the call data).")
 @_project_option
 @format_option(("text", "json"))
 def list_texts(tags: tuple[str, ...], section: str | None, lot: int | None,
                project_file: Path | None, output_format: str) -> None:
     """List the generic texts available, with the library each comes from."""
-    if section is not None and section not in all_narrative_ids():
+    wanted = section_ids(section) if section is not None else []
+    if section is not None and not wanted:
         raise UsageError(f"unknown section '{section}'",
-                         hint=did_you_mean(section, all_narrative_ids()))
+                         hint=did_you_mean(section, all_narrative_ids())
+                         or "give a section id or a number such as 2.1.2")
+    lots = sorted({load_call(topic).lot for topic in available_calls()})
+    if lot is not None and lot not in lots:
+        raise UsageError(f"no lot {lot} in the call data",
+                         hint=f"known lots: {', '.join(map(str, lots))}")
     library, _ = _open(project_file)
     shown = [t for t in _usable(library)
              if all(tag in t.meta.tags for tag in tags)
-             and (section is None or section in t.meta.sections)
+             and (section is None or set(wanted) & set(t.meta.sections))
              and (lot is None or lot in t.meta.lots)]
     if output_format == "json":
         emit_json([{**t.to_dict(), "origin": library.origin(t)} for t in shown])

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .description import FormDescription, form_description
 
 __all__ = ["FormDescription", "all_narrative_ids", "form_description", "form_for_call",
-           "form_for_topic"]
+           "form_for_topic", "section_ids"]
 
 _lazy = lazy_exports(__name__, {"FormDescription": ".description",
                                 "form_description": ".description"})
@@ -54,4 +54,23 @@ def all_narrative_ids() -> list[str]:
     ids: list[str] = []
     for form_id in known_forms():
         ids += [i for i in form_description(form_id).narrative_ids() if i not in ids]
+    return ids
+
+
+def section_ids(ref: str) -> list[str]:
+    """Section ids that ``ref`` names, in every described form version.
+
+    ``ref`` is an id itself, or a section number as `check` prints it (``2.1.2``, also
+    ``2.1.2.``).
+    """
+    from .description import form_description, known_forms
+
+    if ref in all_narrative_ids():
+        return [ref]
+    number = ref.strip().rstrip(".")
+    ids: list[str] = []
+    for form_id in known_forms():
+        form = form_description(form_id)
+        ids += [i for i in form.narrative_ids()
+                if form.number_of(i).rstrip(".") == number and i not in ids]
     return ids

@@ -318,9 +318,7 @@ def _activities(draft: Draft) -> Table:
     if phased:
         columns.append(("timing", "Timing"))
     columns.append(("items", "Delivered by"))
-    timing = {"reactive": f"months 1-{draft.reactive_end}",
-              "proactive": "throughout the project"}
-    rows = [Row({"activity": Cell.of(c.title), "timing": Cell.of(timing.get(c.phase or "", "")),
+    rows = [Row({"activity": Cell.of(c.title), "timing": Cell.of(draft.phase_timing(c.phase)),
                  "items": Cell.of(", ".join(c.items) if c.items else "not yet covered")})
             for c in draft.coverage]
     caption = ("Required activities of the call and where the work plan delivers them"

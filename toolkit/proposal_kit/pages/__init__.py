@@ -14,13 +14,12 @@ from ..lazy import lazy_exports
 from .count import count_pages
 
 if TYPE_CHECKING:
-    from .analysis import DEFAULT_CALL
     from .report import PagesReport
     from .sections import Section
 
 #: Imported on first use: `count_pages` starts LibreOffice before loading them.
-__getattr__ = lazy_exports(__name__, {"DEFAULT_CALL": ".analysis", "PagesReport": ".report",
+__getattr__ = lazy_exports(__name__, {"PagesReport": ".report",
                                       "Section": ".sections"})
 
 
-__all__ = ["DEFAULT_CALL", "PagesReport", "Section", "count_pages"]
+__all__ = ["PagesReport", "Section", "count_pages"]

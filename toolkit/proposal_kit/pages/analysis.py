@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..calls import CallRules, load_call
+from ..calls import CallRules, default_call, load_call
 from ..findings import Finding, Severity
 from ..form import form_for_call
 from ..form.description import FormDescription
@@ -37,10 +37,7 @@ from .sections import (
 )
 from .warm import WarmConversion
 
-__all__ = ["DEFAULT_CALL", "analyse"]
-
-#: The call topic whose rules apply when none is given (Lot 2, 40 pages).
-DEFAULT_CALL = "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT"
+__all__ = ["analyse"]
 
 
 def analyse(path: Path, kind: str, limit: int | None, call: str | None,
@@ -54,7 +51,7 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
     contents: list[tuple[str, int | None]] = []
     method: Method
     info = DocxInfo(path) if kind == "docx" else None  # read while LibreOffice works
-    rules = load_call(call or _document_call(info) or DEFAULT_CALL)
+    rules = load_call(call or _document_call(info) or default_call())
     form = form_for_call(rules)
     limit = limit if limit is not None else rules.figures.page_limit.value
     if info is None:

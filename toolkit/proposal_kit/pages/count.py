@@ -32,7 +32,7 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
     Args:
         path: the document.
         limit: the page limit; by default the call's ``page_limit``.
-        call: the call topic id; by default the Lot 2 Blueprint topic.
+        call: the call topic id; by default :func:`~proposal_kit.calls.default_call`.
         exact: without LibreOffice, raise :class:`ExternalToolError` instead of estimating.
         timeout: seconds LibreOffice may take (default ``PROPOSAL_KIT_SOFFICE_TIMEOUT``, 120).
         progress: called with a short message before slow work.

@@ -20,6 +20,7 @@ from .activities import review_activities, review_requirements
 from .base import Gap, criteria_data
 from .criteria import CriterionResult, evidence_counts, proposal_gaps, section_gaps
 from .evidence import collect
+from .guidance import guidance_gaps
 from .report import RequirementResult, ReviewReport
 
 __all__ = ["ReviewReport", "review_file", "review_project"]
@@ -76,6 +77,7 @@ def review_project(project: Project) -> ReviewReport:
     prompts = {b.id: b.prompt for b in form_for_call(call).boxes()
                if b.prompt and b.answer != "fixed" and not b.default}
     gaps += proposal_gaps(p, evidence, data, prompts)
+    gaps += guidance_gaps(p, evidence, data.review.form_guidance)
     for sid, message in evidence.render_errors:
         gaps.append(Gap(Finding("review.render-error", Severity.WARNING, message,
                                 ("sections", sid) if sid else ("sections",), category="review")))

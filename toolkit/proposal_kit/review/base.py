@@ -13,7 +13,8 @@ from ..findings import Finding, Severity
 from ..findings import Path as DataPath
 from ..resources import data_dir
 
-__all__ = ["CriteriaData", "Criterion", "Gap", "ReviewSettings", "criteria_data", "gap"]
+__all__ = ["CriteriaData", "Criterion", "FormGuidance", "Gap", "ReviewSettings",
+           "criteria_data", "gap"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -28,6 +29,20 @@ class Criterion(BaseModel):
     reads_for: tuple[str, ...] = ()
 
 
+class FormGuidance(BaseModel):
+    """Hints the review draws from the official form's guidance (its thresholds as data)."""
+
+    model_config = _STRICT
+    source: str
+    deliverables_max: int = 15
+    first_wp_title: str = "(?i)management|coordination"
+    last_wp_title: str = "(?i)impact|dissemination|communication|exploitation"
+    #: Section id of the ethics text, and what it must speak of: label -> regular expression.
+    ethics_section: str = "ethics"
+    ethics_topics: dict[str, str] = {}
+    subcontracting_share_max: float = 0.3
+
+
 class ReviewSettings(BaseModel):
     """How the review measures a draft."""
 
@@ -38,6 +53,7 @@ class ReviewSettings(BaseModel):
     management_share_max: float = 0.2
     management_title: str = "(?i)management|coordination"
     placeholders: tuple[str, ...] = ()
+    form_guidance: FormGuidance | None = None
 
 
 class CriteriaData(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..activities import activities_for
 from ..findings import Finding
 from .base import Gap
 from .evidence import SectionText
@@ -53,8 +54,7 @@ def format_text(report: ReviewReport, style: Style = _plain) -> list[str]:
         return out
     call = report.call
     out.append(style(f"Review of {file} — {call.short_name} ({call.id})", bold=True))
-    out += ["", style("Activities the call requires" if call.lot == 2 else
-                      "Aims of the action", bold=True)]
+    out += ["", style(activities_for(call.activities).heading, bold=True)]
     for a in report.activities:
         mark = style("ok", fg="green") if a.covered_by and not a.findings else (
             style("--", fg="red") if not a.covered_by else style("!!", fg="yellow"))

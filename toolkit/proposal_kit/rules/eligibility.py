@@ -110,12 +110,16 @@ def composition(ctx: RuleContext) -> Iterator[Finding]:
                         "min_education_providers", et,
                         "education and training providers among full partners",
                         [p for p in third if p in et])
-    if ctx.call.figures.require_hei_and_vet.value:
+    rule = ctx.call.figures.require_hei_and_vet.value
+    if rule:
+        should = rule == "should"
         for kind, label in (("hei", "higher education institution"), ("vet", "VET provider")):
             if not any(p.type == kind for p in full):
-                yield finding(f"eligibility.no-{kind}", "error",
-                              f"no {label} among full partners; this call requires at least "
-                              f"one HEI and one VET provider as full partners", ("partners",))
+                yield finding(f"eligibility.no-{kind}", "warning" if should else "error",
+                              f"no {label} among full partners; this call "
+                              f"{'says there should be' if should else 'requires'} at least "
+                              "one HEI and one VET provider as full partners"
+                              f"{_unverified(ctx.call, 'require_hei_and_vet')}", ("partners",))
 
 
 def partner_types(ctx: RuleContext) -> Iterator[Finding]:
@@ -192,8 +196,20 @@ def duration(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def ecosystem(ctx: RuleContext) -> Iterator[Finding]:
-    """Lot 2: exactly one of the 14 ecosystems; flag ecosystems with ongoing initiatives."""
-    if ctx.call is None or ctx.call.figures.ecosystem.value != "exactly-one":
+    """Lot 2: exactly one of the 14 ecosystems; flag ecosystems with ongoing initiatives.
+
+    A call whose sector field is not the ecosystems (Lot 3) warns when ecosystems are given.
+    """
+    if ctx.call is None:
+        return
+    mode = ctx.call.figures.ecosystem.value
+    sectors = ctx.call.figures.sectors
+    if mode == "none" and ctx.proposal.ecosystem:
+        field = sectors.value if sectors else "its own sector field"
+        yield finding("eligibility.ecosystem-not-used", "warning",
+                      f"this call does not use the 14 industrial ecosystems but {field}; "
+                      "name them under 'sectors:' instead of 'ecosystem:'", ("ecosystem",))
+    if mode != "exactly-one":
         return
     chosen = ctx.proposal.ecosystem
     if not chosen:

@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PositiveInt,
     field_validator,
     model_validator,
 )
@@ -75,7 +76,8 @@ class FrontMatter(BaseModel):
     tags: list[str] = Field(default_factory=list, description="Words to find it by.")
     sections: list[str] = Field(default_factory=list,
                                 description="Part B section ids the text suits.")
-    lots: list[Literal[1, 2, 3]] = Field(default_factory=list, description="Lots it suits.")
+    lots: list[PositiveInt] = Field(default_factory=list,
+                                    description="Lots it suits (lot numbers of the call data).")
     language: str = Field(description="Language code, e.g. en.")
     version: Scalar = Field(description="Version of the text, e.g. 1.0.0.")
     reviewed: date = Field(description="Date of the last review.")

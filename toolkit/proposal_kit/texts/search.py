@@ -1,4 +1,4 @@
-"""Ranked search over generic texts: BM25 over title, tags, key, summary and body.
+"""Ranked search over generic texts: BM25 over title, tags, key, summary, body, variables.
 
 Each field's words count ``FIELD_WEIGHTS`` times (a word in the title weighs three words of
 the body); BM25 then rewards words rare in the library and damps long texts. Words are
@@ -19,7 +19,7 @@ from .lint import JINJA_TAG
 
 __all__ = ["FIELD_WEIGHTS", "SearchHit", "search", "terms"]
 
-FIELD_WEIGHTS = {"title": 3, "tags": 3, "key": 2, "summary": 2, "body": 1}
+FIELD_WEIGHTS = {"title": 3, "tags": 3, "key": 2, "summary": 2, "body": 1, "variables": 1}
 _K1, _B = 1.2, 0.75
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -51,7 +51,10 @@ def terms(text: str) -> list[str]:
 def _bag(text: GenericText) -> Counter[str]:
     fields = {"title": text.meta.title, "tags": " ".join(text.meta.tags),
               "key": text.key.replace("/", " "), "summary": text.meta.summary,
-              "body": JINJA_TAG.sub(" ", text.body)}
+              "body": JINJA_TAG.sub(" ", text.body),
+              # defaults end up in the text ("holds a valid ... Charter ... (ECHE)")
+              "variables": " ".join(f"{v.description} {v.default or ''}"
+                                    for v in text.meta.variables.values())}
     bag: Counter[str] = Counter()
     for name, value in fields.items():
         for word in terms(value):

@@ -7,6 +7,7 @@ import secrets
 from datetime import date
 from pathlib import Path
 
+from ..calls import available_calls, load_call
 from ..errors import OutputConflictError
 from .library import check_key
 
@@ -18,7 +19,7 @@ title: {title}
 summary: TODO one sentence saying what the text covers and when to use it.
 tags: [{tags}]
 sections: []            # Part B section ids it suits, e.g. [management, methodology]
-lots: [1, 2, 3]
+lots: [{lots}]
 language: en
 version: 0.1.0
 reviewed: {today}
@@ -54,7 +55,8 @@ def skeleton(key: str, title: str | None = None,
     key = check_key(key)
     words = key.rsplit("/", 1)[-1].replace("-", " ")
     tags = ", ".join(dict.fromkeys(key.replace("/", "-").split("-")))
-    return _TEMPLATE.format(title=_yaml_text(title or words.capitalize()), tags=tags,
+    lots = ", ".join(map(str, sorted({load_call(t).lot for t in available_calls()})))
+    return _TEMPLATE.format(title=_yaml_text(title or words.capitalize()), tags=tags, lots=lots,
                             today=(today or date.today()).isoformat(),
                             owner=_yaml_text(owner))
 
