@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .calls import load_call, reference_data
-from .errors import UsageError
+from .errors import ProposalKitError, UsageError
 from .findings import Finding, Severity, summarise
 from .project import Project, ProjectFileError, load_project
 from .rules import RuleContext, finding, run_rules
@@ -48,12 +48,18 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def check_file(file: Path | str) -> CheckReport:
-    """Check ``file``; a missing file raises :class:`UsageError`, anything else is a finding."""
+    """Check ``file``: every problem, even a file that cannot be read, is a finding."""
     file = Path(file)
     try:
         project = load_project(file)
     except ProjectFileError as exc:
         return CheckReport(file, None, _ordered(exc.findings))
+    except ProposalKitError as exc:
+        code = "schema.file" if isinstance(exc, UsageError) else "schema.input"
+        location = exc.location
+        return CheckReport(file, None, [Finding(
+            code, Severity.ERROR, exc.message, (), location.line if location else None,
+            location.column if location else None, "schema", exc.hint)])
     return check_project(project)
 
 

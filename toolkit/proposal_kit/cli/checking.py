@@ -32,8 +32,7 @@ def _plural(n: int, word: str) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option(("text", "json"))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line of each file.")
@@ -43,11 +42,11 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     Checks eligibility (countries, full partners, labour-market actors, education and
     training providers, HEI and VET, coordinator, ECHE, duration, ecosystem, grant cap),
     internal consistency (ids, months, leads, budget and effort totals) and completeness.
-    Several files may be given, e.g. a season's consortia: one summary line each.
+    Several files may be given, e.g. a season's consortia: one summary line each. A file
+    that cannot be read (missing, a folder, a FIFO) is reported as an error of that file
+    and the others are still checked. With --format json, one file gives one JSON object
+    and several files a list of them.
     """
-    for file in files:
-        if not file.exists():
-            raise click.BadParameter(f"no such file: {file}", param_hint="FILES")
     reports = [check_file(f) for f in files]
     if output_format == "json":
         emit_json(reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports])
@@ -60,6 +59,8 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     else:
         for report in reports:
             echo(f"{report.file}: {_verdict(report)}; {_counts(report)}")
+    if any(f.code == "schema.file" for r in reports for f in r.findings):
+        raise SystemExit(EXIT_CODES["usage"])  # a file missing or not a file
     failed = any(r.failed(strict) for r in reports)
     raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..findings import Finding, Severity
+from ..terminal import safe_text
 
 __all__ = ["echo", "emit_json", "finding_line", "print_findings", "style"]
 
@@ -27,7 +28,7 @@ def style(text: str, **kwargs: Any) -> str:
 
 def echo(text: str = "", err: bool = False) -> None:
     """Print a line; colour is stripped when not a terminal or NO_COLOR is set."""
-    click.echo(text, err=err, color=_colour())
+    click.echo(safe_text(text), err=err, color=_colour())
 
 
 def emit_json(data: Any) -> None:
