@@ -8,6 +8,7 @@ consortium validates; what is missing is reported by `check` as warnings.
 from __future__ import annotations
 
 from datetime import date
+import unicodedata
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -53,6 +54,24 @@ def _no_bool(value: Any) -> Any:
         raise ValueError(f"expected a number, got {str(value).lower()}")
     return value
 
+
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def _plain_id(value: Any) -> Any:
+    """Ids are short ASCII words: an invisible, bidi or look-alike character is refused."""
+    if not isinstance(value, str):
+        return value
+    for char in value.strip():
+        if char not in _ID_CHARS:
+            name = unicodedata.name(char, "unnamed character")
+            raise ValueError(f"the id contains U+{ord(char):04X} ({name}); ids use only the "
+                             "letters A-Z, digits 0-9, '.', '-' and '_'")
+    return value
+
+
+#: An id other entries refer to (P1, WP2, T2.1, SO1).
+Id = Annotated[str, BeforeValidator(_plain_id), Field(max_length=20)]
 
 Month = Annotated[int, BeforeValidator(_no_bool),
                   Field(ge=1, le=120, description="Project month; month 1 is the start.")]
@@ -107,7 +126,7 @@ class Contact(_Strict):
 class Partner(_Strict):
     """An organisation of the consortium."""
 
-    id: str = Field(description="Short unique id used everywhere else (e.g. P1).",
+    id: Id = Field(description="Short unique id used everywhere else (e.g. P1).",
                     min_length=1, max_length=20)
     name: str = Field(description="Legal name of the organisation.", min_length=1)
     short_name: str | None = Field(None, description="Acronym or short name used in tables.")
@@ -176,7 +195,7 @@ class OtherParticipant(_Strict):
 class Task(_Strict):
     """A task of a work package."""
 
-    id: str | None = Field(None, description="Task id; T<wp>.<n> by default.")
+    id: Id | None = Field(None, description="Task id; T<wp>.<n> by default.")
     title: str = Field(description="Task name.")
     description: str | None = Field(None, description="What is done (Markdown).")
     lead: str | None = Field(None, description="Partner id of the task leader.")
@@ -260,7 +279,7 @@ class Subcontract(_Strict):
 class WorkPackage(_Strict):
     """A work package."""
 
-    id: str = Field(description="Work package id, e.g. WP1.", min_length=1)
+    id: Id = Field(description="Work package id, e.g. WP1.", min_length=1)
     title: str = Field(description="Work package title.")
     lead: str = Field(description="Partner id of the lead beneficiary.")
     start: Month = Field(description="First month.")
@@ -334,7 +353,7 @@ class Indicator(_Strict):
 class Objective(_Strict):
     """A specific objective (section 1.2)."""
 
-    id: str | None = Field(None, description="Objective id, e.g. SO1.")
+    id: Id | None = Field(None, description="Objective id, e.g. SO1.")
     text: str = Field(description="The objective.")
     indicators: list[Indicator] = Field(default_factory=list, description="Indicators.")
 

@@ -61,16 +61,19 @@ class _Group(click.Group):
         """
         argv = list(sys.argv[1:] if args is None else args)
         json_mode = _wants_json(argv)
+        _JSON_MODE.append(json_mode)
         try:
             code = _run(super().main, argv, prog_name, complete_var, extra)
         except KeyboardInterrupt:
             code = _interrupted(json_mode)
+        finally:
+            _JSON_MODE.pop()
         if standalone_mode:
             sys.exit(code)
         return code
 
     def invoke(self, ctx: click.Context) -> Any:
-        json_mode = _wants_json(sys.argv[1:]) or _wants_json(ctx.protected_args + ctx.args)
+        json_mode = _JSON_MODE[-1] if _JSON_MODE else False
         try:
             return super().invoke(ctx)
         except ProposalKitError as exc:
@@ -101,6 +104,9 @@ class _Group(click.Group):
             _report(INTERNAL_ERROR, "internal", exc, json_mode)
             ctx.exit(INTERNAL_ERROR)
 
+
+#: Whether the run in progress asked for ``--format json`` (a stack: runs may nest in tests).
+_JSON_MODE: list[bool] = []
 
 #: The ``kind`` of a JSON error document, by exit code.
 _KINDS = {EXIT_CODES["problems"]: "input", EXIT_CODES["usage"]: "usage",

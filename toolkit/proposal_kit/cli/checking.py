@@ -48,6 +48,10 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     and several files a list of them.
     """
     reports = [check_file(f) for f in files]
+    for report in reports:
+        for item in report.findings:
+            if item.code == "schema.file":
+                echo(f"proposal-kit: error: {item.message}", err=True)
     if output_format == "json":
         emit_json(reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports])
     elif len(reports) == 1 and not quiet:
