@@ -449,6 +449,11 @@ class Proposal(_Strict):
                                     "file: `render` then fills it (the CLI's --form wins).")
     texts_dirs: list[str] = Field(default_factory=list,
                                   description="Extra generic text libraries, searched first.")
+    paths: list[str] = Field(default_factory=list,
+                             description="Extra folders that section files, images and the "
+                             "form may come from (relative to the project file). By default "
+                             "only the project folder, its text libraries and proposal-kit's "
+                             "data are read; anything else is refused.")
     variables: dict[str, str] = Field(default_factory=dict,
                                       description="Default values for generic text variables.")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .errors import InputError, SourceLocation
 
-__all__ = ["InputFileError", "check_regular", "read_bytes", "read_text"]
+__all__ = ["ALLOW_HINT", "InputFileError", "check_regular", "confine", "read_bytes", "read_text",
+           "within"]
 
 
 class InputFileError(InputError):
@@ -132,3 +133,36 @@ def read_text(path: Path, limit: int, what: str = "the file") -> str:
                                "encoding")
         error.location = SourceLocation(path, line)
         raise error from None
+
+
+def within(path: Path, roots: list[Path]) -> bool:
+    """Whether ``path``, with every symlink followed, lies inside one of ``roots``."""
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return False
+    for root in roots:
+        try:
+            base = Path(os.path.realpath(root))
+        except (OSError, ValueError):
+            continue
+        if real == base or base in real.parents:
+            return True
+    return False
+
+
+#: How to allow a file outside the project: the hint of every refusal.
+ALLOW_HINT = ("files come from the project folder, its text libraries and proposal-kit's "
+              "own data; to use another folder, list it under 'paths:' in project.yaml")
+
+
+def confine(path: Path, roots: list[Path], what: str = "the file") -> Path:
+    """``path`` if it (and any symlink on the way) stays inside ``roots``.
+
+    Raises:
+        InputFileError: ``reason`` ``outside``, with the hint saying how to allow it.
+    """
+    if not within(path, roots):
+        raise InputFileError(path, f"{what} {path} is outside the project folder; refused",
+                             "outside", ALLOW_HINT)
+    return path
