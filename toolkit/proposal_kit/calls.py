@@ -27,8 +27,8 @@ __all__ = [
     "OrgType",
     "ReferenceData",
     "available_calls",
-    "load_data_model",
     "load_call",
+    "load_data_model",
     "reference_data",
 ]
 

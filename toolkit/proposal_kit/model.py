@@ -7,8 +7,8 @@ consortium validates; what is missing is reported by `check` as warnings.
 
 from __future__ import annotations
 
-from datetime import date
 import unicodedata
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import pycountry

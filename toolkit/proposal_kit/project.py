@@ -48,6 +48,14 @@ class Project:
         return self.file.parent
 
     @property
+    def input_files(self) -> list[Path]:
+        """The files the project reads besides itself: section files and the form."""
+        files = [self.base_dir / n.file for n in self.proposal.sections.values() if n.file]
+        if self.form_file is not None:
+            files.append(self.form_file)
+        return files
+
+    @property
     def roots(self) -> list[Path]:
         """Folders the project's files may come from (see :func:`safeio.confine`)."""
         return project_roots(self.proposal, self.base_dir)

@@ -13,8 +13,8 @@ from typing import Any
 
 from .activities import activities_for
 from .calls import available_calls, reference_data
-from .model import Proposal
 from .form import all_narrative_ids
+from .model import Proposal
 from .resources import data_dir
 
 __all__ = ["SCHEMA_ID", "project_schema", "schema_json"]

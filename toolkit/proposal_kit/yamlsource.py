@@ -175,8 +175,8 @@ class _Builder:
                                       "remove it", node, path)
                         return _CONTROL.sub("", value)
                 elif isinstance(value, float) and not math.isfinite(value):
-                    self._problem("schema.value", f"'{_short(node.value)}' is not a number a proposal "
-                                  "can use (infinite or not-a-number)", node, path)
+                    self._problem("schema.value", f"'{_short(node.value)}' is not a number a "
+                                  "proposal can use (infinite or not-a-number)", node, path)
                     return None
                 return value
             except yaml.YAMLError as exc:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from ..errors import OutputConflictError, UsageError
+from ..errors import UsageError
 from .options import force_option, format_option
 from .output import echo, emit_json, style
 
@@ -63,7 +63,7 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
     own with --steps or PROPOSAL_KIT_PLAN. Dates are in Brussels time and in local time.
     """
     from ..plan import build_plan, load_steps, plan_ics
-    from ..render.output import write_atomic
+    from ..render.output import write_guarded
 
     steps, _ = load_steps(steps_file)
     try:
@@ -73,11 +73,13 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
     when, origin = _deadline(file, topic, deadline, steps.timezone)
     result = build_plan(when, steps)
     day = today.date() if today else date.today()
+    backup = None
     if ics is not None:
-        if ics.exists() and not force:
-            raise OutputConflictError(f"{ics} exists; not overwritten",
-                                      hint="use --force to replace it")
-        write_atomic(ics, plan_ics(result, origin))
+        if ics.suffix.lower() != ".ics":
+            raise UsageError(f"the calendar is iCalendar: name the --ics file .ics, not "
+                             f"'{ics.name}'")
+        inputs = [p for p in (file, steps_file) if p is not None]
+        backup = write_guarded(ics, plan_ics(result, origin), force, protected=inputs)
     if output_format == "json":
         emit_json(result.to_dict(day))
         return
@@ -94,6 +96,8 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
              + style(f"{left:>5}", fg=colour) + f"  {s.step.responsible:<20}  {s.step.title}")
     if ics is not None:
         echo(f"wrote {ics}")
+        if backup:
+            echo(f"kept a backup of the previous file: {backup}")
 
 
 COMMANDS = (plan,)

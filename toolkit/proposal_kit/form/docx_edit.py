@@ -1,5 +1,6 @@
 """Edits of the form's own tables that keep its formatting: rows copied from the form's
-template rows, cells refilled in their own paragraph and character formatting."""
+template rows, cells refilled in their own paragraph and character formatting.
+"""
 
 from __future__ import annotations
 
@@ -102,7 +103,8 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
 
 def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
     """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each, in the
-    formatting the cell had."""
+    formatting the cell had.
+    """
     rpr = _first(tc, W_RPR)
     first = clear_cell(tc)
     lines: list[Line] = list(cell.lines) or [Line("")]

@@ -28,8 +28,8 @@ from docx.table import _Cell
 from ..derive import Draft
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
-from .cells import Cell, Grid, Table
 from ..render.toc import rebuild_contents
+from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
     cells_of,

@@ -95,7 +95,8 @@ def is_contents(element: Any) -> bool:
 
 def _blocks(body: Any) -> Iterator[Any]:
     """The body's paragraphs and tables in order: content controls opened, tables of
-    contents left out (their entries repeat the headings)."""
+    contents left out (their entries repeat the headings).
+    """
     for child in body:
         if child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))

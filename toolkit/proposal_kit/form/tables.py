@@ -101,7 +101,8 @@ def _risks(draft: Draft, spec: TableSpec) -> Table:
 # -- 4.2: one work package ---------------------------------------------------------------------
 def _participants(draft: Draft, task: Task) -> Cell:
     """Task participants: the leader first and in bold, then the others by role (COO, BEN,
-    AE, AP, OTHER), one line per role, each line's role beside it."""
+    AE, AP, OTHER), one line per role, each line's role beside it.
+    """
     ids = [pid for pid in dict.fromkeys(task.participants) if pid != task.lead]
     lines = []
     if task.lead:

@@ -61,7 +61,8 @@ def build_markdown(project: Project) -> str:
 
 def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[str, str]:
     """Each section's finished Markdown; with ``nest``, its headings are moved under the
-    section's heading (``#`` in 2.1.1 becomes level 4)."""
+    section's heading (``#`` in 2.1.1 becomes level 4).
+    """
     form = form_for_call(call)
     narrative = NarrativeRenderer(project)
     texts = {}
@@ -206,5 +207,6 @@ def render_project(project: Project, output: Path | None = None, fmt: Format | N
     if form is not None and target.resolve() == form.resolve():
         raise OutputConflictError(f"{target} is the form itself: give another -o file",
                                   hint="the applicant's copy of the form is never written over")
-    backup = write_guarded(target, data, force)
+    inputs = [project.file, *project.input_files, *(p for p in (form, reference_doc) if p)]
+    backup = write_guarded(target, data, force, protected=inputs)
     return RenderResult(target, backup, fmt, form)

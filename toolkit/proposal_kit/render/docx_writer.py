@@ -337,7 +337,8 @@ class DocxWriter:
 
     def table_of_contents(self, title: str) -> None:
         """The title, then an empty table of contents that :func:`rebuild_contents` fills
-        from the document's headings once the whole document is written."""
+        from the document's headings once the whole document is written.
+        """
         self.add_paragraph("TOC Heading").add_run(title)
         self.keep_last_with_next()
         body = self.element

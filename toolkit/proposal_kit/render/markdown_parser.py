@@ -31,7 +31,7 @@ def shift_headings(text: str, by: int) -> str:
     A ``#`` inside a section's text then nests under that section's heading, in the
     document and in its table of contents. Setext headings (underlined) become ATX ones.
     """
-    if by <= 0 or "#" not in text and "\n=" not in text and "\n-" not in text:
+    if by <= 0 or ("#" not in text and "\n=" not in text and "\n-" not in text):
         return text
     lines = text.split("\n")
     for tok in parse(text):

@@ -132,7 +132,8 @@ def _items(p: Proposal) -> Iterator[ItemText]:
 
 def _box_tables(form: FormDescription, box_id: str) -> tuple[str, ...]:
     """Ids of the tables the draft shows in a section: the box's own, then what follows it
-    up to the next box or heading (the work packages and the tables of 4.2)."""
+    up to the next box or heading (the work packages and the tables of 4.2).
+    """
     from ..form.description import BoxItem, HeadingItem, TableItem, WorkPackagesItem
 
     tables: list[str] = []
