@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import InputError, SourceLocation
 from .findings import Finding, Severity
 from .model import Proposal
-from .safeio import InputFileError, confine, read_text
+from .safeio import CONTROL, InputFileError, confine, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 
@@ -96,6 +96,15 @@ def _read_sections(proposal: Proposal, doc: YamlDocument,
             if target.exists() or target.is_symlink():
                 confine(target, roots, f"section '{key}': the file")
             texts[key] = read_text(target, MAX_SECTION_BYTES, f"section '{key}': the file")
+            control = first_control(texts[key])
+            if control is not None:
+                at, col, char = control
+                problems.append(Finding(
+                    "schema.control-character", Severity.ERROR,
+                    f"section '{key}': {narrative.file} line {at}, column {col} holds the "
+                    f"control character U+{ord(char):04X}, which no document can show; "
+                    "remove it", path, line, column, "schema"))
+                texts[key] = CONTROL.sub("", texts[key])
         except InputFileError as exc:
             message = exc.message
             if exc.reason == "missing":

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
 from .errors import InputError, SourceLocation
 
-__all__ = ["ALLOW_HINT", "InputFileError", "check_regular", "confine", "read_bytes", "read_text",
+__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "first_control", "check_regular", "confine", "read_bytes", "read_text",
            "within"]
 
 
@@ -166,3 +167,18 @@ def confine(path: Path, roots: list[Path], what: str = "the file") -> Path:
         raise InputFileError(path, f"{what} {path} is outside the project folder; refused",
                              "outside", ALLOW_HINT)
     return path
+
+
+#: Control characters other than tab and line breaks: no document can hold them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def first_control(text: str) -> tuple[int, int, str] | None:
+    """``(line, column, char)`` of the first control character of ``text``, if any."""
+    match = CONTROL.search(text)
+    if match is None:
+        return None
+    start = match.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, column, match.group(0)
