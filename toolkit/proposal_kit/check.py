@@ -63,8 +63,12 @@ def check_file(file: Path | str) -> CheckReport:
     return check_project(project)
 
 
-def check_project(project: Project) -> CheckReport:
-    """Apply the call's rules to a loaded project."""
+def check_project(project: Project, render: bool = True) -> CheckReport:
+    """Apply the call's rules to a loaded project.
+
+    With ``render``, also find everything the render would stop on (see
+    :func:`~proposal_kit.preflight.render_findings`), so that a project check passes renders.
+    """
     file = project.file
     proposal = project.proposal
     try:
@@ -79,6 +83,10 @@ def check_project(project: Project) -> CheckReport:
     for item in run_rules(context):
         line, column = project.document.locate(item.path)
         found.append(item.with_location(line, column))
+    if render:
+        from .preflight import render_findings
+
+        found += render_findings(project)
     eligible: bool | None = not any(f.severity is Severity.ERROR and f.category == "eligibility"
                        for f in found)
     if any(f.code == "schema.duplicate-key" or f.code.startswith("schema.yaml-")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .errors import InputError, SourceLocation
 
-__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "first_control", "check_regular", "confine", "read_bytes", "read_text",
-           "within"]
+__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_regular", "confine", "first_control",
+           "read_bytes", "read_text", "within"]
 
 
 class InputFileError(InputError):

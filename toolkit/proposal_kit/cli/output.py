@@ -38,7 +38,8 @@ def emit_json(data: Any) -> None:
 
 def finding_line(item: Finding, file: str | None = None) -> str:
     """``file:line:col: severity code: message (hint)``."""
-    where = ":".join(str(x) for x in (file, item.line, item.column) if x is not None)
+    where = ":".join(str(x) for x in (item.file or file, item.line, item.column)
+                     if x is not None)
     severity = style(item.severity.value, fg=_COLOURS[item.severity], bold=True)
     text = f"{where}: " if where else ""
     text += f"{severity} [{item.code}] {item.message}"

@@ -8,6 +8,7 @@ reference is an error naming the section.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..templating import compile_bounded, make_environment, render_bounded
 from ..texts import TextLibrary, make_text_function, project_context
 from ..validation import did_you_mean
 
-__all__ = ["NarrativeRenderer", "reference_targets"]
+__all__ = ["NarrativeRenderer", "reference_targets", "section_locator"]
 
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
@@ -63,26 +64,8 @@ class NarrativeRenderer:
         return f"section '{section}' ({where})"
 
     def locator(self, section: str) -> Callable[[int | None], SourceLocation]:
-        """Map a line of ``section``'s text to its place in the user's files.
-
-        That is the section file, or the line of project.yaml where an inline text stands.
-        """
-        narrative = self.project.proposal.sections.get(section)
-        if narrative is not None and narrative.file:
-            file = self.project.base_dir / narrative.file
-            return lambda line: SourceLocation(file, line)
-        doc = self.project.document
-        first, column = doc.locate(("sections", section, "text"))
-        if first is None or doc.positions.get(("sections", section, "text")) is None:
-            first, column = doc.locate(("sections", section))
-        start = first or 1
-        if _is_block_scalar(self.project.file, start, column):
-            start += 1
-
-        def locate(line: int | None) -> SourceLocation:
-            return SourceLocation(self.project.file, start + (line or 1) - 1)
-
-        return locate
+        """See :func:`section_locator`."""
+        return section_locator(self.project, section)
 
     def render(self, section: str, markdown: str) -> str:
         """Return the finished Markdown of ``section``."""
@@ -91,20 +74,24 @@ class NarrativeRenderer:
         variables = dict(self.context)
         variables.update(self.project.proposal.variables)
         text = make_text_function(self.library, self.context, place)
-        variables["text"] = self._collecting(text) if self.collect else text
+        variables["text"] = self._collecting(text, locate) if self.collect else text
         template = compile_bounded(self.env, markdown, place, locate)
         filled = render_bounded(template, variables, place, locate, hint=_UNDEFINED_HINT)
         return REFERENCE.sub(lambda m: self._resolve(m, place, filled, locate), filled)
 
-    def _collecting(self, text: Callable[..., str]) -> Callable[..., str]:
+    def _collecting(self, text: Callable[..., str],
+                    locate: Callable[[int | None], SourceLocation]) -> Callable[..., str]:
         def collecting(*args: Any, **kwargs: Any) -> str:
             try:
                 return text(*args, **kwargs)
             except KitTemplateError as exc:
+                if exc.location is None:
+                    exc.location = locate(_template_line())
                 self.problems.append(exc)
                 return ""
             except TypeError as exc:  # text() without a key, or a key that is no string
-                self.problems.append(KitTemplateError(f"text(): {exc}"))
+                self.problems.append(KitTemplateError(f"text(): {exc}",
+                                                      location=locate(_template_line())))
                 return ""
 
         return collecting
@@ -124,6 +111,43 @@ class NarrativeRenderer:
             raise error
         self.problems.append(error)
         return match.group(0)
+
+
+def _template_line() -> int | None:
+    """The line of the section text being rendered (the innermost template frame)."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_filename == "<template>":
+            # Jinja's compiled code carries "template line=code line" pairs.
+            pairs = [tuple(map(int, pair.split("="))) for pair in
+                     str(frame.f_globals.get("debug_info", "")).split("&") if "=" in pair]
+            lines = [t for t, code in pairs if code <= frame.f_lineno]
+            return lines[-1] if lines else None
+        frame = frame.f_back
+    return None
+
+
+def section_locator(project: Project, section: str) -> Callable[[int | None], SourceLocation]:
+    """Map a line of ``section``'s text to its place in the user's files.
+
+    That is the section file, or the line of project.yaml where an inline text stands.
+    """
+    narrative = project.proposal.sections.get(section)
+    if narrative is not None and narrative.file:
+        file = project.base_dir / narrative.file
+        return lambda line: SourceLocation(file, line)
+    doc = project.document
+    first, column = doc.locate(("sections", section, "text"))
+    if doc.positions.get(("sections", section, "text")) is None:
+        first, column = doc.locate(("sections", section))
+    start = first or 1
+    if _is_block_scalar(project.file, start, column):
+        start += 1
+
+    def locate(line: int | None) -> SourceLocation:
+        return SourceLocation(project.file, start + (line or 1) - 1)
+
+    return locate
 
 
 _UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a key "
