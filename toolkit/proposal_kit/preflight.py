@@ -25,9 +25,9 @@ __all__ = ["render_findings"]
 
 def _finding(code: str, severity: str, exc: ProposalKitError | str,
              location: SourceLocation | None, project: Project,
-             path: tuple[str | int, ...] = ()) -> Finding:
+             path: tuple[str | int, ...] = (), hint: str | None = None) -> Finding:
     message = exc if isinstance(exc, str) else exc.message
-    hint = None if isinstance(exc, str) else exc.hint
+    hint = hint if isinstance(exc, str) else exc.hint
     if not isinstance(exc, str) and exc.location is not None and exc.location.file:
         location = exc.location
     file = line = column = None
@@ -42,7 +42,6 @@ def _finding(code: str, severity: str, exc: ProposalKitError | str,
 
 def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
     from .render.narrative import NarrativeRenderer
-    from .texts.context import recording_empty_facts
 
     renderer = NarrativeRenderer(project, collect=True)
     texts: dict[str, str] = {}
@@ -51,23 +50,24 @@ def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
         path = ("sections", sid)
         locate = renderer.locator(sid)
         renderer.problems.clear()
-        with recording_empty_facts() as empty:
-            try:
-                texts[sid] = renderer.render(sid, text)
-            except ProposalKitError as exc:
-                found.append(_finding("render.template", "error", exc, exc.location or
-                                      locate(None), project, path))
+        renderer.empty_facts.clear()
+        try:
+            texts[sid] = renderer.render(sid, text)
+        except ProposalKitError as exc:
+            found.append(_finding("render.template", "error", exc, exc.location or
+                                  locate(None), project, path))
         for problem in renderer.problems:
             code = ("render.reference" if "unknown reference" in problem.message
                     else "render.text")
             found.append(_finding(code, "error", problem, problem.location or locate(None),
                                   project, path))
-        for pid, fact in dict.fromkeys(empty):
+        for key, pid, fact in dict.fromkeys(renderer.empty_facts):
             found.append(_finding(
                 "render.partner-fact", "warning",
-                f"section '{sid}': a generic text uses the {fact.replace('_', ' ')} of "
-                f"partner {pid}, which the project does not give; the draft would show "
-                "an empty value there", locate(None), project, path))
+                f"section '{sid}': generic text '{key}' uses the {fact.replace('_', ' ')} of "
+                f"partner {pid}, which the project does not give; the draft would show an "
+                "empty value there", locate(None), project, path,
+                hint=f"add '{fact}:' to partner {pid} in project.yaml"))
     return texts, found
 
 

@@ -20,6 +20,7 @@ from ..model import Proposal
 from ..project import Project
 from ..templating import compile_bounded, make_environment, render_bounded
 from ..texts import TextLibrary, make_text_function, project_context
+from ..texts.context import recording_empty_facts
 from ..validation import did_you_mean
 
 __all__ = ["NarrativeRenderer", "reference_targets", "section_locator"]
@@ -57,6 +58,8 @@ class NarrativeRenderer:
         self.env = make_environment()
         self.collect = collect
         self.problems: list[KitTemplateError] = []
+        #: (text key, partner id, field) of each empty partner fact a text used.
+        self.empty_facts: list[tuple[str, str, str]] = []
 
     def _place(self, section: str) -> str:
         narrative = self.project.proposal.sections.get(section)
@@ -83,7 +86,10 @@ class NarrativeRenderer:
                     locate: Callable[[int | None], SourceLocation]) -> Callable[..., str]:
         def collecting(*args: Any, **kwargs: Any) -> str:
             try:
-                return text(*args, **kwargs)
+                with recording_empty_facts() as used:
+                    result = text(*args, **kwargs)
+                self.empty_facts.extend((str(args[0]), pid, fact) for pid, fact in used)
+                return result
             except KitTemplateError as exc:
                 if exc.location is None:
                     exc.location = locate(_template_line())
