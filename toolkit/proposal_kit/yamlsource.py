@@ -208,28 +208,41 @@ class _Builder:
         return None  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: DataPath) -> dict[Any, Any]:
+        own = {id(k) for k, _ in node.value
+               if not (isinstance(k, ScalarNode) and k.tag == "tag:yaml.org,2002:merge")}
         try:
             self.constructor.flatten_mapping(node)
         except yaml.YAMLError as exc:
             self._problem("schema.yaml-merge", f"invalid merge key '<<': {_first_line(exc)}",
                           node, path)
         result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self._problem("schema.yaml-key", "a key must be a plain word, not a list or "
                               "a mapping", key_node, path)
                 continue
             key = self.build(key_node, (*path, "<key>"))
-            if not isinstance(key, str | int):
-                key = str(key)
+            if not isinstance(key, str):
+                # Keys are names: `1:` is the key "1" and `true:` the key "true", as written.
+                key = str(key_node.value)
             child = (*path, key)
+            merged = id(key_node) not in own  # brought in by `<<: *anchor`
             if key in result:
-                first = self.positions.get(child, (0, 0))[0]
-                self._problem("schema.duplicate-key",
-                              f"duplicate key '{key}' (first given on line {first}); "
-                              "the second value would silently replace the first",
-                              key_node, child)
-                continue
+                if merged or key not in explicit:
+                    # A key given beside `<<:` overrides the merged one; of merged ones the
+                    # later wins (YAML's merge key semantics): no duplicate.
+                    if merged and key in explicit:
+                        continue
+                else:
+                    first = self.positions.get(child, (0, 0))[0]
+                    self._problem("schema.duplicate-key",
+                                  f"duplicate key '{key}' (first given on line {first}); "
+                                  "the second value would silently replace the first",
+                                  key_node, child)
+                    continue
+            if not merged:
+                explicit.add(key)
             self.positions[child] = (key_node.start_mark.line + 1,
                                      key_node.start_mark.column + 1)
             result[key] = self.build(value_node, child)
