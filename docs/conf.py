@@ -31,7 +31,8 @@ myst_heading_anchors = 3
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_generated_example", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_generated_example", "reference/generated/example-form.md",
+                    "Thumbs.db", ".DS_Store"]
 language = "en"
 
 html_theme = "furo"

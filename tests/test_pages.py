@@ -32,6 +32,7 @@ from pages_docs import (
 from proposal_kit import load_project
 from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
+from proposal_kit.form import form_description
 from proposal_kit.pages import PagesReport, count_pages
 from proposal_kit.pages.analysis import _hints
 from proposal_kit.pages.docxinfo import DocxInfo
@@ -40,7 +41,6 @@ from proposal_kit.pages.formatting import (
     check_docx_format,
     contents_entries,
 )
-from proposal_kit.form import form_description
 from proposal_kit.render import render_project
 
 NO_SOFFICE = {"PROPOSAL_KIT_SOFFICE": "/nonexistent/soffice"}
@@ -478,7 +478,7 @@ def test_tags_follow_the_forms_sequence(tmp_path: Path) -> None:
             document.add_paragraph(tag)
         path = tmp_path / f"{name}.docx"
         document.save(str(path))
-        findings, summary = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
+        findings, _ = check_docx_format(DocxInfo(path), load_call(LOT2), FORM)
         found[name] = {}
         for f in findings:
             found[name].setdefault(f.code, []).append(f.message)

@@ -11,6 +11,7 @@ written by hand: add a call file or a generic text and the next build shows it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import inspect
 import re
 import types
@@ -372,6 +373,65 @@ def render_example() -> None:
         html = rest
     (EXAMPLE_OUT / "lot2-partB.html").write_text(html, encoding="utf-8")
     (EXAMPLE_OUT / "lot2-partB.docx").write_bytes(render_bytes(project, "docx"))
+    write("example-form.md", form_comparison(project))
+
+
+#: Where the official form's reference copy is (beside the checkout; CI has it).
+OFFICIAL = Path(os.environ.get("PROPOSAL_KIT_OFFICIAL", ROOT.parent / "shared" / "official"))
+#: The parts shown side by side: section ids of the page map.
+COMPARED = (("background", "1.1 Background and general objectives"),
+            ("wp2", "Work package 2"))
+
+
+def form_comparison(project: Any) -> str:
+    """The example in the own layout next to the official form, page images side by side.
+
+    Needs the applicant's copy of the form (proposal-kit does not ship it) and LibreOffice;
+    without them the page says how to make the comparison.
+    """
+    import shutil
+    import subprocess
+
+    from proposal_kit.pages import count_pages
+    from proposal_kit.render import render_project
+
+    forms = sorted(OFFICIAL.glob("partb-form-*.docx")) if OFFICIAL.is_dir() else []
+    if not forms or not shutil.which("soffice") or not shutil.which("pdftoppm"):
+        return ("The comparison with the official form is made when the site is built beside "
+                "a copy of the form and with LibreOffice: `proposal-kit render "
+                "examples/lot2-blueprint/project.yaml --form FORM.docx -o filled.docx`.\n")
+    files = {"own": EXAMPLE_OUT / "lot2-own.docx", "form": EXAMPLE_OUT / "lot2-form.docx"}
+    render_project(project, files["own"], force=True)
+    render_project(project, files["form"], form=forms[0], force=True)
+    reports = {layout: count_pages(path) for layout, path in files.items()}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(EXAMPLE_OUT), *map(str, files.values())], check=True,
+                   capture_output=True, timeout=600)
+    lines = [f"In the own layout the example takes **{reports['own'].pages} pages**; "
+             f"`pages` estimates about **{reports['own'].pages_with_form_guidance}** in the "
+             f"official form with its guidance. Filled into the form it takes "
+             f"**{reports['form'].pages} pages** (LibreOffice's count).", ""]
+    for sid, label in COMPARED:
+        cells = []
+        for layout, report in reports.items():
+            start = next((sec.start_page for sec in report.sections if sec.id == sid), None)
+            if start is None:
+                continue
+            image = EXAMPLE_OUT / f"{layout}-{sid}"
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", "-f", str(start),
+                            "-l", str(start), str(files[layout].with_suffix(".pdf")),
+                            str(image)], check=True, capture_output=True, timeout=120)
+            caption = "own layout" if layout == "own" else "official form"
+            cells.append(f'<figure style="flex: 1; margin: 0"><img src="example/'
+                         f'{image.name}.png" alt="{label}, {caption}" '
+                         f'style="width: 100%; border: 1px solid #ccc"/><figcaption>{label}: '
+                         f"{caption}, page {start}</figcaption></figure>")
+        lines += ['<div style="display: flex; gap: 1em; margin-bottom: 1em">', *cells,
+                  "</div>", ""]
+    for path in files.values():  # the filled form is the applicant's: not offered here
+        path.unlink()
+        path.with_suffix(".pdf").unlink()
+    return "\n".join(lines)
 
 
 def generate(app: Sphinx) -> None:
@@ -381,7 +441,7 @@ def generate(app: Sphinx) -> None:
     GENERATED.mkdir(parents=True, exist_ok=True)
     topics = available_calls()
     wanted = {"cli.md", "schema.md", "calls.md", "ecosystems.md", "texts.md",
-              "templates.md"} | {f"call-{t}.md" for t in topics}
+              "templates.md", "example-form.md"} | {f"call-{t}.md" for t in topics}
     for stale in GENERATED.glob("*.md"):
         if stale.name not in wanted:
             stale.unlink()

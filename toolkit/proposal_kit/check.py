@@ -83,13 +83,62 @@ def check_project(project: Project, render: bool = True) -> CheckReport:
     for item in run_rules(context):
         line, column = project.document.locate(item.path)
         found.append(item.with_location(line, column))
+    form_found = _form_findings(project, call.form_version)
+    found += form_found
     if render:
         from .preflight import render_findings
 
-        found += render_findings(project)
+        found += render_findings(project, with_form=not any(
+            f.severity is Severity.ERROR for f in form_found))
     eligible: bool | None = not any(f.severity is Severity.ERROR and f.category == "eligibility"
                        for f in found)
     if any(f.code == "schema.duplicate-key" or f.code.startswith("schema.yaml-")
            for f in found):
         eligible = None  # the data is ambiguous: duplicate keys, refused tags or keys
     return CheckReport(file, eligible, _ordered(found))
+
+
+def _form_findings(project: Project, form_version: str) -> list[Finding]:
+    """What `render` would stop on in the form named by ``part_b_form:``.
+
+    A missing file, a document that is not the form, a version proposal-kit does not know
+    or another version than the call's, and boxes that already hold someone's text.
+    """
+    path = project.form_file
+    if path is None:
+        return []
+    from .errors import ProposalKitError
+    from .form.fill import FormFiller, open_form
+
+    where = ("part_b_form",)
+    line, column = project.document.locate(where)
+
+    def problem(code: str, severity: str, message: str, hint: str | None = None) -> Finding:
+        return finding(code, severity, message, where, hint).with_location(line, column)
+
+    if not path.is_file():
+        return [problem("form.missing", "error", f"the form {path} does not exist",
+                        "download the Part B form from the portal and save it there")]
+    try:
+        document, form = open_form(path)
+    except ProposalKitError as exc:
+        return [problem("form.unreadable", "error", exc.message, exc.hint)]
+    out = []
+    if form.id != form_version:
+        out.append(problem("form.version", "warning",
+                           f"the form is {form.id}, while the call uses {form_version}",
+                           "download the form of this call's topic from the portal"))
+    try:
+        from .calls import load_call
+        from .derive import derive
+
+        draft = derive(project.proposal, load_call(project.proposal.call), {})
+        taken = FormFiller(document, form, draft, {}, project.base_dir).prefilled()
+    except ProposalKitError as exc:
+        return [*out, problem("form.unreadable", "error", exc.message, exc.hint)]
+    if taken:
+        out.append(problem("form.prefilled", "warning",
+                           f"the form already holds text in {'; '.join(taken[:4])}; render "
+                           "will refuse it without --force",
+                           "give a blank copy of the form, or render with --force"))
+    return out

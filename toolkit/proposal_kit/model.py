@@ -39,6 +39,7 @@ __all__ = [
     "OtherParticipant",
     "Partner",
     "PreviousProject",
+    "ProofSettings",
     "Proposal",
     "Risk",
     "StaffMember",
@@ -414,6 +415,33 @@ class Totals(_Strict):
                                               description="Totals per partner id.")
 
 
+class ProofSettings(_Strict):
+    """Settings of `proposal-kit proof` for this project."""
+
+    ignore: list[str] = Field(default_factory=list, description="Finding codes or groups "
+                              "switched off, e.g. proof.style.filler or proof.english.")
+    words: list[str] = Field(default_factory=list, description="Words the spelling check "
+                             "accepts (names, technical terms).")
+    terms: list[str] = Field(default_factory=list, description="Acronyms that count as "
+                             "defined, besides the built-in list of EU terms.")
+    max_sentence_words: Annotated[int | None, BeforeValidator(_no_bool)] = Field(
+        None, ge=10, le=200, description="Longest sentence without a hint (default 40).")
+
+    @field_validator("ignore")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        from .proof.codes import CODES, unknown_ignore
+
+        for entry in value:
+            if unknown_ignore(entry):
+                same = [c for c in CODES if c.rsplit(".", 1)[-1] == entry.strip().lower()]
+                if same:
+                    raise ValueError(f"unknown proof code '{entry}' (did you mean "
+                                     f"'{same[0]}'?)")
+                one_of(entry, list(CODES), "proof code")
+        return value
+
+
 class Proposal(_Strict):
     """A whole proposal: the content of project.yaml."""
 
@@ -456,6 +484,8 @@ class Proposal(_Strict):
                              "data are read; anything else is refused.")
     variables: dict[str, str] = Field(default_factory=dict,
                                       description="Default values for generic text variables.")
+    proof: ProofSettings = Field(default_factory=ProofSettings,
+                                 description="Settings of `proposal-kit proof`.")
 
     @field_validator("ecosystem")
     @classmethod

@@ -131,11 +131,13 @@ def _style_names() -> set[str]:
         return set()
 
 
-def render_findings(project: Project) -> list[Finding]:
+def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
     """Every problem the render of ``project`` would stop on, as findings.
 
     Findings of the project file itself (schema, missing section files) are `check`'s
-    own; when there are errors among them, the render is not attempted.
+    own; when there are errors among them, the render is not attempted. With
+    ``with_form``, the DOCX is rendered into the project's copy of the official form (text
+    already in it is `check`'s own warning, so it is replaced here).
     """
     if any(f.severity is Severity.ERROR for f in project.problems):
         return []
@@ -153,8 +155,9 @@ def render_findings(project: Project) -> list[Finding]:
 
     for fmt in ("docx", "html"):
         try:
-            render_bytes(project, fmt,  # type: ignore[arg-type]
-                         form=project.form_file if fmt == "docx" else None)
+            render_bytes(project, fmt,
+                         form=project.form_file if fmt == "docx" and with_form else None,
+                         force=True)
         except ProposalKitError as exc:
             found.append(_finding("render.failed", "error", exc, exc.location, project))
             break

@@ -19,11 +19,13 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ProposalKitError, SourceLocation, TemplateError
 
@@ -212,6 +214,18 @@ def error_line(exc: BaseException, filename: str | None) -> int | None:
     return line
 
 
+def _innermost(exc: BaseException) -> tuple[str, int] | None:
+    """File and line of the innermost template frame of ``exc`` (an included template's)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (exc.filename, exc.lineno) if exc.filename else None
+    found = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if "__jinja_exception__" in frame.f_globals or \
+                "__jinja_template__" in frame.f_globals:
+            found = (frame.f_code.co_filename, lineno)
+    return found
+
+
 def _message(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "the template calls or includes itself without end"
@@ -266,6 +280,10 @@ def render_bounded(template: jinja2.Template, context: Mapping[str, Any], where:
     except TEMPLATE_FAILURES as exc:
         line = error_line(exc, template.filename)
         location = locate(line) if locate else SourceLocation(None, line)
+        inner = _innermost(exc)
+        if inner and template.filename and inner[0] != template.filename and \
+                not inner[0].startswith("<"):
+            location = SourceLocation(Path(inner[0]), inner[1])  # in an included template
         prefix = "syntax error: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         extra = hint if isinstance(exc, jinja2.UndefinedError) else None
         raise TemplateError(f"{where}: {prefix}{_message(exc)}", location=location,

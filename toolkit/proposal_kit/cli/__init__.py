@@ -31,7 +31,8 @@ missing, failing or timing out; 130 interrupted; 70 internal error (a bug).
 COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
                    "render": "rendering", "review": "reviewing", "texts": "texting",
                    "init": "scaffolding", "schema": "scaffolding",
-                   "plan": "planning", "watch": "watching"}
+                   "plan": "planning", "watch": "watching",
+                   "proof": "proofing"}
 
 
 class _Group(click.Group):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,7 +13,16 @@ from ..errors import EXIT_CODES
 from .options import format_option
 from .output import echo, emit_json, print_findings, style
 
+if TYPE_CHECKING:
+    from ..proof import ProofReport
+
 __all__ = ["COMMANDS"]
+
+
+def _proof(file: Path) -> ProofReport:
+    from ..proof import proof_file
+
+    return proof_file(file)
 
 
 def _verdict(report: CheckReport) -> str:
@@ -36,7 +46,10 @@ def _plural(n: int, word: str) -> str:
 @format_option(("text", "json"))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line of each file.")
-def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool) -> None:
+@click.option("--proof", "with_proof", is_flag=True,
+              help="Proofread the section texts too (see `proof`); --strict alone does not.")
+def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool,
+          with_proof: bool) -> None:
     """Validate project files and apply their call's rules.
 
     Checks eligibility (countries, full partners, labour-market actors, education and
@@ -52,20 +65,32 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
         for item in report.findings:
             if item.code == "schema.file":
                 echo(f"proposal-kit: error: {item.message}", err=True)
+    proofs = {r.file: _proof(r.file) for r in reports if with_proof and r.eligible is not None}
     if output_format == "json":
-        emit_json(reports[0].to_dict() if len(reports) == 1 else [r.to_dict() for r in reports])
+        data = [{**r.to_dict(), **({"proof": proofs[r.file].to_dict()} if r.file in proofs
+                                   else {})} for r in reports]
+        emit_json(data[0] if len(data) == 1 else data)
     elif len(reports) == 1 and not quiet:
         report = reports[0]
         print_findings(report.findings, str(report.file))
         if report.findings:
             echo()
+        if report.file in proofs:
+            from .proofing import print_proof
+
+            print_proof(proofs[report.file])
         echo(f"{report.file}: {_verdict(report)}; {_counts(report)}")
     else:
         for report in reports:
-            echo(f"{report.file}: {_verdict(report)}; {_counts(report)}")
+            extra = ""
+            if report.file in proofs:
+                s = proofs[report.file].summary
+                extra = f"; proof: {s['error']} errors, {s['warning']} warnings"
+            echo(f"{report.file}: {_verdict(report)}; {_counts(report)}{extra}")
     if any(f.code == "schema.file" for r in reports for f in r.findings):
         raise SystemExit(EXIT_CODES["usage"])  # a file missing or not a file
-    failed = any(r.failed(strict) for r in reports)
+    failed = any(r.failed(strict) for r in reports) or \
+        any(p.failed(strict) for p in proofs.values())
     raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
 
 

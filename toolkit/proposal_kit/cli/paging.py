@@ -87,6 +87,12 @@ def _print_text(report: PagesReport) -> None:
         colour = "yellow" if report.pages >= 0.9 * report.limit else "green"
         verdict = style(f"{report.pages_left} left", fg=colour)
     echo(f"{name}: {style(head, bold=True)}, {verdict}  [{how}]")
+    if report.pages_with_form_guidance is not None:
+        form_pages = report.pages_with_form_guidance
+        over = form_pages > report.limit
+        echo(f"  {report.pages} pages; about " +
+             style(f"{form_pages} in the official form", fg="red" if over else None,
+                   bold=over) + " with its guidance (render --form for the exact count)")
     if report.excluded_pages:
         echo(f"  {report.total_pages} pages in all; {report.excluded_pages} do not count "
              "against the limit")

@@ -45,8 +45,9 @@ def form_for_topic(topic: str | None) -> FormDescription:
 
 
 def all_narrative_ids() -> list[str]:
-    """Section ids of every described form version, in document order (for data files
-    that are not tied to one call, such as generic texts' front matter).
+    """Section ids of every described form version, in document order.
+
+    For data files that are not tied to one call, such as generic texts' front matter.
     """
     from .description import form_description, known_forms
 

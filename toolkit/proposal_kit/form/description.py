@@ -185,17 +185,53 @@ class LegacySection(BaseModel):
     note: str
 
 
-class Footprint(BaseModel):
-    """What the form adds to an own-layout draft, measured on the blank form."""
+class FootprintPart(BaseModel):
+    """The form's length of a part: ``scale`` × the own layout's length + ``add`` pages."""
 
     model_config = _STRICT
-    #: Height of each box's guidance row, in points, by box or table id.
-    guidance_pt: dict[str, float] = {}
-    #: Pages the form always adds (the Part A page, the longer cover).
-    fixed_pages: float = 0.0
-    #: The body height of a page, in points, portrait and landscape.
-    body_pt: dict[str, float] = {}
+    scale: float = 1.0
+    add: float = 0.0
+
+    def added(self, length: float) -> float:
+        """Pages the form adds to ``length`` pages of the own layout."""
+        return length * (self.scale - 1.0) + self.add
+
+
+class Footprint(BaseModel):
+    """What the form adds to an own-layout draft of the same content, in pages.
+
+    Measured by laying the real form out with LibreOffice (``scripts/measure-form``): the
+    form's length for a part of Part B is about ``scale`` times the part's length in the
+    own layout, plus ``add`` (its guidance boxes and heading rows) — once per work package
+    for ``work_package``. ``fixed`` is what the form adds once: the Part A page, its
+    cover, its list of annexes.
+    """
+
+    model_config = _STRICT
+    #: By section id of the own layout (level 1 and 2 sections that do not overlap).
+    parts: dict[str, FootprintPart] = {}
+    #: Each work package's table: its guidance and heading rows.
+    work_package: FootprintPart = FootprintPart()
+    fixed: float = 0.0
+    #: How and when the figures were measured.
     measured: str | None = None
+
+    def guidance_pages(self, work_packages: int) -> float:
+        """Pages the form's own text takes, whatever the answers.
+
+        The page limit less these is the room for the applicant's text.
+        """
+        return (self.fixed + sum(part.add for part in self.parts.values())
+                + work_packages * self.work_package.add)
+
+    def added_pages(self, lengths: dict[str, float], work_packages: list[float]) -> float:
+        """Pages the form adds to a draft with these section and work package lengths."""
+        total = self.fixed
+        for sid, part in self.parts.items():
+            total += part.added(lengths.get(sid, 0.0))
+        for length in work_packages:
+            total += self.work_package.added(length)
+        return total
 
 
 # -- the body items --------------------------------------------------------------------------

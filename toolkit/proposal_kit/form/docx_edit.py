@@ -1,5 +1,7 @@
-"""Edits of the form's own tables that keep its formatting: rows copied from the form's
-template rows, cells refilled in their own paragraph and character formatting.
+"""Edits of the form's own tables that keep its formatting.
+
+Rows are copied from the form's template rows; cells are refilled in their own paragraph
+and character formatting.
 """
 
 from __future__ import annotations
@@ -13,8 +15,21 @@ from docx.oxml.ns import qn
 from .cells import Cell, Line
 from .locate import text_of
 
-__all__ = ["cell_width_mm", "cells_of", "clear_cell", "copy_row", "grid_columns", "note_row",
-           "row_text", "rows_of", "set_cell", "set_cell_text", "shade"]
+__all__ = [
+    "cell_width_mm",
+    "cells_of",
+    "clear_cell",
+    "copy_row",
+    "grid_columns",
+    "note_row",
+    "repeat_rows",
+    "row_text",
+    "rows_of",
+    "set_cell",
+    "set_cell_text",
+    "shade",
+    "widen_first_column",
+]
 
 W_P, W_R, W_T, W_TC, W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
 W_PPR, W_RPR, W_TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:tcPr")
@@ -36,6 +51,51 @@ def grid_columns(tbl: Any) -> list[int]:
     if grid is None:
         return []
     return [int(float(c.get(qn("w:w")) or 0)) for c in grid.iterchildren(qn("w:gridCol"))]
+
+
+def widen_first_column(tbl: Any, share: float) -> None:
+    """Give the first grid column ``share`` of the table's width, the others the rest.
+
+    For the timetable: its month or quarter cells only hold shading, while the activity
+    names beside them need room to stay on one or two lines. Cell widths follow the grid.
+    """
+    grid = tbl.find(qn("w:tblGrid"))
+    widths = grid_columns(tbl)
+    if grid is None or len(widths) < 2:
+        return
+    total = sum(widths)
+    first = int(total * share)
+    rest = (total - first) / sum(widths[1:]) if sum(widths[1:]) else 0
+    new = [first, *(int(w * rest) for w in widths[1:])]
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
+        col.set(qn("w:w"), str(width))
+    for tr in tbl.iterchildren(W_TR):
+        start = 0
+        for tc in cells_of(tr):
+            span = _span(tc)
+            tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(sum(new[start:start + span])))
+                tcw.set(qn("w:type"), "dxa")
+            start += span
+
+
+def repeat_rows(tbl: Any, count: int) -> None:
+    """Repeat the first ``count`` rows on each page and keep every row whole."""
+    for index, tr in enumerate(tbl.iterchildren(W_TR)):
+        tr_pr = tr.find(qn("w:trPr"))
+        if tr_pr is None:
+            tr_pr = tr.makeelement(qn("w:trPr"), {})
+            tc = tr.find(W_TC)
+            if tc is not None:
+                tc.addprevious(tr_pr)
+            else:
+                tr.append(tr_pr)
+        tags = ("w:cantSplit", "w:tblHeader") if index < count else ("w:cantSplit",)
+        for tag in tags:
+            if tr_pr.find(qn(tag)) is None:
+                element = tr_pr.makeelement(qn(tag), {qn("w:val"): "true"})
+                tr_pr.append(element)
 
 
 def _span(tc: Any) -> int:
@@ -102,8 +162,9 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
 
 
 def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
-    """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each, in the
-    formatting the cell had.
+    """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each.
+
+    Each paragraph keeps the formatting the cell had.
     """
     rpr = _first(tc, W_RPR)
     first = clear_cell(tc)
@@ -117,9 +178,26 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
         text = (line.aside or "") if aside else line.text
         if text:
             p.append(_run(text, rpr, line.bold and not aside))
-    if cell.align == "right":
-        for p in tc.iterchildren(W_P):
+    for p in tc.iterchildren(W_P):
+        _compact(p)
+        if cell.align == "right":
             _align_end(p)
+
+
+#: The space above and below a line of a filled table cell (twips): the form's template rows
+#: leave 6 pt each side, which doubles the height of every row of data.
+CELL_SPACING = 20
+
+
+def _compact(p: Any) -> None:
+    """Tighten the space the form's template gives a paragraph in a table cell."""
+    spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
+    if spacing is None:
+        return
+    for side in ("w:before", "w:after"):
+        value = spacing.get(qn(side))
+        if value is not None and value.isdigit() and int(value) > CELL_SPACING:
+            spacing.set(qn(side), str(CELL_SPACING))
 
 
 def _align_end(p: Any) -> None:
@@ -149,6 +227,11 @@ def copy_row(template: Any) -> Any:
     row = copy.deepcopy(template)
     for t in row.iter(W_T):
         t.text = ""
+    for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
+        _compact(p)
+    for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
+        if height.get(qn("w:hRule"), "atLeast") == "atLeast":
+            height.getparent().remove(height)
     return row
 
 

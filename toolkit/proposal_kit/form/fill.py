@@ -36,13 +36,15 @@ from .docx_edit import (
     copy_row,
     grid_columns,
     note_row,
+    repeat_rows,
     row_text,
     rows_of,
     set_cell,
     set_cell_text,
     shade,
+    widen_first_column,
 )
-from .locate import FormMap, identify, locate, normalise, text_of
+from .locate import FormMap, identify, is_shaded, locate, normalise, text_of
 from .placeholders import is_placeholder
 from .tables import build_table, build_timetable, lead_label, work_package_tables
 
@@ -99,11 +101,14 @@ class FormFiller:
     """Fills one opened form with one project's draft."""
 
     def __init__(self, document: Document, form: FormDescription, draft: Draft,
-                 box_markdown: Mapping[str, str], base_dir: Path | None) -> None:
+                 box_markdown: Mapping[str, str], base_dir: Path | None,
+                 box_tables: Mapping[str, str] | None = None) -> None:
         self.doc = document
         self.form = form
         self.draft = draft
         self.box_markdown = box_markdown
+        #: The tables proposal-kit adds to a box (objectives, budget summary...), by box id.
+        self.box_tables = box_tables or {}
         self.base_dir = base_dir
         self.where: FormMap = locate(document, form)
         if self.where.missing:
@@ -140,7 +145,7 @@ class FormFiller:
             spec = form.tables["work_package"]
             title = normalise(row_text(rows_of(wp)[0])[0])
             prefix = normalise(spec.title.format(n=1))
-            named = not is_placeholder(title[len(prefix):], form) if title.startswith(
+            named = not is_placeholder(title[len(prefix):].lstrip(" :"), form) if title.startswith(
                 prefix) else True
             rows = [tr for tr in rows_of(wp) if _is_template_row(tr)]
             if named or any(not is_placeholder(t, form) for tr in rows for t in row_text(tr)):
@@ -180,7 +185,42 @@ class FormFiller:
             if table_id in self.where.tables:
                 getattr(self, f"_fill_{table_id}")(self.where.tables[table_id])
         self._legacy()
+        self._keep_headings_with_text()
         rebuild_contents(self.doc, self.where.contents, toc_pages or {})
+
+    def _keep_headings_with_text(self) -> None:
+        """No heading, nor the tags above it, alone at the foot of a page.
+
+        The same in tables: a row of the form's headings or guidance (grey) stays with the
+        row after it, so that "Work Package 3: …" or a table's column headings never end a
+        page without the rows they head.
+        """
+        body = self.doc.element.body
+        wp_heading = self.form.work_package_pattern()
+        paragraphs = [*self.where.headings.values(), *self.where.tag_paragraphs,
+                      *(p for p in body.iterchildren(W_P)
+                        if wp_heading.fullmatch(normalise(text_of(p))))]
+        for tbl in body.iter(W_TBL):
+            rows = rows_of(tbl)
+            for tr in rows[:-1]:
+                tcs = cells_of(tr)
+                if tcs and all(is_shaded(tc) for tc in tcs) and \
+                        len(text_of(tr)) <= _HEADING_ROW_CHARS:
+                    paragraphs += tr.iter(W_P)
+        for p in paragraphs:
+            if p.getparent() is None:
+                continue
+            ppr = p.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = p.makeelement(qn("w:pPr"), {})
+                p.insert(0, ppr)
+            if ppr.find(qn("w:keepNext")) is None:
+                keep = ppr.makeelement(qn("w:keepNext"), {})
+                style = ppr.find(qn("w:pStyle"))
+                if style is not None:
+                    style.addnext(keep)
+                else:
+                    ppr.insert(0, keep)
 
     def _header(self) -> None:
         call = self.draft.call
@@ -211,18 +251,25 @@ class FormFiller:
 
     # -- boxes ------------------------------------------------------------------------------
     def _box(self, box: Box) -> None:
+        """The section's text in the box, then the tables proposal-kit adds, after it.
+
+        Those tables stand after the box rather than nested in its answer cell: a table
+        in a table cell gets no repeated header row on the next page and its caption is
+        not kept with it.
+        """
         markdown = self.box_markdown.get(box.id, "").strip()
-        if box.answer == "fixed" or not markdown:
-            return
+        tables = self.box_tables.get(box.id, "").strip()
         heading = self.form.section_of(box.id)
         base = self._heading_style_level(heading.id if heading else None)
-        if box.answer == "row":
+        anchor = self.where.boxes[box.id]
+        if markdown and box.answer == "row":
             cell = self._answer_cell(box)
             if cell is not None:
                 self._write_into_cell(cell, markdown, base)
-            return
-        anchor = self.where.boxes[box.id]
-        self._write_after(anchor, markdown, base)
+        elif markdown and box.answer == "after":
+            anchor = self._write_after(anchor, markdown, base)
+        if tables:
+            self._write_after(anchor, tables, base)
 
     def _heading_style_level(self, heading_id: str | None) -> int:
         """The Word heading level of a section's heading in the form (Heading 3 -> 3)."""
@@ -248,7 +295,8 @@ class FormFiller:
         if len(tc.findall(W_P)) + len(tc.findall(W_TBL)) > 1:
             tc.remove(first)
 
-    def _write_after(self, anchor: Any, markdown: str, base: int) -> None:
+    def _write_after(self, anchor: Any, markdown: str, base: int) -> Any:
+        """Write ``markdown`` after ``anchor``; the last element written."""
         from ..render.docx_writer import DocxWriter
         from ..render.markdown_parser import parse
 
@@ -262,6 +310,7 @@ class FormFiller:
         for element in added:
             target.addnext(element)
             target = element
+        return target
 
     def _legacy(self) -> None:
         for sid, legacy in self.form.legacy_sections.items():
@@ -407,7 +456,7 @@ class FormFiller:
         rows = rows_of(tbl)
         start = 1 + header_rows
         end = start
-        while end < len(rows) and not any(normalise(row_text(rows[end])[0]).startswith(s)
+        while end < len(rows) and not any(_starts(normalise(row_text(rows[end])[0]), s)
                                           for s in stop if row_text(rows[end])):
             end += 1
         templates = rows[start:end]
@@ -499,6 +548,8 @@ class FormFiller:
             header = cells_of(rows[1])[1:1 + len(years)]
             for tc, label in zip(header, years, strict=False):
                 set_cell_text(tc, label, bold=True)
+        if spec.grid == "quarters":
+            _drop_unused_years(tbl, len(grid.groups))
         template = templates[0]
         anchor = template.getprevious()
         for tr in templates:
@@ -515,14 +566,61 @@ class FormFiller:
                     shade(tcs[1 + target], fill)
             anchor.addnext(tr)
             anchor = tr
+        widen_first_column(tbl, 0.3 if spec.grid == "quarters" else 0.22)
+        repeat_rows(tbl, 3)
+        widen_first_column(tbl, 0.3 if spec.grid == "quarters" else 0.22)
+        repeat_rows(tbl, 3)
 
 
 # -- helpers --------------------------------------------------------------------------------
+#: A grey row up to this long is a heading row, kept with the next; a longer one is guidance,
+#: which may end a page (a chain of guidance rows kept together would leave half pages blank).
+_HEADING_ROW_CHARS = 300
+
+
+def _drop_unused_years(tbl: Any, used: int) -> None:
+    """Remove the year columns of the quarters timetable after the project's last year.
+
+    The form offers six years of four quarters; a four-year project that starts in
+    November spans five calendar years, and the sixth would stay headed "YEAR 6", empty.
+    Its heading cell (four quarters wide), its quarter cells and its grid columns go.
+    """
+    rows = rows_of(tbl)
+    if len(rows) < 3:
+        return
+    years = [tc for tc in cells_of(rows[1])[1:] if _span_of(tc) == 4]
+    grid = tbl.find(qn("w:tblGrid"))
+    columns = list(grid.iterchildren(qn("w:gridCol"))) if grid is not None else []
+    for year in range(len(years) - 1, used - 1, -1):
+        first = 1 + 4 * year
+        rows[1].remove(years[year])
+        for tr in rows[2:]:
+            tcs = cells_of(tr)
+            if len(tcs) >= first + 4:
+                for tc in tcs[first:first + 4]:
+                    tr.remove(tc)
+        for col in columns[first:first + 4]:
+            grid.remove(col)
+        span = rows[0].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        if span is not None:
+            span.set(qn("w:val"), str(int(span.get(qn("w:val"))) - 4))
+
+
+def _span_of(tc: Any) -> int:
+    span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
 def _is_template_row(tr: Any) -> bool:
     """A row of the form's WP table that stands for items to copy (T1.1, MS1, D1.1...)."""
     first = normalise(row_text(tr)[0]) if row_text(tr) else ""
     return bool(re.fullmatch(r"(t|ms|d)\d+(\.\d+)?", first)) or all(
         not t or t.isdigit() for t in row_text(tr))
+
+
+def _starts(text: str, stop: str) -> bool:
+    """Whether a row's first cell ``text`` stops a table's template rows ("": it is empty)."""
+    return text.startswith(stop) if stop else not text
 
 
 def _between(start: Any, end: Any) -> list[Any]:
@@ -625,10 +723,11 @@ def _set_paragraph_text(p: Any, text: str) -> None:
 
 def fill_document(path: Path, draft: Draft, box_markdown: Mapping[str, str],
                   base_dir: Path | None, force: bool,
-                  toc_pages: Mapping[str, int] | None = None) -> Document:
+                  toc_pages: Mapping[str, int] | None = None,
+                  box_tables: Mapping[str, str] | None = None) -> Document:
     """Open the form at ``path`` and fill it; refuses a form already holding text."""
     document, form = open_form(path)
-    filler = FormFiller(document, form, draft, box_markdown, base_dir)
+    filler = FormFiller(document, form, draft, box_markdown, base_dir, box_tables)
     taken = filler.prefilled()
     if taken and not force:
         raise OutputConflictError(f"the form {path.name} already holds text in "

@@ -26,10 +26,12 @@ from .description import (
     TableItem,
     WorkPackagesItem,
 )
+from .tags import TAG, tag_events
 
-__all__ = ["FormMap", "identify", "is_contents", "locate", "normalise", "tags_in", "text_of"]
+__all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "is_shaded", "locate",
+           "normalise",
+           "tags_in", "text_of"]
 
-_TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 W_P, W_TBL, W_TC, W_TR, W_T = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:t")
 
@@ -94,8 +96,10 @@ def is_contents(element: Any) -> bool:
 
 
 def _blocks(body: Any) -> Iterator[Any]:
-    """The body's paragraphs and tables in order: content controls opened, tables of
-    contents left out (their entries repeat the headings).
+    """The body's paragraphs and tables in order.
+
+    Content controls are opened; tables of contents are left out (their entries repeat
+    the headings).
     """
     for child in body:
         if child.tag == qn("w:sdt"):
@@ -112,7 +116,7 @@ def _blocks(body: Any) -> Iterator[Any]:
 
 def tags_in(text: str) -> list[tuple[str, str]]:
     """``("open"|"close", code)`` of each processing tag in ``text``."""
-    return [("open" if m.group(1) == "@" else "close", m.group(2)) for m in _TAG.finditer(text)]
+    return tag_events(text)
 
 
 def identify(document: Document, forms: list[FormDescription]) -> FormDescription:
@@ -187,7 +191,7 @@ def locate(document: Document, form: FormDescription) -> FormMap:
         if b.tag == W_P and f"#@{form.document_tag}@#" in text_of(b):
             found.document_tag = b
             break
-    found.tag_paragraphs = [b for b in blocks if b.tag == W_P and _TAG.search(text_of(b))]
+    found.tag_paragraphs = [b for b in blocks if b.tag == W_P and TAG.search(text_of(b))]
     found.cover = next((t for t in tables if _starts_with(first_paragraph_text(t),
                                                           form.cover.table)), None)
     found.contents = next((c for c in document.element.body.iter(qn("w:sdt"))
@@ -264,3 +268,67 @@ def locate(document: Document, form: FormDescription) -> FormMap:
                 found.wp_placeholder = blocks[m]
             position = j + 1
     return found
+
+
+def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
+    """The paragraphs that are the form's own text, not the applicant's.
+
+    The front page before the cover, the processing tags, the guidance row of each box
+    and the heading rows of the form's tables (work package copies included): what the
+    form's authors set, in their own sizes, and what a format check of the applicant's
+    text leaves out.
+    """
+    body = document.element.body
+    owned: set[Any] = set()
+    titles = [normalise(box.title) for box in form.boxes()]
+    headings: set[str] = set()
+    for spec in form.tables.values():
+        headings.add(normalise(spec.title.format(n=1)).split(":")[0])
+        for col in (*spec.columns, *(c for part in spec.parts.values() for c in part.columns)):
+            headings.add(normalise(col.heading))
+    children = list(body)
+    cover = next((i for i, child in enumerate(children) if child.tag == W_TBL and
+                  _starts_with(first_paragraph_text(child), form.cover.table)), None)
+    if cover is None:  # not a filled form: none of the text is the form's
+        return owned
+    for child in children[:cover]:
+        owned.update(child.iter(W_P))
+    wp_heading = form.work_package_pattern()
+    for p in body.iter(W_P):
+        text = text_of(p).strip()
+        if TAG.match(text) or wp_heading.fullmatch(normalise(text)) or \
+                _style(p).lower().startswith("contents"):
+            owned.add(p)
+    for tbl in body.iter(W_TBL):
+        rows = tbl.findall(W_TR)
+        if not rows:
+            continue
+        first = normalise(first_paragraph_text(tbl))
+        if any(first == t or first.startswith(t + " ") for t in titles):
+            owned.update(rows[0].iter(W_P))
+        for tr in rows:
+            texts = [normalise(text_of(tc)) for tc in tr.findall(W_TC)]
+            if any(t and any(t.startswith(h) for h in headings) for t in texts):
+                owned.update(tr.iter(W_P))
+            for tc in tr.findall(W_TC):
+                if is_shaded(tc):
+                    owned.update(tc.iter(W_P))
+    last = next((h.title for h in reversed(form.headings()) if h.level == 1), None)
+    annexes = next((i for i, child in enumerate(children) if last and child.tag == W_P and
+                    normalise(text_of(child)) == normalise(last)), None)
+    for child in children[annexes or len(children):]:
+        if child.tag == W_P:  # the form's list of annexes
+            owned.add(child)
+    return owned
+
+
+def is_shaded(tc: Any) -> bool:
+    """Whether a cell has a fill: the form's guidance and heading cells are grey."""
+    shd = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    fill = (shd.get(qn("w:fill")) or "auto").lower() if shd is not None else "auto"
+    return fill not in ("auto", "ffffff")
+
+
+def _style(p: Any) -> str:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return (style.get(qn("w:val")) or "") if style is not None else ""

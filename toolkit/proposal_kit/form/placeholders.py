@@ -32,7 +32,7 @@ def is_placeholder(text: str, form: FormDescription, box: Box | None = None,
     if box is not None and value in {normalise(t) for t in (box.placeholder, box.fixed) if t}:
         return True
     stripped = _BRACKETS.sub(" ", value)
-    if not re.sub(r"[\s,;.—-]+", "", stripped):
+    if not re.sub(r"[\s,;:.—-]+", "", stripped):
         return True
     if _SAMPLE.match(value) or _LABEL.match(value):
         return True

@@ -100,8 +100,10 @@ def _risks(draft: Draft, spec: TableSpec) -> Table:
 
 # -- 4.2: one work package ---------------------------------------------------------------------
 def _participants(draft: Draft, task: Task) -> Cell:
-    """Task participants: the leader first and in bold, then the others by role (COO, BEN,
-    AE, AP, OTHER), one line per role, each line's role beside it.
+    """Task participants: the leader first and in bold, then the others by role.
+
+    Roles come in the form's order (COO, BEN, AE, AP, OTHER), one line per role, each
+    line's role beside it.
     """
     ids = [pid for pid in dict.fromkeys(task.participants) if pid != task.lead]
     lines = []
@@ -140,7 +142,7 @@ def _deliverable_description(description: str | None, fmt: str | None,
 
 
 def work_package_tables(draft: Draft, spec: TableSpec, wp: WorkPackage) -> dict[str, Table]:
-    """The parts of one work package's table: header, objectives, tasks, milestones, deliverables."""
+    """One work package's table in parts: header, objectives, tasks, milestones, deliverables."""
     parts = spec.parts
     header = Table("work_package.header", tuple((c.id, c.heading) for c in
                                                 parts["header"].columns),
@@ -365,7 +367,7 @@ def _partners(draft: Draft) -> Table:
                  caption="Partners of the consortium")
 
 
-# -- the timetable ----------------------------------------------------------------------------------
+# -- the timetable ---------------------------------------------------------------------------------
 def _add_months(start: date, months: int) -> tuple[int, int]:
     """(year, month) of ``start`` plus ``months`` months."""
     total = start.year * 12 + start.month - 1 + months
@@ -421,7 +423,7 @@ def build_timetable(draft: Draft, spec: TableSpec) -> Grid:
     return Grid(spec.grid or "months", groups, columns, phase_rows + tuple(rows), phases)
 
 
-# -- the registry -------------------------------------------------------------------------------------
+# -- the registry ----------------------------------------------------------------------------------
 Builder = Callable[[Draft, TableSpec], Table]
 
 #: Builders of the form's own tables (outside the work package block), by table id.

@@ -8,6 +8,7 @@ these modules (the call rules' models, the Part B tree) costs a cold count nothi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..calls import CallRules, load_call
@@ -84,12 +85,21 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
         method = "libreoffice"
     report = PagesReport(path, rules.id, layout.page_count, limit, method != "estimate",
                          method, format=summary.to_dict())
-    height = layout.sizes[0][1] if layout.sizes else None
-    sections = sections_from(anchors, layout.page_count, height)
+    sections = sections_from(anchors, layout.page_count, layout)
     if contents:  # laid out by LibreOffice, with a table of contents: is it up to date?
         starts = {normalise(s.title): s.start_page for s in sections}
         findings += check_contents_pages(contents, starts)
     _apply_sections(report, rules, sections, findings)
+    if info is not None and _own_layout(info):
+        report.form_guidance_pages = form_guidance_pages(form, sections, layout.page_count)
+        in_form = report.pages_with_form_guidance
+        if in_form is not None and in_form > limit:
+            findings.append(Finding(
+                "pages.over-limit-in-form", Severity.WARNING,
+                f"{report.pages} pages here, but about {in_form} in the official form with "
+                f"its guidance, over the limit of {limit}",
+                hint="the form's guidance counts against the limit: shorten the text, and "
+                     "count the filled form with `render --form`"))
     report.findings = sorted(limit_findings(report) + findings, key=lambda f: f.severity.rank)
     return report
 
@@ -117,6 +127,36 @@ def _apply_sections(report: PagesReport, rules: CallRules, sections: list[Sectio
         report.last_evaluated = counted[report.limit - 1]
         report.beyond = beyond_limit(sections, report.last_evaluated, report.total_pages,
                                      excluded)
+
+
+def _own_layout(info: DocxInfo) -> bool:
+    """Whether the DOCX is proposal-kit's own layout, not the filled official form."""
+    return info.custom_properties().get("proposal-kit-layout") == "own"
+
+
+_WORK_PACKAGE_ID = re.compile(r"wp\d+")
+
+
+def form_guidance_pages(form: FormDescription, sections: list[Section],
+                        total_pages: int) -> float | None:
+    """About how many pages the official form's guidance adds to this own-layout draft.
+
+    From the section lengths and the form's measured footprint; None when the form's
+    footprint was not measured or the draft has no section lengths.
+    """
+    footprint = form.footprint
+    if not footprint.parts:
+        return None
+    lengths: dict[str, float] = {}
+    for section in sections:
+        length = section.length
+        if length is None:  # the last section runs to the end of the document
+            length = max(0.0, total_pages - section.start_page + 0.5)
+        lengths[section.id] = length
+    if not lengths:
+        return None
+    packages = [lengths[s.id] for s in sections if _WORK_PACKAGE_ID.fullmatch(s.id)]
+    return round(footprint.added_pages(lengths, packages), 1)
 
 
 def _document_call(info: DocxInfo | None) -> str | None:

@@ -8,12 +8,15 @@ than A4 is a warning (it changes the count but gains nothing).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..calls import CallRules
 from ..findings import Finding, Severity
 from ..form.description import FormDescription
+from ..form.locate import form_paragraphs
+from ..form.tags import TAG
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
 from .sections import normalise
@@ -24,7 +27,6 @@ __all__ = ["FormatSummary", "check_contents_pages", "check_docx_format", "check_
 A4 = (210.0, 297.0)
 _PAPERS = {"A4": A4, "Letter": (215.9, 279.4), "Legal": (215.9, 355.6), "A3": (297.0, 420.0),
            "A5": (148.0, 210.0), "B5": (176.0, 250.0), "Executive": (184.2, 266.7)}
-_TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
 _PT_PER_MM = 72 / 25.4
 _UPDATE_HINT = ("update the table of contents before making the PDF: Word offers it on "
                 "opening, or select all and press F9; LibreOffice: Tools > Update > Update All")
@@ -85,7 +87,7 @@ def check_docx_format(info: DocxInfo, call: CallRules,
     """Paper, margin, font-size and tag findings for a DOCX, and what was measured."""
     summary = FormatSummary()
     findings = _page_setup(info, call, summary)
-    findings += _fonts(info, call, summary)
+    findings += _fonts(info, call, summary, form)
     findings += _tags(info, summary, form)
     summary.contents = contents_entries(info)
     findings += _contents(summary.contents)
@@ -128,13 +130,17 @@ def _severity(unverified: bool) -> Severity:
     return Severity.WARNING if unverified else Severity.ERROR
 
 
-def _fonts(info: DocxInfo, call: CallRules, summary: FormatSummary) -> list[Finding]:
+def _fonts(info: DocxInfo, call: CallRules, summary: FormatSummary,
+           form: FormDescription) -> list[Finding]:
     minimum = call.figures.min_font_pt.value
     smallest: float | None = None
     below = 0
     first: tuple[int, float, str] | None = None
     styles = info.styles
+    owned = form_paragraphs(info.document, form)  # the form's own guidance, in its sizes
     for para in info.paragraphs():
+        if para.element in owned:
+            continue
         for run in para.runs():
             text = "".join(t.text or "" for t in run.iter(f"{W}t"))
             if not text.strip() or _hidden(run):
@@ -169,7 +175,7 @@ def _tags(info: DocxInfo, summary: FormatSummary, form: FormDescription) -> list
     for para in info.paragraphs():
         text = para.text
         if "#" in text:
-            events += [(m.group(1), m.group(2), para.index + 1) for m in _TAG.finditer(text)]
+            events += [(m.group(1), m.group(2), para.index + 1) for m in TAG.finditer(text)]
     summary.tags = len(events)
     summary.tag_codes = {code for _, code, _ in events}
     expected = form.tag_events()
@@ -206,7 +212,7 @@ def _show(kind: str, code: str) -> str:
 
 
 def _first_difference(known: list[tuple[str, str, int]],
-                      expected: list[tuple[str, str]]) -> Finding:
+                      expected: Sequence[tuple[str, str]]) -> Finding:
     """Where the document's tags first part from the form's sequence."""
     for i, (kind, code, where) in enumerate(known):
         if i >= len(expected):

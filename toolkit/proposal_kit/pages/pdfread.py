@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SourceLocation
+from ..form.tags import is_tag_line
 
 __all__ = ["Line", "OutlineEntry", "PdfLayout"]
 
@@ -121,12 +122,12 @@ class PdfLayout:
         """Whether body text stands above height ``y`` on ``page``.
 
         Running headers do not count: lines above the top margin, and lines repeated at the
-        same height on other pages already read.
+        same height on other pages already read; nor do the form's processing tags.
         """
         top = self.sizes[page - 1][1] - self.top_margin
         running = self._running()
         return any(y + 1 < line.y < top and _DIGITS.sub("#", line.text) not in running
-                   for line in self.lines(page))
+                   and not is_tag_line(line.text) for line in self.lines(page))
 
     def _running(self) -> set[str]:
         seen: dict[tuple[str, int], int] = {}

@@ -32,6 +32,8 @@ class PagesReport:
     beyond: str | None = None
     last_evaluated: int | None = None  # the last page evaluators read, when over the limit
     format: dict[str, Any] = field(default_factory=dict)
+    #: On an own-layout draft: about how many pages the official form's guidance adds.
+    form_guidance_pages: float | None = None
 
     @property
     def pages(self) -> int:
@@ -53,6 +55,13 @@ class PagesReport:
         """Findings counted by severity."""
         return summarise(self.findings)
 
+    @property
+    def pages_with_form_guidance(self) -> int | None:
+        """About how many pages the draft takes in the official form (own layout only)."""
+        if self.form_guidance_pages is None:
+            return None
+        return round(self.pages + self.form_guidance_pages)
+
     def failed(self) -> bool:
         """Over the limit (counted exactly) or an error finding: exit 1."""
         return (self.exact and self.over_by > 0) or self.summary["error"] > 0
@@ -71,6 +80,8 @@ class PagesReport:
             "total_pages": self.total_pages,
             "excluded_pages": self.excluded_pages,
             "beyond_limit": self.beyond,
+            "form_guidance_pages": self.form_guidance_pages,
+            "pages_with_form_guidance": self.pages_with_form_guidance,
             "sections": [s.to_dict() for s in self.sections],
             "format": self.format,
             "findings": [f.to_dict() for f in self.findings],

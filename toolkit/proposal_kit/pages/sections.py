@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..form.description import FormDescription, Heading
 from .pdfread import Line, OutlineEntry
@@ -234,14 +234,13 @@ def _at_top(layout: Layout, anchor: Anchor, before: float | None,
     return not layout.body_above(anchor.page, anchor.y)
 
 
-def sections_from(anchors: list[Anchor], last_page: int,
-                  page_height: float | None = None) -> list[Section]:
+def sections_from(anchors: list[Anchor], last_page: int, layout: Any = None) -> list[Section]:
     """Start and end pages from the section starts.
 
     A section ends where the next one of the same or a higher level starts: on the page
-    before if that one starts at the top of its page, else on the same page. With the page
-    height (points), each section also gets its length in pages, from the heights of the
-    two starts on their pages: what `watch` compares from one save to the next.
+    before if that one starts at the top of its page, else on the same page. With the
+    ``layout`` (its page sizes and text lines), each section also gets its length in pages:
+    what `watch` compares from one save to the next.
     """
     out = []
     for i, anchor in enumerate(anchors):
@@ -255,18 +254,42 @@ def sections_from(anchors: list[Anchor], last_page: int,
             end, shared_end = anchor.page, True
         out.append(Section(anchor.id, anchor.title, anchor.label, anchor.level, anchor.page,
                            end, anchor.at_top, shared_end,
-                           _length(anchor, following, page_height)))
+                           _length(anchor, following, layout)))
     return out
 
 
-def _length(anchor: Anchor, following: Anchor | None, height: float | None) -> float | None:
-    """Pages from ``anchor`` to ``following``, heights measured from the page bottom.
+def _position(layout: Any, page: int, y: float) -> float:
+    """Pages from the document start to height ``y`` (points from the bottom) of ``page``."""
+    height = float(layout.sizes[page - 1][1])
+    return page + (height - min(y, height)) / height
 
-    None for the last section (where its text ends on the last page is not known) and when
-    a height is missing.
+
+def _length(anchor: Anchor, following: Anchor | None, layout: Any) -> float | None:
+    """Pages from ``anchor`` to ``following``, each page measured in its own height.
+
+    When ``following`` starts at the top of a page, the section ends where its text ends on
+    the page before: the blank under it (a page break, a landscape section, a table row
+    that moved on) is not the section's. None for the last section (where its text ends on
+    the last page is not known) and without page sizes.
     """
-    if not height or following is None or anchor.y >= 1e9 or following.y >= 1e9:
+    if (layout is None or not getattr(layout, "sizes", None) or following is None
+            or anchor.y >= 1e9 or following.y >= 1e9):
         return None
-    start = anchor.page + (height - min(anchor.y, height)) / height
-    stop = following.page + (height - min(following.y, height)) / height
+    if not 0 < anchor.page <= len(layout.sizes) or not 0 < following.page <= len(layout.sizes):
+        return None
+    start = _position(layout, anchor.page, anchor.y)
+    stop = _position(layout, following.page, following.y)
+    if following.at_top and following.page - 1 >= anchor.page:
+        page = following.page - 1
+        bottom = _text_bottom(layout, page, anchor.y if page == anchor.page else None)
+        if bottom is not None:
+            stop = _position(layout, page, bottom)
     return round(max(0.0, stop - start), 2)
+
+
+def _text_bottom(layout: Any, page: int, below: float | None) -> float | None:
+    """Height of the lowest body line on ``page`` (under ``below``), footers left out."""
+    margin = float(getattr(layout, "top_margin", 0.0)) * 0.9
+    heights = [line.y for line in layout.lines(page)
+               if line.y > margin and (below is None or line.y <= below)]
+    return min(heights) if heights else None

@@ -61,8 +61,10 @@ def build_markdown(project: Project) -> str:
 
 
 def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[str, str]:
-    """Each section's finished Markdown; with ``nest``, its headings are moved under the
-    section's heading (``#`` in 2.1.1 becomes level 4).
+    """Each section's finished Markdown.
+
+    With ``nest``, its headings are moved under the section's heading (``#`` in 2.1.1
+    becomes level 4).
     """
     form = form_for_call(call)
     narrative = NarrativeRenderer(project)
@@ -83,7 +85,7 @@ def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
     p = project.proposal
     document = write_docx(markdown, reference, header=f"{p.acronym} — Part B",
                           base_dir=project.base_dir, toc_pages=toc_pages)
-    return _finish(document, project, load_call(p.call).form_version)
+    return _finish(document, project, load_call(p.call).form_version, "own")
 
 
 def _form_bytes(project: Project, form_file: Path, force: bool,
@@ -99,15 +101,22 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
     draft = derive(project.proposal, call, section_texts(project, call))
     _, form = open_form(form_file)
     dirs = template_dirs(project.base_dir)
-    boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True)
-             for b in form.boxes()}
+    boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
+                                    part="text") for b in form.boxes()}
     boxes.update({sid: texts[sid] for sid in form.legacy_sections if sid in texts})
-    document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages)
-    return _finish(document, project, form.id)
+    tables = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
+                                     part="tables") for b in form.boxes() if b.tables}
+    document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages,
+                             tables)
+    return _finish(document, project, form.id, "form")
 
 
-def _finish(document: Document, project: Project, form_id: str) -> bytes:
-    """Set the document's properties (deterministic) and its fingerprint; the bytes."""
+def _finish(document: Document, project: Project, form_id: str, layout: str) -> bytes:
+    """Set the document's properties (deterministic) and its fingerprint; the bytes.
+
+    The custom properties name the call, the form version and the layout ("own" or
+    "form"): `pages` reads them to apply the call's rules and the form's footprint.
+    """
     p = project.proposal
     title = f"{p.acronym}: {p.title or ''}".strip(": ")
     values = {"title": title, "subject": p.call, "author": "proposal-kit",
@@ -121,7 +130,8 @@ def _finish(document: Document, project: Project, form_id: str) -> bytes:
             value = value[:254] + "…"
         setattr(core, key, value)
     set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
-                                     "proposal-kit-call": p.call, "proposal-kit-form": form_id})
+                                     "proposal-kit-call": p.call, "proposal-kit-form": form_id,
+                                     "proposal-kit-layout": layout})
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

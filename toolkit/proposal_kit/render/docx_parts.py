@@ -6,6 +6,7 @@ and custom document properties.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from docx.document import Document
@@ -36,6 +37,7 @@ __all__ = [
     "set_list_numbering",
     "set_paragraph_style",
     "set_table_borders",
+    "set_text_direction",
     "shading",
 ]
 
@@ -155,6 +157,14 @@ def keep_rows_whole(table: Table) -> None:
             tr_pr.insert(0, element)
 
 
+def set_text_direction(cell: _Cell, direction: str) -> None:
+    """Run the cell's text in ``direction`` ("btLr": upright, read bottom to top)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    element = OxmlElement("w:textDirection")
+    element.set(qn("w:val"), direction)
+    tc_pr.append(element)
+
+
 def repeat_header(table: Table, count: int = 1) -> None:
     """Mark the first ``count`` rows as header rows that repeat on each page, unsplit."""
     for row in table.rows[:count]:
@@ -242,7 +252,22 @@ def new_list_numbering(document: Document, style_name: str, start: int = 1) -> i
         raise KeyError(style_name)
     numbering = document.part.numbering_part.numbering_definitions._numbering
     base = numbering.num_having_numId(num_pr.numId.val)
-    num = numbering.add_num(base.abstractNumId.val)
+    abstract_id = base.abstractNumId.val
+    abstracts = list(numbering.iterchildren(qn("w:abstractNum")))
+    source = next(a for a in abstracts if int(a.get(qn("w:abstractNumId"))) == abstract_id)
+    # Each list gets its own copy of the definition: LibreOffice does not restart a list
+    # that shares its definition with an earlier one (it ignores w:startOverride there).
+    clone = copy.deepcopy(source)
+    new_id = max(int(a.get(qn("w:abstractNumId"))) for a in abstracts) + 1
+    clone.set(qn("w:abstractNumId"), str(new_id))
+    nsid = clone.find(qn("w:nsid"))
+    if nsid is not None:
+        nsid.set(qn("w:val"), f"{0x5B000000 + new_id:08X}")
+    first = clone.find(f"{qn('w:lvl')}/{qn('w:start')}")
+    if first is not None:
+        first.set(qn("w:val"), str(start))
+    abstracts[-1].addnext(clone)
+    num = numbering.add_num(new_id)
     num.add_lvlOverride(ilvl=0).add_startOverride(start)
     return int(num.numId)
 

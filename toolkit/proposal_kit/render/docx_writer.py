@@ -10,7 +10,6 @@ document, or into a table cell of one (the answer row of the official form's box
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -27,6 +26,8 @@ from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
 from ..errors import InputError
+from ..form.tags import is_tag_line
+from .directives import gantt_spec, split_directive
 from .docx_parts import (
     add_field,
     add_hyperlink,
@@ -40,8 +41,8 @@ from .docx_parts import (
     set_list_numbering,
     set_paragraph_style,
     set_table_borders,
+    set_text_direction,
 )
-from .directives import gantt_spec, split_directive
 from .gantt import write_gantt
 from .images import read_image
 from .markdown_parser import parse
@@ -51,7 +52,6 @@ from .toc import new_contents_control, rebuild_contents
 __all__ = ["DocxWriter", "write_docx"]
 
 #: A paragraph of processing tags only, e.g. ``#§CON-MET-CM§# #@PRJ-MGT-PM@#``.
-TAG = re.compile(r"^(?:#@[A-Z0-9-]+@#|#§[A-Z0-9-]+§#)(?:\s+(?:#@[A-Z0-9-]+@#|#§[A-Z0-9-]+§#))*$")
 HEADER_FILL = "D9E2F3"
 USABLE_WIDTH_MM = 154.0
 
@@ -76,7 +76,7 @@ class DocxWriter:
     def __init__(self, document: Document, base_dir: Path | None, container: Any = None,
                  width_mm: float | None = None, heading_base: int = 0) -> None:
         self.doc = document
-        self.container = container if container is not None else document
+        self.container: Any = container if container is not None else document
         self.width_mm = width_mm or _usable_width_mm(document.sections[-1])
         #: Added to Markdown heading levels: a ``#`` in a box of the form whose section
         #: heading is Heading 3 becomes Heading 4.
@@ -93,14 +93,14 @@ class DocxWriter:
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
-        paragraph = self.container.add_paragraph(text)
+        paragraph: Paragraph = self.container.add_paragraph(text)
         self.set_style(paragraph, style)
         return paragraph
 
     def add_table(self, cols: int) -> Table:
         """A new empty table of ``cols`` columns, kept after what precedes it."""
         self.keep_last_with_next()
-        table = self.container.add_table(rows=0, cols=cols)
+        table: Table = self.container.add_table(rows=0, cols=cols)
         if self.container is not self.doc:
             _drop_trailing_paragraph(self.container)
         return table
@@ -108,7 +108,9 @@ class DocxWriter:
     @property
     def element(self) -> Any:
         """The XML element written into: the document's body, or the cell."""
-        return self.doc.element.body if self.container is self.doc else self.container._tc
+        if self.container is self.doc:
+            return self.doc.element.body
+        return self.container._tc
 
     def keep_last_with_next(self) -> None:
         """Keep the last paragraph written (a caption) on the page of what follows."""
@@ -131,6 +133,7 @@ class DocxWriter:
             self.pos += 1
 
     def block(self, tok: Token) -> None:
+        """Write one block token and what it opens."""
         kind = tok.type
         if kind == "heading_open":
             level = min(int(tok.tag[1]) + self.heading_base, 4)
@@ -163,8 +166,9 @@ class DocxWriter:
 
     # -- paragraphs and inline text ------------------------------------------------------
     def paragraph(self, inline: Token) -> None:
+        """Write a paragraph from its inline token."""
         text = inline.content.strip()
-        if TAG.match(text) and not self.lists:
+        if is_tag_line(text) and not self.lists:
             self.add_paragraph("PK Tag", text)
             return
         style, num_id, level = "Normal", None, 0
@@ -185,6 +189,7 @@ class DocxWriter:
         self.inline(paragraph, inline)
 
     def inline(self, paragraph: Paragraph, inline: Token, bold: bool = False) -> None:
+        """Append the inline token's runs (text, emphasis, links, refs) to ``paragraph``."""
         state = {"strong": bold, "em": False, "s": False}
         href: str | None = None
         link_text: list[str] = []
@@ -222,6 +227,7 @@ class DocxWriter:
                 self.image(paragraph, child)
 
     def image(self, paragraph: Paragraph, tok: Token) -> None:
+        """Insert the image of ``tok``, sized to the text width at most."""
         src = str(tok.attrs.get("src", ""))
         base = self.base_dir or Path.cwd()
         data = read_image(base, src, self.roots or [base])
@@ -232,12 +238,14 @@ class DocxWriter:
                              "damaged", hint="save it again as PNG or JPEG") from None
 
     def code(self, content: str) -> None:
+        """Write a code block, one paragraph per line."""
         for line in content.rstrip("\n").split("\n"):
             run = self.add_paragraph("PK Table Text").add_run(line)
             run.font.name = "Courier New"
 
     # -- lists -----------------------------------------------------------------------------
     def open_list(self, tok: Token) -> None:
+        """Write the list that ``tok`` opens, item by item."""
         if tok.type == "ordered_list_open":
             style = "List Number" if not self.lists else "List Number 2"
             start = int(tok.attrs.get("start", 1) or 1)
@@ -251,6 +259,7 @@ class DocxWriter:
 
     # -- tables ------------------------------------------------------------------------------
     def table(self) -> None:
+        """Write the Markdown table that starts at the current token."""
         rows: list[list[tuple[Token, str]]] = []
         while True:
             self.pos += 1
@@ -265,6 +274,7 @@ class DocxWriter:
         self.native_table(rows)
 
     def native_table(self, rows: list[list[tuple[Token, str]]]) -> None:
+        """Write ``rows`` of (inline token, alignment) as a Word table with a header row."""
         ncols = max(len(r) for r in rows)
         table = self.add_table(ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -280,8 +290,18 @@ class DocxWriter:
                     if "right" in align:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     self.inline(paragraph, inline, bold=r == 0)
-        set_column_widths(table, _column_widths([[cell.content for cell, _ in row]
-                                                 for row in rows], ncols, self.width_mm))
+        texts = [[cell.content for cell, _ in row] for row in rows]
+        rotated = _rotated_headers(texts, ncols, self.width_mm)
+        if rotated:  # too many columns for their headings: turn those headings upright
+            for c in rotated:
+                set_text_direction(table.rows[0].cells[c], "btLr")
+            longest = max(len(texts[0][c]) for c in rotated if c < len(texts[0]))
+            row = table.rows[0]  # LibreOffice does not grow a row for upright text
+            row.height = Mm(min(max(longest * 2.1 + 4, 15), 55))
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            texts = [[("" if r == 0 and c in rotated else t) for c, t in enumerate(row)]
+                     for r, row in enumerate(texts)]
+        set_column_widths(table, _column_widths(texts, ncols, self.width_mm))
         repeat_header(table)
         keep_rows_whole(table)
         self.after_table()
@@ -313,6 +333,7 @@ class DocxWriter:
 
     # -- directives (fenced blocks with an info string like {gantt}) ----------------------
     def fence(self, tok: Token) -> None:
+        """Write a fenced block: a directive (``{gantt}``, ``{toc}``...) or code."""
         directive = split_directive(tok.info)
         if directive is None:
             self.code(tok.content)
@@ -352,8 +373,10 @@ class DocxWriter:
 
 
     def table_of_contents(self, title: str) -> None:
-        """The title, then an empty table of contents that :func:`rebuild_contents` fills
-        from the document's headings once the whole document is written.
+        """The title, then an empty table of contents.
+
+        :func:`rebuild_contents` fills it from the document's headings once the whole
+        document is written.
         """
         self.add_paragraph("TOC Heading").add_run(title)
         self.keep_last_with_next()
@@ -379,10 +402,37 @@ def _drop_trailing_paragraph(cell: Any) -> None:
         cell._element.remove(last)
 
 
+def _rotated_headers(texts: Sequence[Sequence[str]], ncols: int, room: float) -> set[int]:
+    """The columns whose heading must run upright so that no heading word breaks.
+
+    None while every column fits its longest word; else the columns whose heading holds a
+    longer word than any of their cells (amounts, months, person-months), widest first,
+    until the rest fits.
+    """
+    char_mm, pad_mm = _CHAR_MM, _PAD_MM
+
+    def longest(column: Sequence[str]) -> int:
+        return max((len(w) for t in column for w in t.split()), default=1)
+
+    header = [longest([texts[0][c]]) if c < len(texts[0]) else 1 for c in range(ncols)]
+    body = [longest([row[c] for row in texts[1:] if c < len(row)]) for c in range(ncols)]
+    need = [max(h, b) * char_mm + pad_mm for h, b in zip(header, body, strict=True)]
+    rotated: set[int] = set()
+    for c in sorted(range(ncols), key=lambda c: body[c] - header[c]):
+        if sum(need) <= room or header[c] <= body[c]:
+            break
+        rotated.add(c)
+        need[c] = max(body[c] * char_mm, 4.0) + pad_mm
+    return rotated if sum(need) <= room or rotated else set()
+
+
+_CHAR_MM, _PAD_MM = 2.1, 5.5
+
+
 def _column_widths(texts: Sequence[Sequence[str]], ncols: int,
                    room: float = USABLE_WIDTH_MM) -> list[float]:
     """Column widths in mm: every column fits its longest word; text-heavy ones get the rest."""
-    char_mm, pad_mm = 2.1, 5.5
+    char_mm, pad_mm = _CHAR_MM, _PAD_MM
     minimum, desired = [], []
     for c in range(ncols):
         column = [row[c] for row in texts if c < len(row)]

@@ -11,13 +11,14 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from ..form.tags import ANY_TAG
 from .directives import gantt_spec, split_directive
 from .gantt import GanttSpec
 from .markdown_parser import markdown
 
 __all__ = ["gantt_html", "markdown_to_html"]
 
-_TAG = re.compile(r"^<p>((?:#[@§][A-Z0-9-]+[@§]#\s*)+)</p>$", re.M)
+_TAG = re.compile(rf"^<p>((?:{ANY_TAG}\s*)+)</p>$", re.M)
 
 
 def gantt_html(spec: GanttSpec) -> str:

@@ -135,13 +135,51 @@ def add_missing_styles(document: docx.document.Document) -> None:
     """
     present = {s.name for s in document.styles}
     missing_builtin = [name for name in BUILTIN if name not in present]
-    if missing_builtin:
+    broken = [name for name, kind in LIST_STYLES.items()
+              if name in present and _list_kind(document, name) != kind]
+    if missing_builtin or broken:
         template = docx.Document()
         for name in missing_builtin:
             element = copy.deepcopy(template.styles[name].element)
             _copy_numbering(document, template, element)
             document.styles.element.append(element)
+        for name in broken:  # e.g. a form whose "List Bullet" counts 0, 1, 2 (RTF import)
+            element = document.styles[name].element
+            ours = template.styles[name].element
+            num_pr = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None:
+                num_pr.getparent().remove(num_pr)
+            element.get_or_add_pPr().insert(0, copy.deepcopy(ours.pPr.numPr))
+            _copy_numbering(document, template, element)
     _define_pk_styles(document, set(STYLES + TOC_STYLES) - present)
+
+
+#: The list styles the writer uses and the kind of numbering each must have.
+LIST_STYLES = {"List Bullet": "bullet", "List Bullet 2": "bullet",
+               "List Number": "decimal", "List Number 2": "decimal"}
+
+
+def _list_kind(document: docx.document.Document, name: str) -> str | None:
+    """The number format of the first level of a list style's numbering (None: none)."""
+    ids = document.styles[name].element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+    if not ids:
+        return None
+    numbering = document.part.numbering_part.element
+    try:
+        num = numbering.num_having_numId(int(ids[0]))
+    except KeyError:
+        return None
+    formats = numbering.xpath(
+        f"./w:abstractNum[@w:abstractNumId='{num.abstractNumId.val}']/w:lvl[@w:ilvl='0']"
+        "/w:numFmt/@w:val")
+    if not formats:
+        return None
+    starts = numbering.xpath(
+        f"./w:abstractNum[@w:abstractNumId='{num.abstractNumId.val}']/w:lvl[@w:ilvl='0']"
+        "/w:start/@w:val")
+    if formats[0] == "decimal" and not starts:
+        return "decimal from 0"
+    return str(formats[0])
 
 
 def _copy_numbering(document: docx.document.Document, template: docx.document.Document,

@@ -1,7 +1,7 @@
-"""The table of contents of a Word document, built from its headings.
+r"""The table of contents of a Word document, built from its headings.
 
 Both layouts use it: the own layout's ``{toc}`` block and the official form's table of
-contents get one entry per heading the field's levels cover (``TOC \\o "1-3"``), in the
+contents get one entry per heading the field's levels cover (``TOC \o "1-3"``), in the
 entry styles of the document ("TOC 1", "TOC 2"...), each ending in a tab to the right
 margin and, when known, the page number. Until Word updates the field, the entries take the
 room of the real table, so a page count made now stays true; `render --pages` fills the
@@ -64,7 +64,8 @@ def _outline_levels(document: Document) -> dict[str, int]:
         based[sid] = parent.get(qn("w:val")) if parent is not None else None
     out: dict[str, int] = {}
     for sid in own:
-        seen, current = set(), sid
+        seen: set[str] = set()
+        current: str | None = sid
         while current and current not in seen:
             seen.add(current)
             if own.get(current) is not None:

@@ -131,8 +131,10 @@ def _items(p: Proposal) -> Iterator[ItemText]:
 
 
 def _box_tables(form: FormDescription, box_id: str) -> tuple[str, ...]:
-    """Ids of the tables the draft shows in a section: the box's own, then what follows it
-    up to the next box or heading (the work packages and the tables of 4.2).
+    """Ids of the tables the draft shows in a section.
+
+    The box's own, then what follows it up to the next box or heading (the work packages
+    and the tables of 4.2).
     """
     from ..form.description import BoxItem, HeadingItem, TableItem, WorkPackagesItem
 
@@ -163,9 +165,9 @@ def _table_words(draft: Draft, form: FormDescription, table: str) -> int:
                                                                          wp).values())
     if table == "wp_budget":
         return sum(build_table(draft, form, table, wp).words() for wp in wps)
-    spec = form.tables.get(table)
-    if spec is not None and spec.grid:
-        return build_timetable(draft, spec).words() if spec.applies_to(
+    grid_spec = form.tables.get(table)
+    if grid_spec is not None and grid_spec.grid:
+        return build_timetable(draft, grid_spec).words() if grid_spec.applies_to(
             draft.months, draft.call.lump_sum) else 0
     return build_table(draft, form, table).words()
 
@@ -194,12 +196,20 @@ def _render(project: Project) -> tuple[dict[str, str], list[tuple[str, str]]]:
 
 def collect(project: Project, call: CallRules, settings: ReviewSettings,
             page_limit: int | None) -> Evidence:
-    """Gather the evidence of ``project``; page budgets are scaled to ``page_limit``."""
+    """Gather the evidence of ``project``; page budgets are scaled to ``page_limit``.
+
+    Scaled to what the limit leaves for the applicant's text once the official form's own
+    guidance is counted (its footprint, measured per form version).
+    """
     p = project.proposal
     form = form_for_call(call)
     boxes = form.boxes()
     planned = sum(b.pages or 0 for b in boxes) + (form.work_package_block().pages or 0)
-    scale = (page_limit / planned) if page_limit and planned else 1.0
+    # The form's guidance takes part of the limit: the text has the rest.
+    room = (page_limit - form.footprint.guidance_pages(len(p.work_packages))) \
+        if page_limit else None
+    scale = min(1.0, max(room, page_limit / 4) / planned) if page_limit and room and planned \
+        else 1.0
     rendered, errors = _render(project)
     draft = derive(p, call, rendered)
     sections: dict[str, SectionText] = {}
