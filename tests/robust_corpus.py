@@ -70,11 +70,17 @@ def with_yaml(folder: Path, old: str, new: str) -> Path:
 
 
 def project_commands(file: Path, out: Path | None = None) -> list[Args]:
-    """check, review and render (md and docx) of ``file``."""
+    """check, review, proof and render (md, docx and html) of ``file``."""
     out = out or file.parent / "out"
-    return [["check", str(file)], ["review", str(file)],
+    return [["check", str(file)], ["review", str(file)], ["proof", str(file)],
             ["render", str(file), "-o", f"{out}.md", "--force"],
-            ["render", str(file), "-o", f"{out}.docx", "--force"],
+            *section_commands(file, out)]
+
+
+def section_commands(file: Path, out: Path | None = None) -> list[Args]:
+    """What a section's text reaches: check, and the render to DOCX and HTML."""
+    out = out or file.parent / "out"
+    return [["check", str(file)], ["render", str(file), "-o", f"{out}.docx", "--force"],
             ["render", str(file), "-o", f"{out}.html", "--force"]]
 
 
@@ -278,10 +284,17 @@ SECTION_TEXTS = {
 }
 
 
+#: The section cases whose rendered draft is also given to `pages` (LibreOffice is slow).
+PAGED_SECTIONS = {"raw-html", "control-chars", "table-bad-spans", "huge-table", "deep-list",
+                  "gantt-huge"}
+
+
 def _section_case(name: str, text: str) -> None:
     def build(folder: Path) -> list[Args]:
         file = with_section(folder, text)
-        return [*project_commands(file), ["pages", str(file.parent / "out.docx")]]
+        pages = [["pages", str(file.parent / "out.docx"), "--timeout", "30"]] \
+            if name in PAGED_SECTIONS else []
+        return [*section_commands(file), *pages]
 
     build.__name__ = "case_section_" + name
     case("section")(build)
@@ -565,3 +578,72 @@ def case_pages_zip_bomb(folder: Path) -> list[Args]:
         return data
 
     return [["pages", str(_rewrite(good, folder / "bomb.docx", change))]]
+
+
+# --- running the corpus -------------------------------------------------------------------
+
+#: The commands (first words) that take ``--format json``.
+JSON_COMMANDS = {("check",), ("calls",), ("pages",), ("plan",), ("proof",), ("review",),
+                 ("texts", "list"), ("texts", "show"), ("texts", "search"), ("texts", "lint")}
+
+
+def takes_json(args: Args) -> bool:
+    """Whether the command line ``args`` names a command with ``--format json``."""
+    return tuple(args[:1]) in JSON_COMMANDS or tuple(args[:2]) in JSON_COMMANDS
+
+
+def variants(args: Args, cls: str) -> list[Args]:
+    """The command line as given, and with ``--format json`` where the command has it.
+
+    `pages` outside the pages class runs once, with JSON (LibreOffice is slow).
+    """
+    if takes_json(args) and "--format" not in args:
+        json_args = [*args, "--format", "json"]
+        return [json_args] if args[0] == "pages" and cls != "pages" else [args, json_args]
+    return [args]
+
+
+def run_cases(cls: str, root: Path) -> list[dict[str, object]]:
+    """Build every case of class ``cls`` under ``root`` and run its command lines in this
+    process (through click's test runner); one record per command line."""
+    import json
+    import traceback
+
+    from click.testing import CliRunner
+
+    from proposal_kit.cli import cli
+
+    records: list[dict[str, object]] = []
+    progress = root / "progress.log"
+    for item in [c for c in CASES if c.cls == cls]:
+        folder = root / item.name
+        folder.mkdir()
+        lines = item.build(folder)
+        for line in lines:
+            for args in variants(line, cls):
+                with progress.open("a", encoding="utf-8") as log:
+                    log.write(json.dumps([item.name, args])[:500] + "\n")
+                result = CliRunner().invoke(cli, args, catch_exceptions=True)
+                crash = None
+                if result.exception is not None and not isinstance(result.exception,
+                                                                   SystemExit):
+                    crash = "".join(traceback.format_exception(result.exception))[-3000:]
+                json_error = None
+                if args[-2:] == ["--format", "json"]:
+                    try:
+                        json.loads(result.stdout)
+                    except ValueError as exc:
+                        json_error = f"{exc}: {result.stdout[:300]!r}"
+                records.append({"case": item.name, "allowed": sorted(item.allowed),
+                                "args": [a[:200] for a in args], "json_error": json_error,
+                                "exit_code": result.exit_code,
+                                "stderr": result.stderr[-4000:], "crash": crash})
+    return records
+
+
+if __name__ == "__main__":  # python tests/robust_corpus.py CLASS FOLDER OUT
+    import json
+    import sys
+
+    out = Path(sys.argv[3])
+    out.write_text(json.dumps(run_cases(sys.argv[1], Path(sys.argv[2]))), encoding="utf-8")

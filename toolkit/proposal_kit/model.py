@@ -442,6 +442,12 @@ class ProofSettings(_Strict):
         return value
 
 
+#: The fields of a proposal that may be left empty as ``key:`` with nothing after it.
+_COLLECTIONS = frozenset({"ecosystem", "keywords", "staff", "objectives", "work_packages",
+                          "risks", "events", "previous_projects", "sections", "texts_dirs",
+                          "paths", "variables"})
+
+
 class Proposal(_Strict):
     """A whole proposal: the content of project.yaml."""
 
@@ -486,6 +492,18 @@ class Proposal(_Strict):
                                       description="Default values for generic text variables.")
     proof: ProofSettings = Field(default_factory=ProofSettings,
                                  description="Settings of `proposal-kit proof`.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_lists(cls, value: Any) -> Any:
+        """A list or mapping given as ``key:`` with nothing after it is empty.
+
+        As in the init scaffold, whose entries under ``risks:`` or ``sections:`` are
+        commented out until the user writes them.
+        """
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None or k not in _COLLECTIONS}
+        return value
 
     @field_validator("ecosystem")
     @classmethod

@@ -286,6 +286,31 @@ def _decode(raw: bytes, file: Path) -> str:
     return text
 
 
+_EMPTY_VALUE = re.compile(r"^\s*(?:-\s+)?([^#:\s][^#:]*?)\s*:\s*(\{\s*\}|\[\s*\])\s*(?:#.*)?$")
+
+
+def _empty_before(text: str, line: int | None) -> tuple[str, str, int] | None:
+    """The empty ``key: {}`` or ``key: []`` just before an error at ``line``.
+
+    ``(key, "{}" or "[]", its line)`` when the last content line before ``line`` is one:
+    the entries of the init scaffold, uncommented, below ``risks: []``.
+    """
+    if line is None or line < 2:
+        return None
+    lines = text.splitlines()
+    if line > len(lines) or not lines[line - 1].strip():
+        return None
+    for number in range(line - 1, 0, -1):
+        content = lines[number - 1]
+        if not content.strip() or content.lstrip().startswith("#"):
+            continue
+        match = _EMPTY_VALUE.match(content)
+        if match is None:
+            return None
+        return match.group(1), "{}" if match.group(2).startswith("{") else "[]", number
+    return None
+
+
 def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
     line = column = None
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -305,6 +330,15 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
                        f"the file contains a character YAML does not allow "
                        f"(U+{exc.character:04X}); remove it",
                        (), line, column, "schema")
+    empty = _empty_before(text, line)
+    if empty is not None:
+        key, brackets, at = empty
+        kind = "mapping" if brackets == "{}" else "list"
+        return Finding("schema.yaml-syntax", Severity.ERROR,
+                       f"YAML syntax error: '{_short(key)}: {brackets}' on line {at} is an "
+                       f"empty {kind}, so the entries below it cannot belong to it",
+                       (), line, column, "schema",
+                       f"delete the {brackets} when you add entries")
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}"

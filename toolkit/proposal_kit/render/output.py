@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,8 +46,8 @@ def read_state(path: Path) -> str:
                 actual = fingerprint(archive.read("word/document.xml"))
                 return "unchanged" if props[FINGERPRINT] == actual else "edited"
         text = path.read_text(encoding="utf-8")
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, KeyError,
-            EOFError, NotImplementedError, RuntimeError):
+    except (OSError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError, ValueError,
+            KeyError, EOFError, NotImplementedError, RuntimeError):
         return "foreign"
     first, _, rest = text.partition("\n")
     if not first.startswith(_TEXT_MARK):
