@@ -54,3 +54,14 @@ def test_entries_after_empty_brackets_say_delete_them(tmp_path: Path) -> None:
                     "  needs: {file: needs.md}\n", encoding="utf-8")
     [problem] = check_file(file).findings
     assert problem.line == 5 and problem.hint == "delete the {} when you add entries"
+
+
+def test_strict_says_which_warnings_failed_the_run(tmp_path: Path) -> None:
+    file = _init(tmp_path)
+    warnings = [f for f in check_file(file).findings if f.severity.value == "warning"]
+    assert warnings
+    result = CliRunner().invoke(cli, ["check", str(file), "--strict", "--format", "json"])
+    assert result.exit_code == 1
+    assert f"--strict: {len(warnings)} warning" in result.stderr
+    assert warnings[0].code in result.stderr
+    assert result.stdout.lstrip().startswith("{")  # the JSON document alone on stdout

@@ -11,7 +11,7 @@ from ..calls import available_calls, load_call, reference_data
 from ..check import CheckReport, check_file
 from ..errors import EXIT_CODES
 from .options import format_option
-from .output import echo, emit_json, print_findings, style
+from .output import echo, emit_json, print_findings, strict_failure, style
 
 if TYPE_CHECKING:
     from ..proof import ProofReport
@@ -91,6 +91,12 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
         raise SystemExit(EXIT_CODES["usage"])  # a file missing or not a file
     failed = any(r.failed(strict) for r in reports) or \
         any(p.failed(strict) for p in proofs.values())
+    if strict and failed and not any(r.failed() for r in reports) and \
+            not any(p.failed() for p in proofs.values()):
+        strict_failure([(f.code, f.file or str(r.file), f.line) for r in reports
+                        for f in r.findings if f.severity.value == "warning"]
+                       + [(f.code, str(f.file), f.line) for p in proofs.values()
+                          for f in p.findings if f.severity.value == "warning"])
     raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
 
 

@@ -12,7 +12,7 @@ import click
 from ..findings import Finding, Severity
 from ..terminal import safe_text
 
-__all__ = ["echo", "emit_json", "finding_line", "print_findings", "style"]
+__all__ = ["echo", "emit_json", "finding_line", "print_findings", "strict_failure", "style"]
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -59,3 +59,19 @@ def print_findings(findings: Iterable[Finding], file: str | None = None) -> None
         echo(style(f"{title} ({len(group)})", bold=True))
         for item in group:
             echo("  " + finding_line(item, file))
+
+
+def strict_failure(items: Iterable[tuple[str, str, int | None]], label: str = "") -> None:
+    """With --strict, say which warnings failed the run (``(code, file, line)`` each).
+
+    Printed on stderr, so that JSON on stdout stays one document.
+    """
+    warned = list(dict.fromkeys(items))
+    if not warned:
+        return
+    shown = ", ".join(f"{code} ({file}:{line})" if line else f"{code} ({file})"
+                      for code, file, line in warned[:10])
+    more = f" and {len(warned) - 10} more" if len(warned) > 10 else ""
+    echo(style(f"proposal-kit: --strict: {label}{len(warned)} warning"
+               f"{'' if len(warned) == 1 else 's'} fail the run: {shown}{more}", fg="yellow"),
+         err=True)

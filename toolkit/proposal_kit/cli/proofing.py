@@ -11,7 +11,7 @@ from ..project import load_project
 from ..proof import ProofReport, add_comments, proof_project
 from ..render.output import write_guarded
 from .options import force_option, format_option
-from .output import echo, emit_json, finding_line, style
+from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "print_proof"]
 
@@ -99,6 +99,9 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
         for item in result.unplaced:
             echo(f"  not placed (sentence not in {docx.name}): "
                  f"{item.file}:{item.line}: [{item.code}]", err=output_format == "json")
+    if strict and report.failed(strict) and not report.failed():
+        strict_failure([(f.code, str(f.file), f.line) for f in report.findings
+                        if f.severity.value == "warning"])
     raise SystemExit(EXIT_CODES["problems"] if report.failed(strict) else EXIT_CODES["ok"])
 
 
