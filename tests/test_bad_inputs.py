@@ -204,7 +204,9 @@ def test_missing_file_is_a_usage_error(tmp_path: Path, fmt: str) -> None:
     assert run.returncode == 2
     assert "Traceback" not in run.stdout + run.stderr
     assert "no such file" in run.stderr and str(missing) in run.stderr
-    assert run.stdout == ""
+    if fmt == "json":  # JSON always: the report of the file, with its one error
+        report = json.loads(run.stdout)
+        assert [f["code"] for f in report["findings"]] == ["schema.file"]
 
 
 def test_folder_is_a_usage_error(tmp_path: Path) -> None:

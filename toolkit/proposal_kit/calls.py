@@ -7,6 +7,7 @@ searched first). Supporting a new call year means adding a file, not code.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -238,8 +239,20 @@ def available_calls() -> list[str]:
 
 
 def load_call(topic: str) -> CallRules:
-    """Load the rules of ``topic``; raise :class:`UsageError` if it is unknown."""
+    """Load the rules of ``topic``; raise :class:`UsageError` if it is unknown.
+
+    ``topic`` is a topic id such as ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT, never a path.
+    """
+    if not isinstance(topic, str) or not _TOPIC_ID.fullmatch(topic):
+        shown = topic if len(str(topic)) <= 80 else str(topic)[:80] + "…"
+        raise UsageError(f"'{shown}' is not a call topic id",
+                         hint="give a topic id such as ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT "
+                         "(`proposal-kit calls` lists them), not a path")
     return _load_call(topic, os.environ.get("PROPOSAL_KIT_CALLS", ""))
+
+
+#: A topic id: letters, digits and dashes (dots and underscores allowed inside), no path.
+_TOPIC_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,99}")
 
 
 @cache

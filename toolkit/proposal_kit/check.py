@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .calls import load_call, reference_data
-from .errors import UsageError
+from .errors import ProposalKitError, UsageError
 from .findings import Finding, Severity, summarise
 from .project import Project, ProjectFileError, load_project
 from .rules import RuleContext, finding, run_rules
@@ -48,17 +48,27 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def check_file(file: Path | str) -> CheckReport:
-    """Check ``file``; a missing file raises :class:`UsageError`, anything else is a finding."""
+    """Check ``file``: every problem, even a file that cannot be read, is a finding."""
     file = Path(file)
     try:
         project = load_project(file)
     except ProjectFileError as exc:
         return CheckReport(file, None, _ordered(exc.findings))
+    except ProposalKitError as exc:
+        code = "schema.file" if isinstance(exc, UsageError) else "schema.input"
+        location = exc.location
+        return CheckReport(file, None, [Finding(
+            code, Severity.ERROR, exc.message, (), location.line if location else None,
+            location.column if location else None, "schema", exc.hint)])
     return check_project(project)
 
 
-def check_project(project: Project) -> CheckReport:
-    """Apply the call's rules to a loaded project."""
+def check_project(project: Project, render: bool = True) -> CheckReport:
+    """Apply the call's rules to a loaded project.
+
+    With ``render``, also find everything the render would stop on (see
+    :func:`~proposal_kit.preflight.render_findings`), so that a project check passes renders.
+    """
     file = project.file
     proposal = project.proposal
     try:
@@ -73,7 +83,13 @@ def check_project(project: Project) -> CheckReport:
     for item in run_rules(context):
         line, column = project.document.locate(item.path)
         found.append(item.with_location(line, column))
-    found += _form_findings(project, call.form_version)
+    form_found = _form_findings(project, call.form_version)
+    found += form_found
+    if render:
+        from .preflight import render_findings
+
+        found += render_findings(project, with_form=not any(
+            f.severity is Severity.ERROR for f in form_found))
     eligible: bool | None = not any(f.severity is Severity.ERROR and f.category == "eligibility"
                        for f in found)
     if any(f.code == "schema.duplicate-key" or f.code.startswith("schema.yaml-")

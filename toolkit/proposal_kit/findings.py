@@ -50,11 +50,13 @@ class Finding:
     column: int | None = None
     category: str = field(default="")
     hint: str | None = None
+    #: The file the line is in, when it is not the project file (a section file, a text).
+    file: str | None = None
 
     def with_location(self, line: int | None, column: int | None) -> Finding:
         """Return a copy placed at ``line:column``."""
         return Finding(self.code, self.severity, self.message, self.path, line, column,
-                       self.category, self.hint)
+                       self.category, self.hint, self.file)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; ``path`` is the dotted path string."""
@@ -68,6 +70,8 @@ class Finding:
         }
         if self.hint:
             data["hint"] = self.hint
+        if self.file:
+            data["file"] = self.file
         return data
 
 

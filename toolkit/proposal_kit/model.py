@@ -7,6 +7,7 @@ consortium validates; what is missing is reported by `check` as warnings.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -54,6 +55,24 @@ def _no_bool(value: Any) -> Any:
         raise ValueError(f"expected a number, got {str(value).lower()}")
     return value
 
+
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def _plain_id(value: Any) -> Any:
+    """Ids are short ASCII words: an invisible, bidi or look-alike character is refused."""
+    if not isinstance(value, str):
+        return value
+    for char in value.strip():
+        if char not in _ID_CHARS:
+            name = unicodedata.name(char, "unnamed character")
+            raise ValueError(f"the id contains U+{ord(char):04X} ({name}); ids use only the "
+                             "letters A-Z, digits 0-9, '.', '-' and '_'")
+    return value
+
+
+#: An id other entries refer to (P1, WP2, T2.1, SO1).
+Id = Annotated[str, BeforeValidator(_plain_id), Field(max_length=20)]
 
 Month = Annotated[int, BeforeValidator(_no_bool),
                   Field(ge=1, le=120, description="Project month; month 1 is the start.")]
@@ -108,7 +127,7 @@ class Contact(_Strict):
 class Partner(_Strict):
     """An organisation of the consortium."""
 
-    id: str = Field(description="Short unique id used everywhere else (e.g. P1).",
+    id: Id = Field(description="Short unique id used everywhere else (e.g. P1).",
                     min_length=1, max_length=20)
     name: str = Field(description="Legal name of the organisation.", min_length=1)
     short_name: str | None = Field(None, description="Acronym or short name used in tables.")
@@ -177,7 +196,7 @@ class OtherParticipant(_Strict):
 class Task(_Strict):
     """A task of a work package."""
 
-    id: str | None = Field(None, description="Task id; T<wp>.<n> by default.")
+    id: Id | None = Field(None, description="Task id; T<wp>.<n> by default.")
     title: str = Field(description="Task name.")
     description: str | None = Field(None, description="What is done (Markdown).")
     lead: str | None = Field(None, description="Partner id of the task leader.")
@@ -261,7 +280,7 @@ class Subcontract(_Strict):
 class WorkPackage(_Strict):
     """A work package."""
 
-    id: str = Field(description="Work package id, e.g. WP1.", min_length=1)
+    id: Id = Field(description="Work package id, e.g. WP1.", min_length=1)
     title: str = Field(description="Work package title.")
     lead: str = Field(description="Partner id of the lead beneficiary.")
     start: Month = Field(description="First month.")
@@ -335,7 +354,7 @@ class Indicator(_Strict):
 class Objective(_Strict):
     """A specific objective (section 1.2)."""
 
-    id: str | None = Field(None, description="Objective id, e.g. SO1.")
+    id: Id | None = Field(None, description="Objective id, e.g. SO1.")
     text: str = Field(description="The objective.")
     indicators: list[Indicator] = Field(default_factory=list, description="Indicators.")
 
@@ -423,6 +442,12 @@ class ProofSettings(_Strict):
         return value
 
 
+#: The fields of a proposal that may be left empty as ``key:`` with nothing after it.
+_COLLECTIONS = frozenset({"ecosystem", "keywords", "staff", "objectives", "work_packages",
+                          "risks", "events", "previous_projects", "sections", "texts_dirs",
+                          "paths", "variables"})
+
+
 class Proposal(_Strict):
     """A whole proposal: the content of project.yaml."""
 
@@ -461,10 +486,27 @@ class Proposal(_Strict):
                                     "file: `render` then fills it (the CLI's --form wins).")
     texts_dirs: list[str] = Field(default_factory=list,
                                   description="Extra generic text libraries, searched first.")
+    paths: list[str] = Field(default_factory=list,
+                             description="Extra folders that section files, images and the "
+                             "form may come from (relative to the project file). By default "
+                             "only the project folder, its text libraries and proposal-kit's "
+                             "data are read; anything else is refused.")
     variables: dict[str, str] = Field(default_factory=dict,
                                       description="Default values for generic text variables.")
     proof: ProofSettings = Field(default_factory=ProofSettings,
                                  description="Settings of `proposal-kit proof`.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_lists(cls, value: Any) -> Any:
+        """A list or mapping given as ``key:`` with nothing after it is empty.
+
+        As in the init scaffold, whose entries under ``risks:`` or ``sections:`` are
+        commented out until the user writes them.
+        """
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None or k not in _COLLECTIONS}
+        return value
 
     @field_validator("ecosystem")
     @classmethod

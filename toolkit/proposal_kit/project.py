@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import InputError, SourceLocation
 from .findings import Finding, Severity
 from .model import Proposal
+from .safeio import CONTROL, InputFileError, confine, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 
@@ -47,16 +48,42 @@ class Project:
         return self.file.parent
 
     @property
+    def input_files(self) -> list[Path]:
+        """The files the project reads besides itself: section files and the form."""
+        files = [self.base_dir / n.file for n in self.proposal.sections.values() if n.file]
+        if self.form_file is not None:
+            files.append(self.form_file)
+        return files
+
+    @property
+    def roots(self) -> list[Path]:
+        """Folders the project's files may come from (see :func:`safeio.confine`)."""
+        return project_roots(self.proposal, self.base_dir)
+
+    @property
     def form_file(self) -> Path | None:
         """The applicant's copy of the official form named by ``part_b_form:``, if any."""
         name = self.proposal.part_b_form
         return self.base_dir / name if name else None
 
 
+def project_roots(proposal: Proposal, base: Path) -> list[Path]:
+    """The project folder, its ``paths:`` and ``texts_dirs:``, and the package data."""
+    from .resources import builtin_templates_dir, builtin_texts_dir, data_dir
+
+    extra = [base / entry for entry in (*proposal.paths, *proposal.texts_dirs)]
+    return [base, *extra, data_dir(), builtin_templates_dir(), builtin_texts_dir()]
+
+
+_CODES = {"missing": "schema.missing-file", "encoding": "schema.encoding",
+          "outside": "schema.outside-path"}
+
+
 def _read_sections(proposal: Proposal, doc: YamlDocument,
                    base: Path) -> tuple[dict[str, str], list[Finding]]:
     texts: dict[str, str] = {}
     problems: list[Finding] = []
+    roots = project_roots(proposal, base)
     for key, narrative in proposal.sections.items():
         if narrative.text is not None:
             texts[key] = narrative.text
@@ -66,22 +93,26 @@ def _read_sections(proposal: Proposal, doc: YamlDocument,
         line, column = doc.locate(path)
         target = base / narrative.file
         try:
-            raw = target.read_bytes()
-            if len(raw) > MAX_SECTION_BYTES:
-                raise ValueError(f"{narrative.file} is larger than 1 MiB")
-            texts[key] = raw.decode("utf-8-sig")
-        except FileNotFoundError:
-            problems.append(Finding("schema.missing-file", Severity.ERROR,
-                                    f"section '{key}': file {narrative.file} not found "
-                                    f"(looked in {base})", path, line, column, "schema"))
-        except UnicodeDecodeError:
-            problems.append(Finding("schema.encoding", Severity.ERROR,
-                                    f"section '{key}': {narrative.file} is not valid UTF-8",
-                                    path, line, column, "schema"))
-        except (OSError, ValueError) as exc:
-            problems.append(Finding("schema.missing-file", Severity.ERROR,
-                                    f"section '{key}': cannot read {narrative.file}: {exc}",
-                                    path, line, column, "schema"))
+            if target.exists() or target.is_symlink():
+                confine(target, roots, f"section '{key}': the file")
+            texts[key] = read_text(target, MAX_SECTION_BYTES, f"section '{key}': the file")
+            control = first_control(texts[key])
+            if control is not None:
+                at, col, char = control
+                problems.append(Finding(
+                    "schema.control-character", Severity.ERROR,
+                    f"section '{key}': {narrative.file} line {at}, column {col} holds the "
+                    f"control character U+{ord(char):04X}, which no document can show; "
+                    "remove it", path, line, column, "schema"))
+                texts[key] = CONTROL.sub("", texts[key])
+        except InputFileError as exc:
+            message = exc.message
+            if exc.reason == "missing":
+                message = (f"section '{key}': file {narrative.file} not found "
+                           f"(looked in {base})")
+            problems.append(Finding(_CODES.get(exc.reason, "schema.section-file"),
+                                    Severity.ERROR, message, path, line, column, "schema",
+                                    exc.hint))
     return texts, problems
 
 

@@ -43,10 +43,64 @@ _PLAIN = {
 }
 
 
+#: Most candidates one suggestion compares (keeps 10,000 unknown ids fast, not quadratic).
+_MAX_CANDIDATES = 24
+
+
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
-    """Return a "did you mean 'x'?" hint when ``word`` is close to one of ``choices``."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    """Return a "did you mean 'x'?" hint when ``word`` is close to one of ``choices``.
+
+    Only choices of about the same length are compared, those sharing the first character
+    first, at most :data:`_MAX_CANDIDATES` of them: a typo keeps its length and usually its
+    first letter, and a project with thousands of unknown ids is still checked at once.
+    """
+    word = str(word)
+    if not word or len(word) > 80:
+        return None
+    by_start, by_length = _index_of(choices)
+    slack = max(2, len(word) // 3)
+    lengths = sorted(range(len(word) - slack, len(word) + slack + 1),
+                     key=lambda n: abs(n - len(word)))
+    near: list[str] = []
+    for n in lengths:
+        near += by_start.get((word[0].lower(), n), [])[:_MAX_CANDIDATES]
+    for n in lengths:
+        if len(near) >= _MAX_CANDIDATES:
+            break
+        near += by_length.get(n, [])[:_MAX_CANDIDATES]
+    close = difflib.get_close_matches(word, near[:_MAX_CANDIDATES], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+_Index = tuple[dict[tuple[str, int], list[str]], dict[int, list[str]]]
+#: Indexes of the last collections of choices, by identity (the collection is kept alive).
+_INDEXES: dict[tuple[int, int], tuple[object, _Index]] = {}
+
+
+def _index_of(choices: typing.Iterable[str]) -> _Index:
+    """The index of ``choices``, built once per collection (a project's ids, for instance)."""
+    if isinstance(choices, list | tuple | dict | set | frozenset):
+        key = (id(choices), len(choices))
+        hit = _INDEXES.get(key)
+        if hit is not None and hit[0] is choices:
+            return hit[1]
+        index = _index(choices)
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        _INDEXES[key] = (choices, index)
+        return index
+    return _index(list(choices))
+
+
+def _index(choices: typing.Iterable[str]) -> _Index:
+    """Choices by (first character, length) and by length."""
+    by_start: dict[tuple[str, int], list[str]] = {}
+    by_length: dict[int, list[str]] = {}
+    for choice in dict.fromkeys(map(str, choices)):
+        if choice:
+            by_start.setdefault((choice[0].lower(), len(choice)), []).append(choice)
+            by_length.setdefault(len(choice), []).append(choice)
+    return by_start, by_length
 
 
 def one_of(value: str, choices: list[str], what: str) -> str:

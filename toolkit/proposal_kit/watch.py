@@ -25,6 +25,7 @@ from .pages.report import SectionChange, section_changes
 from .pages.warm import WarmOffice, find_uno_python
 from .project import load_project
 from .render import output_format, render_project
+from .safeio import check_regular
 
 __all__ = ["WatchEvent", "watch"]
 
@@ -55,8 +56,9 @@ Report = Callable[[WatchEvent], None]
 class _Changes(FileSystemEventHandler):
     """Collects relevant changes; ``wait`` returns after a quiet period."""
 
-    def __init__(self, ignore: set[Path]) -> None:
+    def __init__(self, ignore: set[Path], inputs: Callable[[Path], bool] | None = None) -> None:
         self.ignore = ignore
+        self.inputs = inputs or (lambda path: True)
         self.changed = threading.Event()
         self.last = 0.0
 
@@ -69,7 +71,7 @@ class _Changes(FileSystemEventHandler):
                 continue
             name = path.name
             if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES) or \
-                    ".backup-" in name:
+                    ".backup-" in name or not self.inputs(path.resolve()):
                 continue
             self.last = time.monotonic()
             self.changed.set()
@@ -81,6 +83,36 @@ class _Changes(FileSystemEventHandler):
                 self.changed.clear()
                 return True
         return False
+
+
+#: Files under the project folder that can change a draft besides the ones it names.
+_INPUT_SUFFIXES = (".md", ".j2", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+
+
+def _is_input(project_file: Path) -> Callable[[Path], bool]:
+    """Whether a changed path is an input of the project (not a log, not an output).
+
+    The project file, its section files and form, and Markdown, template or image files;
+    anything else (a log, a PDF, the outputs and their backups) does not re-render.
+    """
+
+    def named() -> set[Path]:
+        with contextlib.suppress(ProposalKitError):
+            project = load_project(project_file)
+            return {p.resolve() for p in (project.file, *project.input_files)}
+        return {project_file}
+
+    cache: dict[str, set[Path]] = {}
+
+    def check(path: Path) -> bool:
+        if path == project_file:
+            cache.pop("named", None)  # the list of inputs may have changed
+            return True
+        if "named" not in cache:
+            cache["named"] = named()
+        return path in cache["named"] or path.suffix.lower() in _INPUT_SUFFIXES
+
+    return check
 
 
 def _folders(project_file: Path) -> list[Path]:
@@ -148,6 +180,7 @@ def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
           quiet: float = 0.3) -> None:
     """Render ``project_file`` now and after every change until ``stop`` is set."""
     stop = stop or threading.Event()
+    check_regular(project_file, what="the project file")
     project_file = project_file.resolve()
     output = output.resolve() if output else None
     output_format(output, "docx")  # an output named .pdf or .md is refused before it starts
@@ -156,7 +189,7 @@ def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,
         from .render import default_output
 
         ignore.add(default_output(load_project(project_file), "docx").resolve())
-    handler = _Changes(ignore)
+    handler = _Changes(ignore, _is_input(project_file))
     observer = Observer()
     for folder in _folders(project_file):
         observer.schedule(handler, str(folder), recursive=True)

@@ -7,6 +7,7 @@ bounded (no "billion laughs").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import InputError, SourceLocation, UsageError
 from .findings import Finding, Severity
 from .findings import Path as DataPath
+from .safeio import InputFileError, read_bytes
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "YamlFileError", "parse_yaml",
            "read_yaml"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+#: Lists and mappings nested deeper than this are refused (no project needs 50 levels).
+MAX_DEPTH = 50
 
 
 class YamlFileError(InputError):
@@ -88,6 +92,11 @@ _STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                    "binary", "merge", "value")}
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for a message."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
+
 def _first_line(exc: yaml.YAMLError) -> str:
     """The problem of a PyYAML error, on one line, without its snippet."""
     problem = getattr(exc, "problem", None)
@@ -96,6 +105,39 @@ def _first_line(exc: yaml.YAMLError) -> str:
 
 class _TooLarge(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(line, column)
+        self.line = line
+        self.column = column
+
+
+def _too_deep(file: Path, line: int | None, column: int | None) -> YamlFileError:
+    return YamlFileError(file, [Finding(
+        "schema.too-deep", Severity.ERROR,
+        f"lists or mappings are nested more than {MAX_DEPTH} levels deep here; refused "
+        "(a project file needs only a few levels)", (), line, column, "schema")])
+
+
+#: Control characters other than tab and line breaks (YAML lets escapes such as \\e pass).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_NBSP_INDENT = re.compile(r"^[ \t]*\u00a0", re.MULTILINE)
+
+
+def _nbsp_finding(text: str) -> Finding | None:
+    """A finding for a line indented with no-break spaces (pasted from a web page)."""
+    match = _NBSP_INDENT.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return Finding("schema.nbsp-indentation", Severity.ERROR,
+                   "this line is indented with no-break spaces (U+00A0), which YAML does not "
+                   "count as indentation", (), line, match.end() - match.start(), "schema",
+                   "replace them with ordinary spaces (they often come from copying a web "
+                   "page or a word processor)")
 
 
 class _Builder:
@@ -117,17 +159,35 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(node.start_mark.line + 1, node.start_mark.column + 1)
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
+                if isinstance(value, str):
+                    control = _CONTROL.search(value)
+                    if control:
+                        self._problem("schema.control-character",
+                                      f"the value holds the control character "
+                                      f"U+{ord(control.group(0)):04X}, which no document can "
+                                      "show (an escape such as \\e or \\0 in quotes?); "
+                                      "remove it", node, path)
+                        return _CONTROL.sub("", value)
+                elif isinstance(value, float) and not math.isfinite(value):
+                    self._problem("schema.value", f"'{_short(node.value)}' is not a number a "
+                                  "proposal can use (infinite or not-a-number)", node, path)
+                    return None
+                return value
             except yaml.YAMLError as exc:
                 self._problem("schema.yaml-tag", f"unsupported value: {_first_line(exc)}",
                               node, path)
                 return None
             except ValueError as exc:  # e.g. an impossible date such as 2026-13-01
-                self._problem("schema.value", f"'{node.value}' is not a valid value: {exc}",
-                              node, path)
+                reason = ("it has more digits than any amount can have"
+                          if "digits" in str(exc) else str(exc))
+                self._problem("schema.value", f"'{_short(node.value)}' is not a valid value: "
+                              f"{reason}", node, path)
                 return None
         if node.tag not in _STANDARD_TAGS:
             self._problem("schema.yaml-tag", f"the tag {node.tag} is not allowed here; "
@@ -148,28 +208,41 @@ class _Builder:
         return None  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: DataPath) -> dict[Any, Any]:
+        own = {id(k) for k, _ in node.value
+               if not (isinstance(k, ScalarNode) and k.tag == "tag:yaml.org,2002:merge")}
         try:
             self.constructor.flatten_mapping(node)
         except yaml.YAMLError as exc:
             self._problem("schema.yaml-merge", f"invalid merge key '<<': {_first_line(exc)}",
                           node, path)
         result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self._problem("schema.yaml-key", "a key must be a plain word, not a list or "
                               "a mapping", key_node, path)
                 continue
             key = self.build(key_node, (*path, "<key>"))
-            if not isinstance(key, str | int):
-                key = str(key)
+            if not isinstance(key, str):
+                # Keys are names: `1:` is the key "1" and `true:` the key "true", as written.
+                key = str(key_node.value)
             child = (*path, key)
+            merged = id(key_node) not in own  # brought in by `<<: *anchor`
             if key in result:
-                first = self.positions.get(child, (0, 0))[0]
-                self._problem("schema.duplicate-key",
-                              f"duplicate key '{key}' (first given on line {first}); "
-                              "the second value would silently replace the first",
-                              key_node, child)
-                continue
+                if merged or key not in explicit:
+                    # A key given beside `<<:` overrides the merged one; of merged ones the
+                    # later wins (YAML's merge key semantics): no duplicate.
+                    if merged and key in explicit:
+                        continue
+                else:
+                    first = self.positions.get(child, (0, 0))[0]
+                    self._problem("schema.duplicate-key",
+                                  f"duplicate key '{key}' (first given on line {first}); "
+                                  "the second value would silently replace the first",
+                                  key_node, child)
+                    continue
+            if not merged:
+                explicit.add(key)
             self.positions[child] = (key_node.start_mark.line + 1,
                                      key_node.start_mark.column + 1)
             result[key] = self.build(value_node, child)
@@ -177,11 +250,30 @@ class _Builder:
         return result
 
 
-def _decode(raw: bytes, file: Path) -> str:
+def _wide_encoding(raw: bytes) -> str | None:
+    """``UTF-32`` or ``UTF-16`` when ``raw`` looks like one (with or without a BOM)."""
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = raw[:400]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    quads = len(head) // 4
+    if quads and sum(head[i * 4:i * 4 + 4].count(0) == 3 for i in range(quads)) > quads * 0.7:
+        return "UTF-32"
+    pairs = len(head) // 2
+    if sum(head[i * 2:i * 2 + 2].count(0) == 1 for i in range(pairs)) > pairs * 0.7:
+        return "UTF-16"
+    return None
+
+
+def _decode(raw: bytes, file: Path) -> str:
+    wide = _wide_encoding(raw)
+    if wide:
         raise YamlFileError(file, [Finding(
             "schema.encoding", Severity.ERROR,
-            "the file is UTF-16 encoded; save it as UTF-8", (), 1, 1, "schema")])
+            f"the file is {wide} encoded; save it as UTF-8", (), 1, 1, "schema")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -192,6 +284,31 @@ def _decode(raw: bytes, file: Path) -> str:
             f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
             (), line, column, "schema")]) from None
     return text
+
+
+_EMPTY_VALUE = re.compile(r"^\s*(?:-\s+)?([^#:\s][^#:]*?)\s*:\s*(\{\s*\}|\[\s*\])\s*(?:#.*)?$")
+
+
+def _empty_before(text: str, line: int | None) -> tuple[str, str, int] | None:
+    """The empty ``key: {}`` or ``key: []`` just before an error at ``line``.
+
+    ``(key, "{}" or "[]", its line)`` when the last content line before ``line`` is one:
+    the entries of the init scaffold, uncommented, below ``risks: []``.
+    """
+    if line is None or line < 2:
+        return None
+    lines = text.splitlines()
+    if line > len(lines) or not lines[line - 1].strip():
+        return None
+    for number in range(line - 1, 0, -1):
+        content = lines[number - 1]
+        if not content.strip() or content.lstrip().startswith("#"):
+            continue
+        match = _EMPTY_VALUE.match(content)
+        if match is None:
+            return None
+        return match.group(1), "{}" if match.group(2).startswith("{") else "[]", number
+    return None
 
 
 def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
@@ -213,6 +330,15 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
                        f"the file contains a character YAML does not allow "
                        f"(U+{exc.character:04X}); remove it",
                        (), line, column, "schema")
+    empty = _empty_before(text, line)
+    if empty is not None:
+        key, brackets, at = empty
+        kind = "mapping" if brackets == "{}" else "list"
+        return Finding("schema.yaml-syntax", Severity.ERROR,
+                       f"YAML syntax error: '{_short(key)}: {brackets}' on line {at} is an "
+                       f"empty {kind}, so the entries below it cannot belong to it",
+                       (), line, column, "schema",
+                       f"delete the {brackets} when you add entries")
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}"
@@ -225,6 +351,18 @@ def _syntax_finding(exc: yaml.YAMLError, text: str) -> Finding:
 
 def _compose(text: str, file: Path) -> Node | None:
     """Compose the node tree: libyaml first; on an error the Python parser says where, why."""
+    try:
+        return _compose_with(text, file)
+    except RecursionError:
+        raise _too_deep(file, None, None) from None
+    except YamlFileError as exc:
+        nbsp = _nbsp_finding(text)
+        if nbsp is not None and exc.findings[0].code == "schema.yaml-syntax":
+            raise YamlFileError(file, [nbsp, *exc.findings]) from None
+        raise
+
+
+def _compose_with(text: str, file: Path) -> Node | None:
     for loader_class in (_FastLoader, _Loader):
         try:
             loader = loader_class(text)
@@ -246,21 +384,23 @@ def _compose(text: str, file: Path) -> Node | None:
 def read_yaml(file: Path) -> YamlDocument:
     """Read ``file``; raise :class:`UsageError` if it is missing, :class:`YamlFileError` if bad."""
     file = Path(file)
-    if not file.exists():
-        raise UsageError(f"no such file: {file}")
-    if file.is_dir():
-        raise UsageError(f"{file} is a folder; give the path of a project.yaml file")
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = read_bytes(file, MAX_FILE_BYTES, "the file")
+    except InputFileError as exc:
+        if exc.reason == "missing":
+            raise UsageError(f"no such file: {file}") from None
+        if exc.reason == "folder":
+            raise UsageError(f"{file} is a folder; give the path of a project.yaml "
+                             "file") from None
+        if exc.reason == "special":
+            raise UsageError(exc.message) from None
+        if exc.reason == "too-large":
             raise YamlFileError(file, [Finding(
                 "schema.too-large", Severity.ERROR,
-                f"the file is {size:,} bytes; a project file may be at most "
-                f"{MAX_FILE_BYTES:,} bytes (keep long texts in separate .md files)",
-                (), None, None, "schema")])
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {file}: {exc.strerror}") from None
+                f"the file is too large: a project file may be at most {MAX_FILE_BYTES:,} "
+                "bytes (keep long texts in separate .md files)", (), None, None,
+                "schema")]) from None
+        raise UsageError(exc.message) from None
     return parse_yaml(_decode(raw, file), file)
 
 
@@ -282,6 +422,9 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> YamlDocument:
         builder = _Builder()
         try:
             data = builder.build(root, ())
+        except (_TooDeep, RecursionError) as deep:
+            where = deep if isinstance(deep, _TooDeep) else _TooDeep()
+            raise _too_deep(file, where.line, where.column) from None
         except _TooLarge:
             raise YamlFileError(file, [Finding(
                 "schema.alias-bomb", Severity.ERROR,
@@ -294,4 +437,7 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> YamlDocument:
     positions = {path: (line + line_offset, col)
                  for path, (line, col) in builder.positions.items()}
     problems = [_shift(p, line_offset) for p in builder.problems]
+    nbsp = _nbsp_finding(text)
+    if nbsp is not None:
+        problems.insert(0, _shift(nbsp, line_offset))
     return YamlDocument(file, data, positions, problems)

@@ -12,7 +12,7 @@ from ..calls import available_calls, load_call, reference_data
 from ..check import CheckReport, check_file
 from ..errors import EXIT_CODES
 from .options import format_option
-from .output import echo, emit_json, print_findings, style
+from .output import echo, emit_json, print_findings, strict_failure, style
 
 if TYPE_CHECKING:
     from ..proof import ProofReport
@@ -43,8 +43,7 @@ def _plural(n: int, word: str) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option(("text", "json"))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line of each file.")
@@ -57,12 +56,16 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     Checks eligibility (countries, full partners, labour-market actors, education and
     training providers, HEI and VET, coordinator, ECHE, duration, ecosystem, grant cap),
     internal consistency (ids, months, leads, budget and effort totals) and completeness.
-    Several files may be given, e.g. a season's consortia: one summary line each.
+    Several files may be given, e.g. a season's consortia: one summary line each. A file
+    that cannot be read (missing, a folder, a FIFO) is reported as an error of that file
+    and the others are still checked. With --format json, one file gives one JSON object
+    and several files a list of them.
     """
-    for file in files:
-        if not file.exists():
-            raise click.BadParameter(f"no such file: {file}", param_hint="FILES")
     reports = [check_file(f) for f in files]
+    for report in reports:
+        for item in report.findings:
+            if item.code == "schema.file":
+                echo(f"proposal-kit: error: {item.message}", err=True)
     proofs = {r.file: _proof(r.file) for r in reports if with_proof and r.eligible is not None}
     if output_format == "json":
         data = [{**r.to_dict(), **({"proof": proofs[r.file].to_dict()} if r.file in proofs
@@ -85,8 +88,16 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
                 s = proofs[report.file].summary
                 extra = f"; proof: {s['error']} errors, {s['warning']} warnings"
             echo(f"{report.file}: {_verdict(report)}; {_counts(report)}{extra}")
+    if any(f.code == "schema.file" for r in reports for f in r.findings):
+        raise SystemExit(EXIT_CODES["usage"])  # a file missing or not a file
     failed = any(r.failed(strict) for r in reports) or \
         any(p.failed(strict) for p in proofs.values())
+    if strict and failed and not any(r.failed() for r in reports) and \
+            not any(p.failed() for p in proofs.values()):
+        strict_failure([(f.code, f.file or str(r.file), f.line) for r in reports
+                        for f in r.findings if f.severity.value == "warning"]
+                       + [(f.code, str(f.file), f.line) for p in proofs.values()
+                          for f in p.findings if f.severity.value == "warning"])
     raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
 
 

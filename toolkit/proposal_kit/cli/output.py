@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from ..findings import Finding, Severity
+from ..terminal import safe_text
 
-__all__ = ["echo", "emit_json", "finding_line", "print_findings", "style"]
+__all__ = ["echo", "emit_json", "finding_line", "print_findings", "strict_failure", "style"]
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -27,7 +28,7 @@ def style(text: str, **kwargs: Any) -> str:
 
 def echo(text: str = "", err: bool = False) -> None:
     """Print a line; colour is stripped when not a terminal or NO_COLOR is set."""
-    click.echo(text, err=err, color=_colour())
+    click.echo(safe_text(text), err=err, color=_colour())
 
 
 def emit_json(data: Any) -> None:
@@ -37,7 +38,8 @@ def emit_json(data: Any) -> None:
 
 def finding_line(item: Finding, file: str | None = None) -> str:
     """``file:line:col: severity code: message (hint)``."""
-    where = ":".join(str(x) for x in (file, item.line, item.column) if x is not None)
+    where = ":".join(str(x) for x in (item.file or file, item.line, item.column)
+                     if x is not None)
     severity = style(item.severity.value, fg=_COLOURS[item.severity], bold=True)
     text = f"{where}: " if where else ""
     text += f"{severity} [{item.code}] {item.message}"
@@ -57,3 +59,19 @@ def print_findings(findings: Iterable[Finding], file: str | None = None) -> None
         echo(style(f"{title} ({len(group)})", bold=True))
         for item in group:
             echo("  " + finding_line(item, file))
+
+
+def strict_failure(items: Iterable[tuple[str, str, int | None]], label: str = "") -> None:
+    """With --strict, say which warnings failed the run (``(code, file, line)`` each).
+
+    Printed on stderr, so that JSON on stdout stays one document.
+    """
+    warned = list(dict.fromkeys(items))
+    if not warned:
+        return
+    shown = ", ".join(f"{code} ({file}:{line})" if line else f"{code} ({file})"
+                      for code, file, line in warned[:10])
+    more = f" and {len(warned) - 10} more" if len(warned) > 10 else ""
+    echo(style(f"proposal-kit: --strict: {label}{len(warned)} warning"
+               f"{'' if len(warned) == 1 else 's'} fail the run: {shown}{more}", fg="yellow"),
+         err=True)

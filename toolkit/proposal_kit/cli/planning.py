@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from ..errors import OutputConflictError, UsageError
+from ..errors import UsageError
 from .options import force_option, format_option
 from .output import echo, emit_json, style
 
@@ -83,7 +83,7 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
     """
     from ..calls import next_call, reference_data
     from ..plan import build_plan, load_steps, plan_ics
-    from ..render.output import write_atomic
+    from ..render.output import write_guarded
 
     steps, _ = load_steps(steps_file)
     try:
@@ -100,11 +100,13 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
     later = next_call(rules, now) if rules else None
     result = result.with_deadline_check(now, later.id if later else None,
                                         later.deadline if later else None)
+    backup = None
     if ics is not None:
-        if ics.exists() and not force:
-            raise OutputConflictError(f"{ics} exists; not overwritten",
-                                      hint="use --force to replace it")
-        write_atomic(ics, plan_ics(result, origin))
+        if ics.suffix.lower() != ".ics":
+            raise UsageError(f"the calendar is iCalendar: name the --ics file .ics, not "
+                             f"'{ics.name}'")
+        inputs = [p for p in (file, steps_file) if p is not None]
+        backup = write_guarded(ics, plan_ics(result, origin), force, protected=inputs)
     if output_format == "json":
         emit_json(result.to_dict(day))
         return
@@ -127,6 +129,8 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
          else "days off: weekends only (give --country or a project FILE for public holidays)")
     if ics is not None:
         echo(f"wrote {ics}")
+        if backup:
+            echo(f"kept a backup of the previous file: {backup}")
 
 
 COMMANDS = (plan,)

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_CODES
-from ..proof import ProofReport, add_comments, proof_file
+from ..project import load_project
+from ..proof import ProofReport, add_comments, proof_project
 from ..render.output import write_guarded
 from .options import force_option, format_option
-from .output import echo, emit_json, finding_line, style
+from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "print_proof"]
 
@@ -77,7 +78,8 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
     if output is not None and docx is None:
         raise click.BadParameter("-o needs --docx (the document to comment)",
                                  param_hint="-o")
-    report = proof_file(file)
+    project = load_project(file)
+    report = proof_project(project)
     if output_format == "json":
         emit_json(report.to_dict())
     elif output_format == "md":
@@ -90,12 +92,16 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
             raise click.BadParameter("the output would replace the draft; give another -o",
                                      param_hint="-o")
         result = add_comments(docx, report.findings)
-        backup = write_guarded(target, result.data, force)
+        inputs = [project.file, *project.input_files, docx]
+        backup = write_guarded(target, result.data, force, protected=inputs)
         where = f" (backup: {backup})" if backup else ""
         echo(f"{target}: {len(result.placed)} comments{where}", err=output_format == "json")
         for item in result.unplaced:
             echo(f"  not placed (sentence not in {docx.name}): "
                  f"{item.file}:{item.line}: [{item.code}]", err=output_format == "json")
+    if strict and report.failed(strict) and not report.failed():
+        strict_failure([(f.code, str(f.file), f.line) for f in report.findings
+                        if f.severity.value == "warning"])
     raise SystemExit(EXIT_CODES["problems"] if report.failed(strict) else EXIT_CODES["ok"])
 
 

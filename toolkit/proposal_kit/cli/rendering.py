@@ -55,7 +55,7 @@ def render(file: Path, output: Path | None, output_format: str | None,
     echo(f"wrote {result.output}")
     if result.backup:
         echo(f"kept a backup of the previous file: {result.backup}")
-    errors = check_project(project).summary["error"]
+    errors = check_project(project, render=False).summary["error"]
     if errors:
         echo(style(f"note: `proposal-kit check {file}` reports {errors} error(s)",
                    fg="yellow"), err=True)

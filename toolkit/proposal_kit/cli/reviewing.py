@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_CODES
+from ..errors import EXIT_CODES, UsageError
 from ..review import review_file
 from ..review.format import format_markdown, format_text
+from ..terminal import safe_text
 from .options import format_option
 from .output import echo, emit_json, style
 
@@ -28,12 +29,12 @@ def review(file: Path, output_format: str) -> None:
     gives no scores. Exit 1 when a finding is an error.
     """
     if not file.exists():
-        raise click.BadParameter(f"no such file: {file}", param_hint="FILE")
+        raise UsageError(f"no such file: {file}")
     report = review_file(file)
     if output_format == "json":
         emit_json(report.to_dict())
     elif output_format == "md":
-        click.echo(format_markdown(report), nl=False)
+        click.echo(safe_text(format_markdown(report)), nl=False)
     else:
         for line in format_text(report, style):
             echo(line)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import OutputConflictError
+from ..errors import UsageError
 from .options import force_option
 from .output import echo, style
 
@@ -57,18 +57,19 @@ def schema(output: Path | None, force: bool) -> None:
     `# yaml-language-server: $schema=project.schema.json` to validate and complete the
     project file as you type. Known call topics: listed under `call` as examples.
     """
-    from ..render.output import write_atomic
+    from ..render.output import write_guarded
     from ..schema import schema_json
 
     text = schema_json()
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.exists() and not force:
-        raise OutputConflictError(f"{output} exists; not overwritten",
-                                  hint="use --force to replace it")
-    write_atomic(output, text.encode("utf-8"))
+    if output.suffix.lower() != ".json":
+        raise UsageError(f"the schema is JSON: name the output .json, not '{output.name}'")
+    backup = write_guarded(output, text.encode("utf-8"), force)
     echo(f"wrote {output}")
+    if backup:
+        echo(f"kept a backup of the previous file: {backup}")
 
 
 

@@ -23,7 +23,7 @@ from ..texts import (
 )
 from ..validation import did_you_mean
 from .options import format_option
-from .output import echo, emit_json, finding_line, style
+from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "texts"]
 
@@ -230,6 +230,9 @@ def lint(folders: tuple[Path, ...], project_file: Path | None, strict: bool,
         echo(f"{len(targets)} {'library' if len(targets) == 1 else 'libraries'} checked: "
              f"{summary['error']} errors, {summary['warning']} warnings")
     failed = summary["error"] or (strict and summary["warning"])
+    if failed and not summary["error"]:
+        strict_failure([(f.code, str(folder / f.file), f.line) for folder, found in results
+                        for f in found if f.severity.value == "warning"])
     raise SystemExit(EXIT_CODES["problems"] if failed else EXIT_CODES["ok"])
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ExternalToolError, InputError, UsageError
-from .processes import killpg, stop_group, terminate_as_interrupt, wait_unreaped
+from .processes import guard, killpg, stop_group, terminate_as_interrupt, wait_unreaped
 
 __all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "Conversion", "find_soffice", "soffice_timeout"]
 
@@ -152,6 +152,7 @@ class Conversion:
             self._proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log,
                                           stderr=subprocess.STDOUT, start_new_session=True,
                                           cwd=self._work)
+            self._stack.callback(guard(self._proc.pid).release)
         except OSError as exc:
             raise ExternalToolError(f"cannot run LibreOffice ({self.soffice}): {exc}",
                                     hint=INSTALL_HINT) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,10 +228,11 @@ def word_recorded_pages(path: Path) -> int | None:
             if "docProps/app.xml" not in archive.namelist():
                 return None
             text = archive.read("docProps/app.xml")[:200_000].decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except (OSError, zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError,
+            NotImplementedError, RuntimeError):
         return None
-    pages = re.search(r"<(?:\w+:)?Pages>(\d+)</", text)
-    words = re.search(r"<(?:\w+:)?Words>(\d+)</", text)
+    pages = re.search(r"<(?:\w+:)?Pages>(\d{1,6})</", text)
+    words = re.search(r"<(?:\w+:)?Words>(\d{1,9})</", text)
     if not (pages and words) or int(words.group(1)) == 0:  # a template's stale figures
         return None
     return int(pages.group(1)) or None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -16,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-__all__ = ["killpg", "stop_group", "terminate_as_interrupt", "wait_unreaped"]
+__all__ = ["GroupGuard", "guard", "killpg", "stop_group", "terminate_as_interrupt",
+           "wait_unreaped"]
 
 
 def _stat(pid: int) -> tuple[str, int, int] | None:
@@ -134,3 +136,68 @@ def interrupts_deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+#: The watchdog: waits on a pipe from proposal-kit; at end of file (proposal-kit is gone,
+#: even killed by SIGKILL) it kills the process group; on "d" (done) it leaves quietly.
+_WATCHDOG = """\
+import os, signal, sys
+fd, group = int(sys.argv[1]), int(sys.argv[2])
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+try:
+    data = os.read(fd, 1)
+except OSError:
+    data = b""
+if data != b"d":
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except OSError:
+        pass
+"""
+
+
+class GroupGuard:
+    """Kills a process group if proposal-kit dies before releasing it (see :func:`guard`)."""
+
+    def __init__(self, pgid: int) -> None:
+        self.pgid = pgid
+        self._write: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        if sys.platform == "win32":  # pragma: no cover - no process groups
+            return
+        read, write = os.pipe()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-S", "-c", _WATCHDOG, str(read), str(pgid)],
+                pass_fds=(read,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:  # no watchdog: the group is still stopped on any normal exit
+            os.close(write)
+            return
+        finally:
+            os.close(read)
+        self._write = write
+
+    def release(self) -> None:
+        """The group was stopped by us: let the watchdog go without killing anything."""
+        if self._write is not None:
+            with contextlib.suppress(OSError):
+                os.write(self._write, b"d")
+            os.close(self._write)
+            self._write = None
+        if self._proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=5)
+            self._proc = None
+
+
+def guard(pgid: int) -> GroupGuard:
+    """Start a watchdog that kills process group ``pgid`` when proposal-kit dies.
+
+    LibreOffice runs in a session of its own so that Ctrl-C and a time-out can stop all of
+    it; the watchdog makes sure it also goes when proposal-kit is killed with SIGKILL,
+    which no handler can catch: the pipe to the watchdog then closes, and it kills the
+    group. Call :meth:`GroupGuard.release` once the group has been stopped.
+    """
+    return GroupGuard(pgid)

@@ -8,6 +8,7 @@ intact and of bounded size; or a PDF that starts like one.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Literal
 
@@ -100,8 +101,8 @@ def _check_docx(path: Path, head: bytes) -> None:
             bad = archive.testzip()
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+            ValueError, NotImplementedError, RuntimeError) as exc:
         raise _fail(path, f"the DOCX file is damaged or truncated ({exc})",
                     "save the document again from Word or LibreOffice") from None
     if bad is not None:

@@ -21,7 +21,7 @@ from types import TracebackType
 
 from ..errors import ExternalToolError
 from .convert import INSTALL_HINT
-from .processes import stop_group, terminate_as_interrupt
+from .processes import GroupGuard, guard, stop_group, terminate_as_interrupt
 
 __all__ = ["WarmConversion", "WarmOffice", "find_uno_python"]
 
@@ -52,6 +52,8 @@ class WarmOffice:
         self._stack = contextlib.ExitStack()
         self._office: subprocess.Popen[bytes] | None = None
         self._bridge: subprocess.Popen[str] | None = None
+        #: Watchdogs that stop LibreOffice if proposal-kit is killed (see processes.guard).
+        self._guards: list[GroupGuard] = []
         self.work = Path()
         #: How many times LibreOffice was started (again after it crashed or hung).
         self.starts = 0
@@ -85,10 +87,12 @@ class WarmOffice:
         try:
             self._office = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
+            self._guards.append(guard(self._office.pid))
             self._bridge = subprocess.Popen(
                 [self.python, str(_BRIDGE), pipe, str(self.timeout)], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                 start_new_session=True)
+            self._guards.append(guard(self._bridge.pid))
         except OSError as exc:
             raise ExternalToolError(f"cannot start LibreOffice: {exc}", hint=INSTALL_HINT) \
                 from None
@@ -145,6 +149,9 @@ class WarmOffice:
             if proc is not None:
                 _end(proc)
         self._bridge = self._office = None
+        for watchdog in self._guards:
+            watchdog.release()
+        self._guards.clear()
 
 
 def _end(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +121,15 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
         UsageError: the file does not exist.
         InputError: it is not a DOCX document.
     """
+    from ..pages.validate import check_input
+
     docx = Path(docx)
-    if not docx.is_file():
-        raise UsageError(f"no such file: {docx}")
+    if check_input(docx) != "docx":  # not a file, damaged, encrypted, a zip bomb...
+        raise UsageError(f"{docx}: give the draft as .docx (Word) to comment it")
     try:
         document = Document(str(docx))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, PackageNotFoundError, KeyError,
+            ValueError) as exc:
         raise InputError(f"{docx} is not a Word document (.docx): {exc}") from None
     # Splitting runs later does not change a paragraph's text: fold each one once.
     paragraphs = [(p, _text_map(p)[0]) for p in _paragraphs(document)]

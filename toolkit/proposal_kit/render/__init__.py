@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Literal
 
 from docx.document import Document
+from markupsafe import Markup
 
 from ..calls import CallRules, load_call
 from ..derive import derive
-from ..errors import OutputConflictError, UsageError
+from ..errors import OutputConflictError, SourceLocation, UsageError
 from ..findings import Severity
 from ..form import form_for_call
 from ..project import Project, ProjectFileError
@@ -142,13 +143,23 @@ def _finish(document: Document, project: Project, form_id: str, layout: str) -> 
 
 
 def _html_page(project: Project, markdown: str) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import FileSystemLoader, TemplateError, select_autoescape
 
-    env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs(project.base_dir)]),
-                      undefined=StrictUndefined, autoescape=select_autoescape(["html"]))
-    page = env.get_template("partb.html.j2")
-    return page.render(title=f"{project.proposal.acronym} — Part B",
-                       body=markdown_to_html(markdown))
+    from ..errors import TemplateError as KitTemplateError
+    from ..templating import make_environment, render_bounded
+
+    env = make_environment(FileSystemLoader([str(d) for d in template_dirs(project.base_dir)]),
+                           autoescape=select_autoescape(["html", "j2"]))
+    try:
+        page = env.get_template("partb.html.j2")
+    except (TemplateError, RecursionError) as exc:
+        raise KitTemplateError(f"template partb.html.j2: {getattr(exc, 'message', exc)}",
+                               location=SourceLocation(None, getattr(exc, "lineno", None))) \
+            from None
+    return render_bounded(page, {"title": f"{project.proposal.acronym} — Part B",
+                                 "body": Markup(markdown_to_html(markdown))},
+                          f"template {page.filename}",
+                          lambda line: SourceLocation(Path(page.filename or ""), line))
 
 
 def render_bytes(project: Project, fmt: Format = "docx",
@@ -222,5 +233,6 @@ def render_project(project: Project, output: Path | None = None, fmt: Format | N
     if form is not None and target.resolve() == form.resolve():
         raise OutputConflictError(f"{target} is the form itself: give another -o file",
                                   hint="the applicant's copy of the form is never written over")
-    backup = write_guarded(target, data, force)
+    inputs = [project.file, *project.input_files, *(p for p in (form, reference_doc) if p)]
+    backup = write_guarded(target, data, force, protected=inputs)
     return RenderResult(target, backup, fmt, form)

@@ -13,14 +13,13 @@ from typing import Any
 
 from jinja2 import (
     FileSystemLoader,
-    StrictUndefined,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..derive import Draft
+from ..errors import SourceLocation
 from ..errors import TemplateError as KitTemplateError
 from ..form import form_for_call
 from ..form.cells import Grid
@@ -28,6 +27,7 @@ from ..form.layout import segments
 from ..form.tables import build_table, build_timetable, coordinator_contact, work_package_tables
 from ..model import WorkPackage
 from ..resources import builtin_templates_dir
+from ..templating import BoundedEnvironment, make_environment, render_bounded
 
 __all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs"]
 
@@ -59,12 +59,10 @@ def _quote_yaml(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _environment(dirs: list[Path]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader([str(d) for d in dirs]),
-                               undefined=StrictUndefined, autoescape=False, trim_blocks=True,
-                               lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(eur=_eur, num=_num, cell=_cell, yaml_str=_quote_yaml)
-    return env
+def _environment(dirs: list[Path]) -> BoundedEnvironment:
+    return make_environment(FileSystemLoader([str(d) for d in dirs]), trim=True,
+                            filters={"eur": _eur, "num": _num, "cell": _cell,
+                                     "yaml_str": _quote_yaml})
 
 
 def _template_location(exc: BaseException, dirs: list[Path]) -> str:
@@ -138,14 +136,16 @@ def compose_markdown(draft: Draft, narratives: dict[str, str], dirs: list[Path],
     env = _environment(dirs)
     try:
         template = env.get_template(template_name)
-        text = template.render(**template_context(draft, narratives), **extra)
     except TemplateSyntaxError as exc:
         raise KitTemplateError(f"{exc.filename}:{exc.lineno}: template syntax error: "
                                f"{exc.message}") from None
     except TemplateNotFound as exc:
         raise KitTemplateError(f"template not found: {exc.name} (searched "
                                f"{', '.join(str(d) for d in dirs)})") from None
-    except TemplateError as exc:
-        raise KitTemplateError(f"{_template_location(exc, dirs)}: {exc.message or exc}") \
-            from None
-    return text
+    except (TemplateError, RecursionError) as exc:
+        raise KitTemplateError(f"{_template_location(exc, dirs)}: template error: "
+                               f"{getattr(exc, 'message', None) or exc}") from None
+    where = f"template {template.filename or template_name}"
+    return render_bounded(template, {**template_context(draft, narratives), **extra}, where,
+                          lambda line: SourceLocation(Path(template.filename or template_name),
+                                                      line))

@@ -9,13 +9,12 @@ document, or into a table cell of one (the answer row of the official form's box
 
 from __future__ import annotations
 
-import re
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import docx
-import yaml
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -28,6 +27,7 @@ from markdown_it.token import Token
 
 from ..errors import InputError
 from ..form.tags import is_tag_line
+from .directives import gantt_spec, split_directive
 from .docx_parts import (
     add_field,
     add_hyperlink,
@@ -43,7 +43,8 @@ from .docx_parts import (
     set_table_borders,
     set_text_direction,
 )
-from .gantt import GanttSpec, write_gantt
+from .gantt import write_gantt
+from .images import read_image
 from .markdown_parser import parse
 from .refdoc import add_missing_styles
 from .toc import new_contents_control, rebuild_contents
@@ -81,6 +82,8 @@ class DocxWriter:
         #: heading is Heading 3 becomes Heading 4.
         self.heading_base = heading_base
         self.base_dir = base_dir
+        #: Folders images may come from (default: ``base_dir``).
+        self.roots: list[Path] | None = None
         self.tokens: list[Token] = []
         self.pos = 0
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
@@ -226,10 +229,13 @@ class DocxWriter:
     def image(self, paragraph: Paragraph, tok: Token) -> None:
         """Insert the image of ``tok``, sized to the text width at most."""
         src = str(tok.attrs.get("src", ""))
-        path = (self.base_dir / src) if self.base_dir else Path(src)
-        if not path.is_file():
-            raise InputError(f"image {src} not found (looked in {path.parent})")
-        paragraph.add_run().add_picture(str(path), width=Mm(min(self.width_mm, 160)))
+        base = self.base_dir or Path.cwd()
+        data = read_image(base, src, self.roots or [base])
+        try:
+            paragraph.add_run().add_picture(io.BytesIO(data), width=Mm(min(self.width_mm, 160)))
+        except Exception as exc:  # python-docx's image readers raise many kinds on a bad file
+            raise InputError(f"image {src} cannot be read ({type(exc).__name__}); it may be "
+                             "damaged", hint="save it again as PNG or JPEG") from None
 
     def code(self, content: str) -> None:
         """Write a code block, one paragraph per line."""
@@ -328,18 +334,22 @@ class DocxWriter:
     # -- directives (fenced blocks with an info string like {gantt}) ----------------------
     def fence(self, tok: Token) -> None:
         """Write a fenced block: a directive (``{gantt}``, ``{toc}``...) or code."""
-        info = tok.info.strip()
-        match = re.match(r"^\{([a-z-]+)\}\s*(.*)$", info)
-        if not match:
+        directive = split_directive(tok.info)
+        if directive is None:
             self.code(tok.content)
             return
-        name, argument = match.groups()
+        name, argument = directive
         if name == "prompt":
             for part in tok.content.strip().split("\n\n"):
                 self.add_paragraph("PK Prompt", part.replace("\n", " "))
         elif name == "style":
+            style = argument.strip()
+            if style not in self.style_names():
+                raise InputError(f"{{style}} block: the reference document has no paragraph "
+                                 f"style '{style[:60]}'",
+                                 hint="name a paragraph style of the reference document")
             for inline in _inlines(tok.content):
-                self.inline(self.add_paragraph(argument.strip()), inline)
+                self.inline(self.add_paragraph(style), inline)
         elif name == "toc":
             self.table_of_contents(argument or "Contents")
         elif name == "pagebreak":
@@ -347,14 +357,19 @@ class DocxWriter:
         elif name == "section":
             self.section(argument.strip())
         elif name == "gantt":
-            spec = GanttSpec.model_validate(yaml.safe_load(tok.content))
+            spec = gantt_spec(tok.content)
             self.keep_last_with_next()
             write_gantt(self.container, spec, self.style_ids, self.width_mm)
             if self.container is not self.doc:
                 _drop_trailing_paragraph(self.container)
             self.after_table()
-        else:
-            raise InputError(f"unknown directive '{{{name}}}' in the draft")
+
+    def style_names(self) -> set[str]:
+        """Names of the paragraph styles of the document."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return {s.name for s in self.doc.styles
+                if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
 
 
     def table_of_contents(self, title: str) -> None:

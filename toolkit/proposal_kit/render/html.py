@@ -7,18 +7,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from ..form.tags import ANY_TAG
+from .directives import gantt_spec, split_directive
 from .gantt import GanttSpec
 from .markdown_parser import markdown
 
 __all__ = ["gantt_html", "markdown_to_html"]
 
-_DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 _TAG = re.compile(rf"^<p>((?:{ANY_TAG}\s*)+)</p>$", re.M)
 
 
@@ -43,10 +42,10 @@ def gantt_html(spec: GanttSpec) -> str:
 def _fence(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
            env: EnvType) -> str:
     tok = tokens[idx]
-    match = _DIRECTIVE.match(tok.info.strip())
-    if not match:
+    directive = split_directive(tok.info)
+    if directive is None:
         return f"<pre><code>{html.escape(tok.content)}</code></pre>\n"
-    name, argument = match.groups()
+    name, argument = directive
     if name == "prompt":
         return f'<div class="prompt">{html.escape(tok.content.strip())}</div>\n'
     if name == "style":
@@ -54,20 +53,29 @@ def _fence(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Optio
         inner = markdown().renderInline(tok.content.strip())
         return f'<p class="{html.escape(css)}">{inner}</p>\n'
     if name == "gantt":
-        return gantt_html(GanttSpec.model_validate(yaml.safe_load(tok.content)))
+        return gantt_html(gantt_spec(tok.content))
     if name == "toc":
         return '<nav class="toc" id="toc"></nav>\n'
     return '<hr class="page-break">\n' if name == "pagebreak" else ""
+
+
+def _escaped_html(tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: EnvType) -> str:
+    """Raw HTML of the Markdown, escaped: it shows as typed and cannot run."""
+    return html.escape(tokens[idx].content)
 
 
 def markdown_to_html(text: str) -> str:
     """HTML body of the draft."""
     md = markdown()
     renderer: Any = md.renderer
-    original = renderer.rules.get("fence")
+    saved = {name: renderer.rules.get(name) for name in ("fence", "html_block", "html_inline")}
     renderer.rules["fence"] = lambda *args: _fence(renderer, *args)
+    # Raw HTML in a project or section text is shown as text, never run: a draft is shared.
+    renderer.rules["html_block"] = _escaped_html
+    renderer.rules["html_inline"] = _escaped_html
     try:
         body = md.render(text)
     finally:
-        renderer.rules["fence"] = original
+        renderer.rules.update(saved)
     return _TAG.sub(r'<p class="tag">\1</p>', body)

@@ -8,19 +8,22 @@ reference is an error naming the section.
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
-
+from ..errors import SourceLocation
 from ..errors import TemplateError as KitTemplateError
 from ..model import Proposal
 from ..project import Project
+from ..templating import compile_bounded, make_environment, render_bounded
 from ..texts import TextLibrary, make_text_function, project_context
+from ..texts.context import recording_empty_facts
 from ..validation import did_you_mean
 
-__all__ = ["NarrativeRenderer", "reference_targets"]
+__all__ = ["NarrativeRenderer", "reference_targets", "section_locator"]
 
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
@@ -40,45 +43,131 @@ def reference_targets(proposal: Proposal) -> dict[str, str]:
 
 
 class NarrativeRenderer:
-    """Renders section texts of one project."""
+    """Renders section texts of one project.
 
-    def __init__(self, project: Project) -> None:
+    With ``collect``, a failing ``text()`` or an unknown reference does not stop the
+    section: it is recorded in :attr:`problems` and the rendering goes on, so that `check`
+    reports every one in one pass.
+    """
+
+    def __init__(self, project: Project, collect: bool = False) -> None:
         self.project = project
         self.library = TextLibrary.for_project(project)
         self.context: dict[str, Any] = project_context(project.proposal)
         self.targets = reference_targets(project.proposal)
-        self.env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                        keep_trailing_newline=True)
+        self.env = make_environment()
+        self.collect = collect
+        self.problems: list[KitTemplateError] = []
+        #: (text key, partner id, field) of each empty partner fact a text used.
+        self.empty_facts: list[tuple[str, str, str]] = []
 
     def _place(self, section: str) -> str:
         narrative = self.project.proposal.sections.get(section)
         where = narrative.file if narrative and narrative.file else self.project.file.name
         return f"section '{section}' ({where})"
 
+    def locator(self, section: str) -> Callable[[int | None], SourceLocation]:
+        """See :func:`section_locator`."""
+        return section_locator(self.project, section)
+
     def render(self, section: str, markdown: str) -> str:
         """Return the finished Markdown of ``section``."""
         place = self._place(section)
+        locate = self.locator(section)
         variables = dict(self.context)
         variables.update(self.project.proposal.variables)
-        variables["text"] = make_text_function(self.library, self.context, place)
-        try:
-            template = self.env.from_string(markdown)
-            filled = template.render(**variables)
-        except TemplateSyntaxError as exc:
-            raise KitTemplateError(f"{place}, line {exc.lineno}: {exc.message}") from None
-        except UndefinedError as exc:
-            raise KitTemplateError(f"{place}: {exc.message}",
-                                   hint="a name in {{ }} must be a project value such as "
-                                   "project.acronym, a key of 'variables:' in the project "
-                                   "file, or text(...)") from None
-        except TemplateError as exc:
-            raise KitTemplateError(f"{place}: {exc}") from None
-        return REFERENCE.sub(lambda m: self._resolve(m.group(1), place), filled)
+        text = make_text_function(self.library, self.context, place)
+        variables["text"] = self._collecting(text, locate) if self.collect else text
+        template = compile_bounded(self.env, markdown, place, locate)
+        filled = render_bounded(template, variables, place, locate, hint=_UNDEFINED_HINT)
+        return REFERENCE.sub(lambda m: self._resolve(m, place, filled, locate), filled)
 
-    def _resolve(self, ref: str, place: str) -> str:
+    def _collecting(self, text: Callable[..., str],
+                    locate: Callable[[int | None], SourceLocation]) -> Callable[..., str]:
+        def collecting(*args: Any, **kwargs: Any) -> str:
+            try:
+                with recording_empty_facts() as used:
+                    result = text(*args, **kwargs)
+                self.empty_facts.extend((str(args[0]), pid, fact) for pid, fact in used)
+                return result
+            except KitTemplateError as exc:
+                if exc.location is None:
+                    exc.location = locate(_template_line())
+                self.problems.append(exc)
+                return ""
+            except TypeError as exc:  # text() without a key, or a key that is no string
+                self.problems.append(KitTemplateError(f"text(): {exc}",
+                                                      location=locate(_template_line())))
+                return ""
+
+        return collecting
+
+    def _resolve(self, match: re.Match[str], place: str, filled: str,
+                 locate: Callable[[int | None], SourceLocation]) -> str:
+        ref = match.group(1)
         if ref in self.targets:
             return self.targets[ref]
-        raise KitTemplateError(f"{place}: unknown reference [[{ref}]]",
-                               hint=did_you_mean(ref, self.targets) or
-                               "references name a deliverable (D2.1), milestone (MS3), work "
-                               "package, task, objective or partner id")
+        shown = ref if len(ref) <= 40 else ref[:40] + "…"
+        error = KitTemplateError(f"{place}: unknown reference [[{shown}]]",
+                                 location=locate(filled.count("\n", 0, match.start()) + 1),
+                                 hint=did_you_mean(ref, self.targets) or
+                                 "references name a deliverable (D2.1), milestone (MS3), work "
+                                 "package, task, objective or partner id")
+        if not self.collect:
+            raise error
+        self.problems.append(error)
+        return match.group(0)
+
+
+def _template_line() -> int | None:
+    """The line of the section text being rendered (the innermost template frame)."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_filename == "<template>":
+            # Jinja's compiled code carries "template line=code line" pairs.
+            pairs = [tuple(map(int, pair.split("="))) for pair in
+                     str(frame.f_globals.get("debug_info", "")).split("&") if "=" in pair]
+            lines = [t for t, code in pairs if code <= frame.f_lineno]
+            return lines[-1] if lines else None
+        frame = frame.f_back
+    return None
+
+
+def section_locator(project: Project, section: str) -> Callable[[int | None], SourceLocation]:
+    """Map a line of ``section``'s text to its place in the user's files.
+
+    That is the section file, or the line of project.yaml where an inline text stands.
+    """
+    narrative = project.proposal.sections.get(section)
+    if narrative is not None and narrative.file:
+        file = project.base_dir / narrative.file
+        return lambda line: SourceLocation(file, line)
+    doc = project.document
+    first, column = doc.locate(("sections", section, "text"))
+    if doc.positions.get(("sections", section, "text")) is None:
+        first, column = doc.locate(("sections", section))
+    start = first or 1
+    style = _block_style(project.file, start, column)
+    if style == "|":  # a literal block: its lines are the text's lines, from the next one
+        return lambda line: SourceLocation(project.file, start + (line or 1))
+    # A quoted, plain or folded scalar: its lines do not match the text's ("\n" escapes,
+    # folding), so the place is where the value starts.
+    return lambda line: SourceLocation(project.file, start, column)
+
+
+_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a key "
+                   "of 'variables:' in the project file, or text(...)")
+
+
+def _block_style(file: Path, line: int, column: int | None) -> str | None:
+    """``|`` or ``>`` when the value at ``line:column`` of ``file`` is a block scalar."""
+    try:
+        with file.open(encoding="utf-8-sig") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    rest = text[(column or 1) - 1:].lstrip()
+                    return rest[:1] if rest[:1] in ("|", ">") else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+    return False

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import OutputConflictError
@@ -31,6 +34,8 @@ def stamp_text(body: str) -> str:
 def read_state(path: Path) -> str:
     """``unchanged``, ``edited`` or ``foreign`` (not written by proposal-kit) for ``path``."""
     try:
+        if not path.is_file() or path.stat().st_size > 256 * 1024 * 1024:
+            return "foreign"
         if path.suffix.lower() == ".docx":
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
@@ -42,7 +47,8 @@ def read_state(path: Path) -> str:
                 actual = fingerprint(archive.read("word/document.xml"))
                 return "unchanged" if props[FINGERPRINT] == actual else "edited"
         text = path.read_text(encoding="utf-8")
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, KeyError):
+    except (OSError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError, ValueError,
+            KeyError, EOFError, NotImplementedError, RuntimeError):
         return "foreign"
     first, _, rest = text.partition("\n")
     if not first.startswith(_TEXT_MARK):
@@ -60,18 +66,49 @@ def _lock_files(path: Path) -> list[Path]:
     return [c for c in candidates if c.exists()]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _os_error(path: Path, exc: OSError) -> OutputConflictError:
+    """A write failure as a message naming the path and the reason (exit 3)."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+               errno.ENAMETOOLONG: "the name is too long", errno.EDQUOT: "the disk quota "
+               "is exceeded", errno.ENOTDIR: "a parent of it is a file, not a folder",
+               errno.EEXIST: "a parent of it is a file, not a folder",
+               errno.EACCES: "permission denied", errno.EPERM: "not permitted"}
+    reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+    return OutputConflictError(f"cannot write {path}: {reason}")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A new file gets the mode the umask allows (0644 under umask 022); a replaced file keeps
+    its mode. Any failure (disk full, read-only file system, a parent that is a file, a
+    name too long) raises :class:`OutputConflictError` naming ``path``; nothing is left
+    half-written.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp",
+                                   dir=path.parent)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _os_error(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -81,40 +118,83 @@ def _backup_name(path: Path) -> Path:
     n = 1
     while True:
         candidate = path.with_name(f"{path.stem}.backup-{n}{path.suffix}")
-        if not candidate.exists():
+        if not candidate.exists() and not candidate.is_symlink():
             return candidate
         n += 1
 
 
-def write_with_backup(path: Path, data: bytes) -> Path | None:
-    """Replace a user's file (a section, project.yaml) atomically, after a backup copy."""
-    backup = None
+def _backup(path: Path) -> Path:
+    """Copy ``path`` to a new backup file, atomically, and verify the copy."""
     try:
-        if path.exists():
-            backup = _backup_name(path)
-            backup.write_bytes(path.read_bytes())
+        original = path.read_bytes()
+    except OSError as exc:
+        raise OutputConflictError(f"cannot read {path} to back it up: "
+                                  f"{exc.strerror or exc}; not overwritten") from None
+    backup = _backup_name(path)
+    write_atomic(backup, original)
+    try:
+        same = fingerprint(backup.read_bytes()) == fingerprint(original)
+    except OSError:
+        same = False
+    if not same:
+        raise OutputConflictError(f"the backup {backup} of {path} could not be verified; "
+                                  f"{path} was not overwritten")
+    return backup
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b) or (
+            a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _refuse_in_the_way(path: Path, protected: Iterable[Path]) -> None:
+    for item in protected:
+        if _same_file(path, item):
+            raise OutputConflictError(f"{path} is an input of the project; refused to write "
+                                      "over it, even with --force", hint="give another -o file")
+    if path.is_symlink() and not path.exists():
+        raise OutputConflictError(f"{path} is a symbolic link to a missing file; refused",
+                                  hint="remove the link or give another -o file")
+    if path.exists():
+        if path.is_dir():
+            raise OutputConflictError(f"{path} is a folder; give a file name with -o")
+        if not path.is_file():
+            raise OutputConflictError(f"{path} is not a regular file (a device or a pipe); "
+                                      "refused", hint="give another -o file")
+
+
+def write_with_backup(path: Path, data: bytes) -> Path | None:
+    """Replace a user's file (a section, project.yaml) atomically, after a verified backup."""
+    backup = _backup(path) if path.exists() else None
+    try:
         write_atomic(path, data)
     except OSError as exc:
         raise OutputConflictError(f"cannot write {path}: {exc.strerror}") from None
     return backup
 
 
-def write_guarded(path: Path, data: bytes, force: bool) -> Path | None:
+def write_guarded(path: Path, data: bytes, force: bool,
+                  protected: Iterable[Path] = ()) -> Path | None:
     """Write ``data`` to ``path`` unless that would lose the user's work; return any backup.
 
-    A previous output that is unchanged since it was rendered is replaced. A file that was
-    edited, or that proposal-kit did not write, is replaced only with ``force``, after a
-    backup copy. A document open in Word or LibreOffice is never replaced.
+    The one writer of every command that writes a file. A previous output that is unchanged
+    since it was rendered is replaced. A file that was edited, or that proposal-kit did not
+    write, is replaced only with ``force``, after a backup copy that is written atomically
+    and verified first. A document open in Word or LibreOffice, a file in ``protected`` (the
+    project file and its inputs), a dangling link or a device are never replaced.
     """
+    path = Path(path)
     try:
+        _refuse_in_the_way(path, protected)
         locks = _lock_files(path)
         if locks:
             raise OutputConflictError(f"{path} is open in another program (lock file "
                                       f"{locks[0].name}); close it and render again")
         backup = None
         if path.exists():
-            if path.is_dir():
-                raise OutputConflictError(f"{path} is a folder; give a file name with -o")
             state = read_state(path)
             if state != "unchanged":
                 what = ("was edited after it was rendered" if state == "edited"
@@ -123,11 +203,8 @@ def write_guarded(path: Path, data: bytes, force: bool) -> Path | None:
                     raise OutputConflictError(f"{path} {what}; not overwritten",
                                               hint="use --force to replace it (a backup "
                                               "copy is kept), or -o to write elsewhere")
-                backup = _backup_name(path)
-                backup.write_bytes(path.read_bytes())
+                backup = _backup(path)
         write_atomic(path, data)
         return backup
-    except PermissionError as exc:
-        raise OutputConflictError(f"cannot write {path}: {exc.strerror}") from None
-    except IsADirectoryError:
-        raise OutputConflictError(f"{path} is a folder; give a file name with -o") from None
+    except OSError as exc:
+        raise _os_error(path, exc) from None

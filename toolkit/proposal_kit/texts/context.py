@@ -6,6 +6,9 @@ The names here are the contract of the library format (see ``generic_texts/READM
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -14,7 +17,7 @@ from ..errors import UsageError
 from ..model import Partner, Proposal
 
 __all__ = ["PARTNER_FIELDS", "PROJECT_FIELDS", "PartnerView", "Placeholder", "country_name",
-           "partner_view", "preview_context", "project_context"]
+           "partner_view", "preview_context", "project_context", "recording_empty_facts"]
 
 PARTNER_FIELDS = ("id", "name", "short_name", "country", "country_name", "city", "type",
                   "type_label", "website")
@@ -22,11 +25,35 @@ PROJECT_FIELDS = ("acronym", "title", "call", "lot", "duration_months", "ecosyst
                   "partner_count", "country_count", "coordinator", "year", "partners")
 
 
+#: While `check` renders, the (partner id, field) of every empty partner fact a text used.
+_EMPTY_FACTS: ContextVar[list[tuple[str, str]] | None] = ContextVar("_EMPTY_FACTS",
+                                                                   default=None)
+
+
+@contextmanager
+def recording_empty_facts() -> Iterator[list[tuple[str, str]]]:
+    """Collect the empty partner facts texts use inside the block (e.g. no website)."""
+    used: list[tuple[str, str]] = []
+    token = _EMPTY_FACTS.set(used)
+    try:
+        yield used
+    finally:
+        _EMPTY_FACTS.reset(token)
+
+
 class PartnerView(dict[str, Any]):
     """A partner as texts see it; ``{{ partner }}`` alone prints the name."""
 
     def __str__(self) -> str:
         return str(self.get("name", ""))
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if value in ("", None):
+            used = _EMPTY_FACTS.get()
+            if used is not None:
+                used.append((str(self.get("id", "")), key))
+        return value
 
 
 class Placeholder:

@@ -1,0 +1,649 @@
+"""An adversarial corpus, by class: each case builds its inputs in a folder and names the
+command lines to run over them.
+
+Shared by the robustness tests (tests/test_robust_*.py): every command line of every case
+must end without a traceback, without exit 70 and within its timeout, and every one that
+asks for ``--format json`` must print one valid JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOT1_EXAMPLE = ROOT / "examples" / "lot1-education-enterprises"
+
+Args = list[str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One adversarial input: ``build(folder)`` writes it and returns the command lines."""
+
+    name: str
+    cls: str
+    build: Callable[[Path], list[Args]]
+    #: Exit codes the case may end with (0 included when the input is acceptable).
+    allowed: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}))
+
+
+CASES: list[Case] = []
+
+
+def case(cls: str, allowed: set[int] | None = None) -> Callable[[Callable[[Path], list[Args]]],
+                                                                Callable[[Path], list[Args]]]:
+    """Register a builder as a case of class ``cls``."""
+
+    def register(build: Callable[[Path], list[Args]]) -> Callable[[Path], list[Args]]:
+        CASES.append(Case(build.__name__.removeprefix("case_").replace("_", "-"), cls, build,
+                          frozenset(allowed) if allowed else Case.allowed))
+        return build
+
+    return register
+
+
+def example(folder: Path) -> Path:
+    """A copy of the Lot 1 example in ``folder``; the path of its project file."""
+    target = folder / "proj"
+    shutil.copytree(LOT1_EXAMPLE, target)
+    return target / "project.yaml"
+
+
+def with_section(folder: Path, text: str, section: str = "needs") -> Path:
+    """The example with the text of ``section`` replaced by ``text``."""
+    file = example(folder)
+    (file.parent / "sections" / f"{section}.md").write_text(text, encoding="utf-8")
+    return file
+
+
+def with_yaml(folder: Path, old: str, new: str) -> Path:
+    """The example with ``old`` replaced by ``new`` in its project file (once)."""
+    file = example(folder)
+    text = file.read_text(encoding="utf-8")
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return file
+
+
+def project_commands(file: Path, out: Path | None = None) -> list[Args]:
+    """check, review, proof and render (md, docx and html) of ``file``."""
+    out = out or file.parent / "out"
+    return [["check", str(file)], ["review", str(file)], ["proof", str(file)],
+            ["render", str(file), "-o", f"{out}.md", "--force"],
+            *section_commands(file, out)]
+
+
+def section_commands(file: Path, out: Path | None = None) -> list[Args]:
+    """What a section's text reaches: check, and the render to DOCX and HTML."""
+    out = out or file.parent / "out"
+    return [["check", str(file)], ["render", str(file), "-o", f"{out}.docx", "--force"],
+            ["render", str(file), "-o", f"{out}.html", "--force"]]
+
+
+# --- YAML as users write it and as attackers write it -----------------------------------
+
+def _nested(depth: int, opener: str = "[", closer: str = "]") -> str:
+    return opener * depth + closer * depth
+
+
+@case("yaml")
+def case_deep_nesting_project(folder: Path) -> list[Args]:
+    file = folder / "project.yaml"
+    file.write_text("call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP\nacronym: X\n"
+                    f"keywords: {_nested(3000)}\n", encoding="utf-8")
+    return project_commands(file)
+
+
+@case("yaml")
+def case_deep_nesting_block(folder: Path) -> list[Args]:
+    file = folder / "project.yaml"
+    lines = ["call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP", "acronym: X", "variables:"]
+    lines += [" " * (2 * i + 2) + f"k{i}:" for i in range(600)]
+    file.write_text("\n".join(lines) + " 1\n", encoding="utf-8")
+    return project_commands(file)
+
+
+@case("yaml")
+def case_deep_nesting_front_matter(folder: Path) -> list[Args]:
+    file = example(folder)
+    texts = file.parent / "texts"
+    texts.mkdir()
+    (texts / "deep.md").write_text(f"---\ntitle: {_nested(3000, '{a: ', '}')}\n---\nBody\n",
+                                   encoding="utf-8")
+    return [["texts", "lint", "--project", str(file)], ["texts", "list", "--project", str(file)],
+            ["texts", "show", "deep", "--project", str(file)], ["check", str(file)]]
+
+
+@case("yaml")
+def case_deep_nesting_steps(folder: Path) -> list[Args]:
+    steps = folder / "steps.yaml"
+    steps.write_text(f"steps: {_nested(3000)}\n", encoding="utf-8")
+    return [["plan", "--call", "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP", "--steps", str(steps)]]
+
+
+@case("yaml")
+def case_deep_nesting_directive(folder: Path) -> list[Args]:
+    body = "```{gantt}\n" + f"rows: {_nested(3000)}\n" + "```\n"
+    return project_commands(with_section(folder, body))
+
+
+@case("yaml")
+def case_merge_key_override(folder: Path) -> list[Args]:
+    file = example(folder)
+    text = file.read_text(encoding="utf-8")
+    text = text.replace("partners:\n", "x-defaults: &d {country: SE, city: Lund}\npartners:\n", 1)
+    file.write_text(text, encoding="utf-8")
+    return [["check", str(file)]]
+
+
+@case("yaml")
+def case_keys_one_and_true(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "sections:\n",
+                                      "variables:\n  1: one\n  true: yes\n  \"1\": str\n"
+                                      "sections:\n"))
+
+
+@case("yaml")
+def case_nan_amount(folder: Path) -> list[Args]:
+    file = example(folder)
+    text = file.read_text(encoding="utf-8")
+    import re
+
+    text = re.sub(r"(\n\s+budget: )[0-9.]+", r"\1.nan", text, count=1)
+    text = re.sub(r"(\n\s+amount: )[0-9.]+", r"\1.inf", text, count=1)
+    file.write_text(text, encoding="utf-8")
+    return project_commands(file)
+
+
+@case("yaml")
+def case_utf32(folder: Path) -> list[Args]:
+    file = folder / "project.yaml"
+    file.write_bytes("call: X\nacronym: Y\n".encode("utf-32"))
+    return project_commands(file)
+
+
+@case("yaml")
+def case_utf16_no_bom(folder: Path) -> list[Args]:
+    file = folder / "project.yaml"
+    file.write_bytes("call: X\nacronym: Y\n".encode("utf-16-le"))
+    return project_commands(file)
+
+
+@case("yaml")
+def case_nbsp_indent(folder: Path) -> list[Args]:
+    file = folder / "project.yaml"
+    file.write_text("call: X\npartners:\n\u00a0\u00a0- id: P1\n", encoding="utf-8")
+    return project_commands(file)
+
+
+@case("yaml")
+def case_control_escapes(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "acronym: ", 'acronym: "A\\e[31m\\0B"\nx_: '))
+
+
+@case("yaml")
+def case_control_escape_title(folder: Path) -> list[Args]:
+    file = example(folder)
+    text = file.read_text(encoding="utf-8")
+    text = text.replace("\ntitle:", '\ntitle: "Evil\\e]0;pwn\\a\\u202eTitle"\nold_title:', 1)
+    file.write_text(text, encoding="utf-8")
+    return project_commands(file)
+
+
+@case("yaml")
+def case_init_uncommented(folder: Path) -> list[Args]:
+    return [["init", str(folder / "new"), "--call", "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"],
+            ["check", str(folder / "new" / "project.yaml")]]
+
+
+# --- odd ids ------------------------------------------------------------------------------
+
+@case("ids")
+def case_superscript_id(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "- id: WP1", "- id: WP²"))
+
+
+@case("ids")
+def case_huge_digits_id(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "- id: WP1", "- id: WP" + "9" * 5000))
+
+
+@case("ids")
+def case_bidi_id(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "- id: WP1", "- id: \"WP\\u202e1\""))
+
+
+@case("ids")
+def case_invisible_id(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "- id: P1\n", "- id: \"P\\u200b1\"\n"))
+
+
+@case("ids")
+def case_huge_numbers(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "duration_months: 36",
+                                      "duration_months: " + "9" * 5000))
+
+
+@case("ids")
+def case_long_title_keywords(folder: Path) -> list[Args]:
+    file = example(folder)
+    text = file.read_text(encoding="utf-8")
+    text = text.replace("\ntitle:", "\ntitle: " + "Long " * 400 + "\nold_title:", 1)
+    text = text.replace("\nkeywords:\n", "\nkeywords:\n" + "".join(
+        f"  - keyword number {i}\n" for i in range(300)), 1)
+    file.write_text(text, encoding="utf-8")
+    return project_commands(file)
+
+
+# --- sections and templates -----------------------------------------------------------
+
+SECTION_TEXTS = {
+    "jinja-div-zero": "Text {{ 1/0 }} more\n",
+    "jinja-type-error": "Text {{ 'a' + 1 }} more\n",
+    "jinja-range-overflow": "{% for i in range(10**12) %}x{% endfor %}\n",
+    "jinja-big-output": "{{ 'x' * 10**9 }}\n",
+    "jinja-big-loop": "{% for i in range(10**6) %}{% for j in range(10**6) %}{% endfor %}"
+                      "{% endfor %}\n",
+    "jinja-include": "{% include 'partb.md.j2' %}\n",
+    "jinja-include-self": "{% include 'needs.md' %}\n",
+    "jinja-import": "{% import '/etc/passwd' as x %}\n",
+    "jinja-syntax": "Para one.\n\nPara {{ unclosed \n",
+    "jinja-undefined": "Para one.\n\n{{ project.nonexistent }}\n",
+    "jinja-unknown-name": "Para {{ acronymm }}\n",
+    "jinja-attr": "{{ ''.__class__.__mro__ }}\n",
+    "jinja-pow": "{{ 10 ** 10 ** 10 }}\n",
+    "jinja-recursion": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}\n",
+    "text-unknown-key": "{{ text('no/such-text') }}\n",
+    "text-missing-var": "{{ text('impact/dissemination-visibility') }}\n",
+    "text-bad-arg": "{{ text(12) }}\n",
+    "refs-many-unknown": "See [[D9.9]], [[WP77]] and [[XYZ]].\n",
+    "ref-huge": "[[" + "D" * 100000 + "]]\n",
+    "gantt-bad-yaml": "```{gantt}\nrows: [unclosed\n```\n",
+    "gantt-huge": "```{gantt}\nunit: month\ncolumns: " + str(list(range(100000))) + "\n```\n",
+    "gantt-wrong-types": "```{gantt}\nrows: 5\ncolumns: x\ngroups: {a: 1}\n```\n",
+    "gantt-empty": "```{gantt}\n```\n",
+    "style-bad": "```{style}\n{{{{\n```\n",
+    "style-unknown": "```{style} NoSuchStyle\nText\n```\n",
+    "directive-unknown": "```{nosuchthing}\nx: 1\n```\n",
+    "image-missing": "![fig](no-such.png)\n",
+    "image-not-image": "![fig](../project.yaml)\n",
+    "image-proc": "![fig](/proc/self/environ)\n",
+    "image-dev-zero": "![fig](/dev/zero)\n",
+    "image-remote": "![fig](http://127.0.0.1:9/x.png)\n",
+    "raw-html": "<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n<img src=x "
+                "onerror=alert(2)>\n",
+    "control-chars": "Bell \x07 esc \x1b[31m red \x00 nul \u202e bidi\n",
+    "huge-table": "| a |\n|---|\n" + "| x |\n" * 50000,
+    "table-bad-spans": "| a | b |\n|---|\n| 1 | 2 | 3 | 4 |\n",
+    "deep-list": "".join("  " * i + "- x\n" for i in range(3000)),
+    "deep-quote": ">" * 5000 + " x\n",
+}
+
+
+#: The section cases whose rendered draft is also given to `pages` (LibreOffice is slow).
+PAGED_SECTIONS = {"raw-html", "control-chars", "table-bad-spans", "huge-table", "deep-list",
+                  "gantt-huge"}
+
+
+def _section_case(name: str, text: str) -> None:
+    def build(folder: Path) -> list[Args]:
+        file = with_section(folder, text)
+        pages = [["pages", str(file.parent / "out.docx"), "--timeout", "30"]] \
+            if name in PAGED_SECTIONS else []
+        return [*section_commands(file), *pages]
+
+    build.__name__ = "case_section_" + name
+    case("section")(build)
+
+
+for _name, _text in SECTION_TEXTS.items():
+    _section_case(_name, _text)
+
+
+@case("section")
+def case_section_binary(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "sections" / "needs.md").write_bytes(b"\xff\xfe\x00bin\x00ary\x89PNG")
+    return project_commands(file)
+
+
+@case("section")
+def case_template_override_broken(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "templates").mkdir()
+    (file.parent / "templates" / "partb.md.j2").write_text("{% for %}\n", encoding="utf-8")
+    return project_commands(file)
+
+
+@case("section")
+def case_template_override_runtime(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "templates").mkdir()
+    (file.parent / "templates" / "partb.md.j2").write_text("line\n{{ 1/0 }}\n", encoding="utf-8")
+    (file.parent / "templates" / "partb.html.j2").write_text("{{ body }}{{ nope }}\n",
+                                                            encoding="utf-8")
+    return project_commands(file)
+
+
+@case("section")
+def case_generic_text_broken(folder: Path) -> list[Args]:
+    file = example(folder)
+    texts = file.parent / "texts" / "impact"
+    texts.mkdir(parents=True)
+    (texts / "dissemination-visibility.md").write_text(
+        "---\ntitle: Broken\n---\n{{ 1/0 }} {% if %}\n", encoding="utf-8")
+    return [*project_commands(file), ["texts", "lint", "--project", str(file)],
+            ["texts", "show", "impact/dissemination-visibility", "--project", str(file)]]
+
+
+@case("section")
+def case_partner_without_website(folder: Path) -> list[Args]:
+    return project_commands(with_section(folder, "{{ text('impact/dissemination-visibility', "
+                                                 "dissemination_lead='P8') }}\n"))
+
+
+# --- special files and paths --------------------------------------------------------
+
+@case("files")
+def case_fifo_project(folder: Path) -> list[Args]:
+    import os
+
+    fifo = folder / "project.yaml"
+    os.mkfifo(fifo)
+    return [*project_commands(fifo), ["watch", str(fifo), "--no-pages"],
+            ["texts", "list", "--project", str(fifo)], ["plan", str(fifo)]]
+
+
+@case("files")
+def case_fifo_section(folder: Path) -> list[Args]:
+    import os
+
+    file = example(folder)
+    section = file.parent / "sections" / "needs.md"
+    section.unlink()
+    os.mkfifo(section)
+    return project_commands(file)
+
+
+@case("files")
+def case_dev_zero(folder: Path) -> list[Args]:
+    return [*project_commands(Path("/dev/zero")), ["pages", "/dev/zero"],
+            ["plan", "--steps", "/dev/zero", "--call", "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"]]
+
+
+@case("files")
+def case_dev_zero_section(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "{file: sections/needs.md}", "{file: /dev/zero}"))
+
+
+@case("files")
+def case_proc_environ_section(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "{file: sections/needs.md}",
+                                      "{file: /proc/self/environ}"))
+
+
+@case("files")
+def case_section_outside(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "{file: sections/needs.md}",
+                                      "{file: ../../../../../../etc/passwd}"))
+
+
+@case("files")
+def case_section_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    section = file.parent / "sections" / "needs.md"
+    section.unlink()
+    section.symlink_to("/etc/hostname")
+    return project_commands(file)
+
+
+@case("files")
+def case_call_is_path(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP",
+                                      "call: /etc/passwd"))
+
+
+@case("files")
+def case_call_is_relative_path(folder: Path) -> list[Args]:
+    return project_commands(with_yaml(folder, "call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP",
+                                      "call: ../../x"))
+
+
+@case("files")
+def case_folder_given(folder: Path) -> list[Args]:
+    return [*project_commands(folder), ["pages", str(folder)], ["watch", str(folder)],
+            ["texts", "show", "x", "--project", str(folder)], ["plan", str(folder)],
+            ["check", str(folder), str(LOT1_EXAMPLE / "project.yaml")]]
+
+
+@case("files")
+def case_missing_file(folder: Path) -> list[Args]:
+    missing = folder / "missing.yaml"
+    return [*project_commands(missing), ["pages", str(folder / "x.docx")],
+            ["check", str(missing), str(LOT1_EXAMPLE / "project.yaml")],
+            ["texts", "show", "x", "--project", str(missing)], ["plan", str(missing)],
+            ["plan", "--steps", str(missing)]]
+
+
+@case("files")
+def case_unreadable(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "sections" / "needs.md").chmod(0)
+    return project_commands(file)
+
+
+# --- usage ------------------------------------------------------------------------------
+
+@case("usage")
+def case_usage_errors(folder: Path) -> list[Args]:
+    return [["check"], ["check", "--format", "xml", "x"], ["nosuchcommand"], ["pages"],
+            ["review"], ["texts", "show"], ["texts", "nosuch"], ["plan", "--deadline", "soon"],
+            ["plan", "--local-tz", "Mars/Olympus", "--call",
+             "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"],
+            ["calls", "NO-SUCH-TOPIC"], ["calls", "../../../etc/passwd"],
+            ["texts", "show", "../../../etc/passwd"], ["texts", "search", "\x1b[31m"],
+            ["plan", "--today", "2026-99-99"], ["texts", "show", "x", "--var", "novalue"]]
+
+
+# --- writes -----------------------------------------------------------------------------
+
+@case("writes")
+def case_write_over_project(folder: Path) -> list[Args]:
+    file = example(folder)
+    return [["render", str(file), "-o", str(file.with_suffix(".md")), "--force"],
+            ["render", str(file), "-o", str(file.parent / "sections" / "needs.md"), "--force"],
+            ["schema", "-o", str(file), "--force"],
+            ["plan", str(file), "--ics", str(file), "--force"]]
+
+
+@case("writes")
+def case_write_failures(folder: Path) -> list[Args]:
+    file = example(folder)
+    (folder / "afile").write_text("x", encoding="utf-8")
+    return [["render", str(file), "-o", str(folder / "afile" / "out.md")],
+            ["render", str(file), "-o", str(folder / ("n" * 300 + ".md"))],
+            ["render", str(file), "-o", "/proc/self/out.md"],
+            ["render", str(file), "-o", "/proc/version.md", "--force"],
+            ["render", str(file), "-o", "/dev/full.md"],
+            ["render", str(file), "-o", "/sys/out.md"],
+            ["schema", "-o", str(folder / "afile" / "s.json")],
+            ["plan", str(file), "--ics", str(folder / "afile" / "p.ics")],
+            ["init", str(folder / "afile" / "x"), "--call",
+             "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"]]
+
+
+@case("writes")
+def case_write_dangling_symlink(folder: Path) -> list[Args]:
+    file = example(folder)
+    (folder / "out.md").symlink_to(folder / "nowhere" / "x.md")
+    (folder / "out.docx").symlink_to("/dev/null")
+    return [["render", str(file), "-o", str(folder / "out.md"), "--force"],
+            ["render", str(file), "-o", str(folder / "out.docx"), "--force"]]
+
+
+# --- pages: broken documents --------------------------------------------------------------
+
+def _docx(folder: Path) -> Path:
+    """A real rendered DOCX of the example (rendered in-process)."""
+    from proposal_kit import load_project
+    from proposal_kit.render import render_project
+
+    file = example(folder)
+    out = folder / "good.docx"
+    render_project(load_project(file), out, "docx")
+    return out
+
+
+def _rewrite(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None]) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info.filename))
+            if data is not None:
+                zout.writestr(info.filename, data)
+    return dst
+
+
+@case("pages")
+def case_pages_corrupt_member(folder: Path) -> list[Args]:
+    good = _docx(folder)
+    raw = bytearray(good.read_bytes())
+    start = raw.find(b"word/document.xml")
+    for i in range(start + 100, min(start + 600, len(raw))):
+        raw[i] ^= 0x5A
+    bad = folder / "corrupt.docx"
+    bad.write_bytes(bytes(raw))
+    return [["pages", str(bad)], ["pages", str(bad), "--timeout", "60"]]
+
+
+@case("pages")
+def case_pages_absurd_numbers(folder: Path) -> list[Args]:
+    good = _docx(folder)
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "word/document.xml":
+            return data.replace(b'w:w="', b'w:w="1e999', 3).replace(
+                b'w:val="', b'w:val="nan', 5)
+        if name == "docProps/app.xml":
+            return data.replace(b"<Pages>", b"<Pages>" + b"9" * 5000, 1)
+        return data
+
+    bad = _rewrite(good, folder / "absurd.docx", change)
+    return [["pages", str(bad)]]
+
+
+@case("pages")
+def case_pages_not_a_zip(folder: Path) -> list[Args]:
+    bad = folder / "x.docx"
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    pdf = folder / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n")
+    txt = folder / "x.txt"
+    txt.write_text("hello", encoding="utf-8")
+    return [["pages", str(bad)], ["pages", str(pdf)], ["pages", str(txt)]]
+
+
+@case("pages")
+def case_pages_encrypted_docx(folder: Path) -> list[Args]:
+    # An encrypted Office document is an OLE2 compound file, not a zip.
+    bad = folder / "enc.docx"
+    bad.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 4000)
+    return [["pages", str(bad)]]
+
+
+@case("pages")
+def case_pages_encrypted_pdf(folder: Path) -> list[Args]:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    bad = folder / "enc.pdf"
+    with bad.open("wb") as handle:
+        writer.write(handle)
+    return [["pages", str(bad)]]
+
+
+@case("pages")
+def case_pages_zip_bomb(folder: Path) -> list[Args]:
+    good = _docx(folder)
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "word/document.xml":
+            return data.replace(b"</w:body>", b"<w:p>" + b"<w:r><w:t>a</w:t></w:r>" * 400000
+                                + b"</w:p></w:body>")
+        return data
+
+    return [["pages", str(_rewrite(good, folder / "bomb.docx", change))]]
+
+
+# --- running the corpus -------------------------------------------------------------------
+
+#: The commands (first words) that take ``--format json``.
+JSON_COMMANDS = {("check",), ("calls",), ("pages",), ("plan",), ("proof",), ("review",),
+                 ("texts", "list"), ("texts", "show"), ("texts", "search"), ("texts", "lint")}
+
+
+def takes_json(args: Args) -> bool:
+    """Whether the command line ``args`` names a command with ``--format json``."""
+    return tuple(args[:1]) in JSON_COMMANDS or tuple(args[:2]) in JSON_COMMANDS
+
+
+def variants(args: Args, cls: str) -> list[Args]:
+    """The command line as given, and with ``--format json`` where the command has it.
+
+    `pages` outside the pages class runs once, with JSON (LibreOffice is slow).
+    """
+    if takes_json(args) and "--format" not in args:
+        json_args = [*args, "--format", "json"]
+        return [json_args] if args[0] == "pages" and cls != "pages" else [args, json_args]
+    return [args]
+
+
+def run_cases(cls: str, root: Path) -> list[dict[str, object]]:
+    """Build every case of class ``cls`` under ``root`` and run its command lines in this
+    process (through click's test runner); one record per command line."""
+    import json
+    import traceback
+
+    from click.testing import CliRunner
+
+    from proposal_kit.cli import cli
+
+    records: list[dict[str, object]] = []
+    progress = root / "progress.log"
+    for item in [c for c in CASES if c.cls == cls]:
+        folder = root / item.name
+        folder.mkdir()
+        lines = item.build(folder)
+        for line in lines:
+            for args in variants(line, cls):
+                with progress.open("a", encoding="utf-8") as log:
+                    log.write(json.dumps([item.name, args])[:500] + "\n")
+                result = CliRunner().invoke(cli, args, catch_exceptions=True)
+                crash = None
+                if result.exception is not None and not isinstance(result.exception,
+                                                                   SystemExit):
+                    crash = "".join(traceback.format_exception(result.exception))[-3000:]
+                json_error = None
+                if args[-2:] == ["--format", "json"]:
+                    try:
+                        json.loads(result.stdout)
+                    except ValueError as exc:
+                        json_error = f"{exc}: {result.stdout[:300]!r}"
+                records.append({"case": item.name, "allowed": sorted(item.allowed),
+                                "args": [a[:200] for a in args], "json_error": json_error,
+                                "exit_code": result.exit_code,
+                                "stderr": result.stderr[-4000:], "crash": crash})
+    return records
+
+
+if __name__ == "__main__":  # python tests/robust_corpus.py CLASS FOLDER OUT
+    import json
+    import sys
+
+    out = Path(sys.argv[3])
+    out.write_text(json.dumps(run_cases(sys.argv[1], Path(sys.argv[2]))), encoding="utf-8")

@@ -1,0 +1,164 @@
+"""What `render` would stop on, found by `check` in one pass.
+
+`check` resolves everything the render resolves: every section file (read by the loader),
+every ``[[ref]]`` (all of them, not the first), every ``{{ text() }}`` key and its
+variables, Jinja syntax and run-time errors (at the line of the section file, or of
+project.yaml for a section written inline), every image and every directive block, and the
+partner facts that generic texts use but the project does not give (a warning: the draft
+would read "Website: ."). When none of these fails, the whole draft is rendered in memory,
+so that a project `check` passes renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .errors import ProposalKitError, SourceLocation
+from .findings import Finding, Severity
+from .project import Project
+
+__all__ = ["render_findings"]
+
+
+def _finding(code: str, severity: str, exc: ProposalKitError | str,
+             location: SourceLocation | None, project: Project,
+             path: tuple[str | int, ...] = (), hint: str | None = None) -> Finding:
+    message = exc if isinstance(exc, str) else exc.message
+    hint = hint if isinstance(exc, str) else exc.hint
+    if not isinstance(exc, str) and exc.location is not None and exc.location.file:
+        location = exc.location
+    file = line = column = None
+    if location is not None:
+        line, column = location.line, location.column
+        if location.file and Path(location.file) != project.file:
+            file = str(location.file)
+    if line is None and path and file is None:
+        line, column = project.document.locate(path)
+    return Finding(code, Severity(severity), message, path, line, column, "render", hint, file)
+
+
+def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
+    from .render.narrative import NarrativeRenderer
+
+    renderer = NarrativeRenderer(project, collect=True)
+    texts: dict[str, str] = {}
+    found: list[Finding] = []
+    for sid, text in project.texts.items():
+        path = ("sections", sid)
+        locate = renderer.locator(sid)
+        renderer.problems.clear()
+        renderer.empty_facts.clear()
+        try:
+            texts[sid] = renderer.render(sid, text)
+        except ProposalKitError as exc:
+            found.append(_finding("render.template", "error", exc, exc.location or
+                                  locate(None), project, path))
+        for problem in renderer.problems:
+            code = ("render.reference" if "unknown reference" in problem.message
+                    else "render.text")
+            found.append(_finding(code, "error", problem, problem.location or locate(None),
+                                  project, path))
+        for key, pid, fact in dict.fromkeys(renderer.empty_facts):
+            found.append(_finding(
+                "render.partner-fact", "warning",
+                f"section '{sid}': generic text '{key}' uses the {fact.replace('_', ' ')} of "
+                f"partner {pid}, which the project does not give; the draft would show an "
+                "empty value there", locate(None), project, path,
+                hint=f"add '{fact}:' to partner {pid} in project.yaml"))
+    return texts, found
+
+
+def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
+    """Images and directive blocks of every section."""
+    from .errors import InputError
+    from .render.directives import gantt_spec, split_directive
+    from .render.images import read_image
+    from .render.markdown_parser import parse
+    from .render.narrative import section_locator
+
+    found: list[Finding] = []
+    months = project.proposal.duration_months
+    styles = _style_names()
+    for sid, text in texts.items():
+        locate = section_locator(project, sid)
+        path = ("sections", sid)
+        for token, line in _walk(parse(text)):
+            try:
+                if token.type == "fence":
+                    directive = split_directive(token.info)
+                    if directive and directive[0] == "gantt":
+                        gantt_spec(token.content, months)
+                    elif directive and directive[0] == "style" and styles and \
+                            directive[1].strip() not in styles:
+                        raise InputError(f"{{style}} block: the reference document has no "
+                                         f"paragraph style '{directive[1].strip()[:60]}'")
+                elif token.type == "image":
+                    read_image(project.base_dir, str(token.attrs.get("src", "")),
+                               project.roots)
+            except ProposalKitError as exc:
+                exc.message = f"section '{sid}': {exc.message}"
+                found.append(_finding("render.block", "error", exc, locate(line), project,
+                                      path))
+    return found
+
+
+def _walk(tokens: list[Token], line: int | None = None) -> Iterator[tuple[Token, int | None]]:
+    """Every token with the line of the block it is in."""
+    for token in tokens:
+        here = token.map[0] + 1 if token.map else line
+        yield token, here
+        if token.children:
+            yield from _walk(token.children, here)
+
+
+def _style_names() -> set[str]:
+    """Paragraph styles of the built-in reference document (empty if it cannot be read)."""
+    try:
+        import docx
+        from docx.enum.style import WD_STYLE_TYPE
+
+        from .render.refdoc import add_missing_styles
+        from .resources import builtin_templates_dir
+
+        document = docx.Document(str(builtin_templates_dir() / "reference.docx"))
+        add_missing_styles(document)
+        return {s.name for s in document.styles
+                if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
+    except Exception:  # the render reports a broken reference document itself
+        return set()
+
+
+def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
+    """Every problem the render of ``project`` would stop on, as findings.
+
+    Findings of the project file itself (schema, missing section files) are `check`'s
+    own; when there are errors among them, the render is not attempted. With
+    ``with_form``, the DOCX is rendered into the project's copy of the official form (text
+    already in it is `check`'s own warning, so it is replaced here).
+    """
+    if any(f.severity is Severity.ERROR for f in project.problems):
+        return []
+    from .calls import load_call
+
+    try:
+        load_call(project.proposal.call)
+    except ProposalKitError:
+        return []  # check reports the unknown topic
+    texts, found = _section_findings(project)
+    found += _block_findings(project, texts)
+    if any(f.severity is Severity.ERROR for f in found):
+        return found
+    from .render import render_bytes
+
+    for fmt in ("docx", "html"):
+        try:
+            render_bytes(project, fmt,
+                         form=project.form_file if fmt == "docx" and with_form else None,
+                         force=True)
+        except ProposalKitError as exc:
+            found.append(_finding("render.failed", "error", exc, exc.location, project))
+            break
+    return found

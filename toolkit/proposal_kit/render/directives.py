@@ -1,0 +1,75 @@
+"""The directive blocks of the draft's Markdown (```` ```{gantt} ````, ``{style}``...).
+
+One place says which directives exist and reads their bodies, for the DOCX writer, the
+HTML page and `check`: a body that is not valid, or a directive that does not exist, is an
+:class:`~proposal_kit.errors.InputError` saying what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..yamlsource import YamlFileError, parse_yaml
+from .gantt import GanttSpec
+
+__all__ = ["DIRECTIVE", "KNOWN", "gantt_spec", "split_directive"]
+
+#: The info string of a directive block: ``{name} argument``.
+DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
+#: Every directive the writers know.
+KNOWN = ("gantt", "pagebreak", "prompt", "section", "style", "toc")
+#: Most rows a ``{gantt}`` block may have.
+MAX_GANTT_ROWS = 500
+
+
+def split_directive(info: str) -> tuple[str, str] | None:
+    """``(name, argument)`` of a fence's info string, or None for a plain code block.
+
+    Raises:
+        InputError: ``{name}`` is not a known directive.
+    """
+    match = DIRECTIVE.match(info.strip())
+    if not match:
+        return None
+    name, argument = match.groups()
+    if name not in KNOWN:
+        raise InputError(f"unknown directive '{{{name}}}'",
+                         hint=f"known directives: {', '.join('{' + k + '}' for k in KNOWN)}")
+    return name, argument
+
+
+def gantt_spec(body: str, max_columns: int | None = None) -> GanttSpec:
+    """The validated body of a ``{gantt}`` block.
+
+    Raises:
+        InputError: the body is not YAML, not a timetable, or larger than the project
+            (``max_columns``: the project's duration).
+    """
+    try:
+        doc = parse_yaml(body, Path("{gantt}"))
+    except YamlFileError as exc:
+        raise InputError(f"{{gantt}} block: {exc.findings[0].message}") from None
+    try:
+        spec = GanttSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the block"
+        raise InputError(f"{{gantt}} block: {where}: {first['msg']}",
+                         hint="a {gantt} block has 'columns:' (a list of labels) and 'rows:' "
+                         "(each with 'label:', 'kind:' and 'cells:')") from None
+    if len(spec.rows) > MAX_GANTT_ROWS:
+        raise InputError(f"{{gantt}} block: {len(spec.rows):,} rows; at most {MAX_GANTT_ROWS}")
+    if max_columns is not None and len(spec.columns) > max_columns:
+        raise InputError(f"{{gantt}} block: {len(spec.columns)} columns, more than the "
+                         f"project's {max_columns} months")
+    width = len(spec.columns)
+    for row in spec.rows:
+        bad = [c for c in row.cells if not 0 <= c < width]
+        if bad:
+            raise InputError(f"{{gantt}} block: row '{row.label[:40]}' shades column {bad[0]}, "
+                             f"but there are {width} columns (numbered from 0)")
+    return spec

@@ -1,0 +1,304 @@
+"""The one Jinja environment of proposal-kit: sandboxed, strict, bounded.
+
+Part B templates, section texts, generic texts, the HTML page and the init scaffold all
+render through :func:`make_environment` and :func:`render_bounded`. Besides the sandbox
+(no attribute of ``_``-names, no unsafe calls) and strict undefined names, the environment
+bounds the work a text can ask for: ``range`` and repeated strings or lists cannot exceed
+:data:`MAX_ITEMS` items or :data:`MAX_OUTPUT` characters, powers cannot grow past a few
+thousand bits, a render stops after :data:`TIME_LIMIT` seconds and its output after
+:data:`MAX_OUTPUT` characters. Every failure of a template (syntax, runtime, limits) becomes
+:class:`~proposal_kit.errors.TemplateError` with the file and line of the template.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import ProposalKitError, SourceLocation, TemplateError
+
+__all__ = ["MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT", "BoundedEnvironment",
+           "LimitExceeded", "NoIncludes", "compile_bounded", "error_line", "make_environment",
+           "render_bounded"]
+
+#: Most characters one render may produce (and one string operation may build).
+MAX_OUTPUT = 4 * 1024 * 1024
+#: Most items of a ``range`` or a repeated list.
+MAX_ITEMS = 100_000
+#: Most bits of an integer a power may produce.
+MAX_BITS = 4096
+#: Seconds a render may take.
+TIME_LIMIT = 10.0
+
+
+class LimitExceeded(SecurityError):
+    """A template asked for more work than allowed."""
+
+
+class NoIncludes(BaseLoader):
+    """The loader of section texts: they include generic texts with ``text()``, not files."""
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        """Refuse: there is nothing to include."""
+        raise TemplateNotFound(template, "section texts cannot include or import files; "
+                               "use {{ text(\"key\") }} for a generic text")
+
+
+def _range(*args: Any) -> range:
+    items = range(*args)
+    if len(items) > MAX_ITEMS:
+        raise LimitExceeded(f"range() of {len(items):,} items; at most {MAX_ITEMS:,}")
+    return items
+
+
+def _check_size(value: Any) -> Any:
+    if isinstance(value, str | bytes | list | tuple) and len(value) > MAX_OUTPUT:
+        raise LimitExceeded(f"a value of {len(value):,} items or characters; at most "
+                            f"{MAX_OUTPUT:,}")
+    return value
+
+
+def _mul(left: Any, right: Any) -> Any:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | bytes | list | tuple) and isinstance(count, int) and \
+                len(seq) * max(count, 0) > MAX_OUTPUT:
+            raise LimitExceeded(f"repeating {len(seq):,} items {count:,} times; at most "
+                                    f"{MAX_OUTPUT:,} in all")
+    return left * right
+
+
+def _pow(left: Any, right: Any) -> Any:
+    if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 and \
+            right * math.log2(abs(left)) > MAX_BITS:
+        raise LimitExceeded(f"{left} ** {right} is too large a number")
+    return left**right
+
+
+def _bounded_call(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` with no huge integer argument (``'x'|center(10**9)``) and a bounded result."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and \
+                    abs(value) > MAX_OUTPUT:
+                raise LimitExceeded(f"the number {value} is too large an argument")
+        return _check_size(func(*args, **kwargs))
+
+    call.__name__ = getattr(func, "__name__", "filter")
+    for attr in ("jinja_pass_arg",):
+        if hasattr(func, attr):
+            setattr(call, attr, getattr(func, attr))
+    return call
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """A sandboxed, strict environment whose templates cannot ask for unbounded work."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("undefined", StrictUndefined)
+        super().__init__(**options)
+        self.globals["range"] = _range
+        self.filters = {name: _bounded_call(f) for name, f in self.filters.items()}
+
+    def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any,
+                   right: Any) -> Any:
+        """``*`` and ``**`` with size limits; the others as usual."""
+        if operator_name == "*":
+            return _mul(left, right)
+        if operator_name == "**":
+            return _pow(left, right)
+        return super().call_binop(context, operator_name, left, right)  # pragma: no cover
+
+    def call(self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
+             **kwargs: Any) -> Any:
+        """Calls with no huge integer argument and a bounded result."""
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and \
+                    abs(value) > MAX_OUTPUT and __obj is not _range:
+                raise LimitExceeded(f"the number {value} is too large an argument")
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+
+def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = False,
+                     trim: bool = False, keep_trailing_newline: bool = True,
+                     filters: Mapping[str, Callable[..., Any]] | None = None) \
+        -> BoundedEnvironment:
+    """The environment for one kind of template (the only place one is made).
+
+    Args:
+        loader: Where ``include``/``import``/``get_template`` look; :class:`NoIncludes` by
+            default (section texts include generic texts through ``text()`` only).
+        autoescape: HTML escaping (``True`` or a ``select_autoescape`` function) for pages.
+        trim: ``trim_blocks`` and ``lstrip_blocks``, for templates laid out with tags.
+        keep_trailing_newline: Keep the template's last line break.
+        filters: Extra filters, bounded like the built-in ones.
+    """
+    env = BoundedEnvironment(loader=loader or NoIncludes(), autoescape=autoescape,
+                             trim_blocks=trim, lstrip_blocks=trim,
+                             keep_trailing_newline=keep_trailing_newline)
+    for name, func in (filters or {}).items():
+        env.filters[name] = _bounded_call(func)
+    return env
+
+
+class _Deadline:
+    """The time a render may end by; checked on every chunk of output and by an alarm."""
+
+    def __init__(self) -> None:
+        self.end: float | None = None
+        self.depth = 0
+
+
+_DEADLINE = _Deadline()
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise LimitExceeded(f"the template took more than {TIME_LIMIT:g} seconds")
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after ``seconds``.
+
+    SIGALRM does it in the main thread; nested renders share the outermost deadline.
+    """
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal,
+                                                                           "setitimer")
+    if _DEADLINE.depth or not main:
+        _DEADLINE.depth += 1
+        try:
+            yield
+        finally:
+            _DEADLINE.depth -= 1
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _DEADLINE.depth += 1
+    _DEADLINE.end = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _DEADLINE.depth -= 1
+        _DEADLINE.end = None
+
+
+def error_line(exc: BaseException, filename: str | None) -> int | None:
+    """The innermost line of template ``filename`` in the traceback of ``exc``.
+
+    ``<template>`` is the name of a template made from a string; a syntax error has its line.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.lineno
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if name == (filename or "<template>") or (filename is None and name.endswith(".j2")):
+            line = lineno
+    return line
+
+
+def _innermost(exc: BaseException) -> tuple[str, int] | None:
+    """File and line of the innermost template frame of ``exc`` (an included template's)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (exc.filename, exc.lineno) if exc.filename else None
+    found = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if "__jinja_exception__" in frame.f_globals or \
+                "__jinja_template__" in frame.f_globals:
+            found = (frame.f_code.co_filename, lineno)
+    return found
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the template calls or includes itself without end"
+    if isinstance(exc, MemoryError):
+        return "the template needs more memory than is available"
+    if isinstance(exc, OverflowError):
+        return f"a number is too large ({exc})"
+    if isinstance(exc, TemplateNotFound):
+        return f"template not found: {exc.name}" + (f" ({exc.message})"
+                                                   if exc.message != exc.name else "")
+    if isinstance(exc, jinja2.TemplateError):
+        return exc.message or type(exc).__name__
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+#: What a template can raise at run time (everything but the interpreter's own exits).
+TEMPLATE_FAILURES = (jinja2.TemplateError, ArithmeticError, TypeError, ValueError,
+                     AttributeError, LookupError, RecursionError, MemoryError, OSError,
+                     RuntimeError, AssertionError)
+
+
+def render_bounded(template: jinja2.Template, context: Mapping[str, Any], where: str,
+                   locate: Callable[[int | None], SourceLocation | None] | None = None,
+                   *, hint: str | None = None) -> str:
+    """Render ``template`` within the time and output limits.
+
+    Args:
+        template: The compiled template.
+        context: Its variables.
+        where: What is rendered, for messages ("section 'needs' (sections/needs.md)").
+        locate: Maps a line of the template to the place in the user's file (a section
+            given inline in project.yaml is located in project.yaml, not at "line 1").
+        hint: The hint of an undefined-name error.
+
+    Raises:
+        TemplateError: anything the template did wrong, at its file and line.
+    """
+    try:
+        with _time_limit(TIME_LIMIT):
+            size = 0
+            chunks: list[str] = []
+            for chunk in template.generate(**context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise LimitExceeded(f"the output exceeds {MAX_OUTPUT:,} characters")
+                chunks.append(chunk)
+            return "".join(chunks)
+    except ProposalKitError:
+        raise
+    except TEMPLATE_FAILURES as exc:
+        line = error_line(exc, template.filename)
+        location = locate(line) if locate else SourceLocation(None, line)
+        inner = _innermost(exc)
+        if inner and template.filename and inner[0] != template.filename and \
+                not inner[0].startswith("<"):
+            location = SourceLocation(Path(inner[0]), inner[1])  # in an included template
+        prefix = "syntax error: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        extra = hint if isinstance(exc, jinja2.UndefinedError) else None
+        raise TemplateError(f"{where}: {prefix}{_message(exc)}", location=location,
+                            hint=extra) from None
+
+
+def compile_bounded(env: jinja2.Environment, source: str, where: str,
+                    locate: Callable[[int | None], SourceLocation | None] | None = None) \
+        -> jinja2.Template:
+    """``env.from_string(source)``; a syntax error is a located :class:`TemplateError`."""
+    try:
+        return env.from_string(source)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError) as exc:
+        line = exc.lineno if isinstance(exc, jinja2.TemplateSyntaxError) else None
+        location = locate(line) if locate else SourceLocation(None, line)
+        raise TemplateError(f"{where}: syntax error: {_message(exc)}",
+                            location=location) from None
+
