@@ -147,27 +147,27 @@ def section_locator(project: Project, section: str) -> Callable[[int | None], So
     if doc.positions.get(("sections", section, "text")) is None:
         first, column = doc.locate(("sections", section))
     start = first or 1
-    if _is_block_scalar(project.file, start, column):
-        start += 1
-
-    def locate(line: int | None) -> SourceLocation:
-        return SourceLocation(project.file, start + (line or 1) - 1)
-
-    return locate
+    style = _block_style(project.file, start, column)
+    if style == "|":  # a literal block: its lines are the text's lines, from the next one
+        return lambda line: SourceLocation(project.file, start + (line or 1))
+    # A quoted, plain or folded scalar: its lines do not match the text's ("\n" escapes,
+    # folding), so the place is where the value starts.
+    return lambda line: SourceLocation(project.file, start, column)
 
 
 _UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a key "
                    "of 'variables:' in the project file, or text(...)")
 
 
-def _is_block_scalar(file: Path, line: int, column: int | None) -> bool:
-    """Whether the value at ``line:column`` of ``file`` is a ``|`` or ``>`` block scalar."""
+def _block_style(file: Path, line: int, column: int | None) -> str | None:
+    """``|`` or ``>`` when the value at ``line:column`` of ``file`` is a block scalar."""
     try:
         with file.open(encoding="utf-8-sig") as handle:
             for number, text in enumerate(handle, 1):
                 if number == line:
                     rest = text[(column or 1) - 1:].lstrip()
-                    return rest[:1] in ("|", ">")
+                    return rest[:1] if rest[:1] in ("|", ">") else None
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
+    return None
     return False

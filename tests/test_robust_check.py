@@ -1,0 +1,108 @@
+"""`check` predicts `render`: everything the render would stop on, in one pass, located."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from proposal_kit import load_project
+from proposal_kit.check import check_file
+from proposal_kit.errors import ProposalKitError
+from proposal_kit.findings import Finding
+from proposal_kit.render import render_bytes
+
+LOT1_DIR = EXAMPLES / "lot1-education-enterprises"
+
+
+@pytest.fixture
+def lot1(tmp_path: Path) -> Path:
+    target = tmp_path / "proj"
+    shutil.copytree(LOT1_DIR, target)
+    return target / "project.yaml"
+
+
+def _section(file: Path, text: str, sid: str = "needs") -> Path:
+    path = file.parent / "sections" / f"{sid}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _errors(file: Path) -> list[Finding]:
+    return [f for f in check_file(file).findings if f.severity.value == "error"]
+
+
+def test_every_problem_of_the_sections_in_one_pass(lot1: Path) -> None:
+    needs = _section(lot1, "Intro.\n\nSee [[D9.9]] and [[WP77]].\n\n"
+                           "{{ text('no/such-text') }}\n")
+    _section(lot1, "First line.\n\n{{ 1/0 }}\n", "background")
+    _section(lot1, "```{nosuchthing}\nx: 1\n```\n\n![fig](missing.png)\n", "impact")
+    errors = _errors(lot1)
+    messages = " | ".join(f.message for f in errors)
+    for expected in ("D9.9", "WP77", "no/such-text", "division by zero", "nosuchthing",
+                     "missing.png"):
+        assert expected in messages, (expected, messages)
+    refs = [f for f in errors if "D9.9" in f.message or "WP77" in f.message]
+    assert {f.file for f in refs} == {str(needs)}
+    assert all(f.line == 3 for f in refs)
+    division = next(f for f in errors if "division by zero" in f.message)
+    assert division.file and division.file.endswith("background.md") and division.line == 3
+    # and the render indeed stops on them
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "md")
+
+
+def test_jinja_syntax_error_of_an_inline_section_is_at_its_project_line(lot1: Path) -> None:
+    text = lot1.read_text(encoding="utf-8")
+    old = "needs: {file: sections/needs.md}"
+    assert old in text
+    lot1.write_text(text.replace(old, 'needs: "Para one.\\n\\nPara {{ unclosed"'),
+                    encoding="utf-8")
+    line = next(n for n, content in enumerate(lot1.read_text().splitlines(), 1)
+                if "unclosed" in content)
+    [error] = _errors(lot1)
+    assert "syntax error" in error.message
+    assert error.file is None and error.line == line  # project.yaml's line, not "line 1"
+
+
+def test_missing_variable_of_a_generic_text(lot1: Path) -> None:
+    _section(lot1, "{{ text('impact/dissemination-visibility') }}\n")
+    errors = _errors(lot1)
+    assert errors and all("impact/dissemination-visibility" in f.message or
+                          "dissemination_lead" in f.message for f in errors), errors
+
+
+def test_a_partner_without_website_is_a_warning_naming_text_and_partner(lot1: Path) -> None:
+    assert "website:" not in lot1.read_text(encoding="utf-8")  # the example gives none
+    _section(lot1, "{{ text('profiles/enterprise', institution='P6', employees='60 people', "
+                   "activity='food', project_role='pilots') }}\n")
+    report = check_file(lot1)
+    assert report.summary["error"] == 0, [f.message for f in report.findings]
+    [warning] = [f for f in report.findings if f.code == "render.partner-fact"]
+    assert "profiles/enterprise" in warning.message and "P6" in warning.message
+    assert "website" in warning.message and warning.hint == "add 'website:' to partner P6 " \
+        "in project.yaml"
+
+
+@pytest.mark.parametrize("body", [
+    "```{gantt}\nrows: [unclosed\n```\n",
+    "```{gantt}\ncolumns: " + str(list(range(5000))) + "\nrows: []\n```\n",
+    "```{style} NoSuchStyle\nText\n```\n",
+    "{% for i in range(10**12) %}x{% endfor %}\n",
+    "{{ 'x' * 10**9 }}\n",
+    "{% include 'partb.md.j2' %}\n",
+])
+def test_blocks_and_limits_are_errors_of_check(lot1: Path, body: str) -> None:
+    _section(lot1, body)
+    [error] = _errors(lot1)
+    assert error.file and error.file.endswith("needs.md")
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
+
+
+def test_a_project_check_passes_renders(lot1: Path) -> None:
+    assert check_file(lot1).summary["error"] == 0
+    for fmt in ("md", "html", "docx"):
+        assert render_bytes(load_project(lot1), fmt)  # type: ignore[arg-type]
