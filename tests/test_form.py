@@ -174,6 +174,27 @@ def test_the_page_count_is_libreoffices(filled: dict[str, Path], tmp_path: Path)
                 and f.severity.name == "WARNING"], report.findings
 
 
+def test_the_timetable_labels_never_break(filled: dict[str, Path]) -> None:
+    """'Q 2' and 'M 24' stay on one line: no-break spaces, and equal cells for the grid."""
+    import re
+
+    body = docx.Document(str(filled["lot2"])).element.body
+    grids = 0
+    for tbl in body.iter(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        if len(rows) < 3:
+            continue
+        labels = [text_of(tc).strip(" ") for tc in rows[2].findall(qn("w:tc"))[1:]]
+        labels = [x for x in labels if x]
+        if not labels or not all(re.fullmatch(r"[QM]\u00a0\d+", x) for x in labels):
+            continue
+        grids += 1
+        widths = {int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+                  for tc in rows[2].findall(qn("w:tc"))[1:] if text_of(tc).strip(" ")}
+        assert len(widths) == 1, widths
+    assert grids == 2  # the months timetable (not applicable here) and the quarters one
+
+
 @pytest.mark.parametrize("name", sorted(PROJECTS))
 def test_the_own_layout_predicts_the_forms_pages(name: str, filled: dict[str, Path],
                                                  tmp_path: Path) -> None:

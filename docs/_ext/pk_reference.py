@@ -11,8 +11,8 @@ written by hand: add a call file or a generic text and the next build shows it.
 from __future__ import annotations
 
 import dataclasses
-import os
 import inspect
+import os
 import re
 import types
 import typing
@@ -374,6 +374,32 @@ def render_example() -> None:
     (EXAMPLE_OUT / "lot2-partB.html").write_text(html, encoding="utf-8")
     (EXAMPLE_OUT / "lot2-partB.docx").write_bytes(render_bytes(project, "docx"))
     write("example-form.md", form_comparison(project))
+    write("example-facts.md", example_facts(project))
+
+
+def _number(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+             "ten", "eleven", "twelve")
+    return words[n] if n < len(words) else str(n)
+
+
+def example_facts(project: Any) -> str:
+    """The example's opening paragraph, its figures from its data."""
+    from proposal_kit.calls import reference_data
+
+    p = project.proposal
+    full = p.full_partners
+    countries = len({x.country for x in full})
+    ecosystems = reference_data().ecosystems
+    names = [ecosystems[e].label for e in p.ecosystem if e in ecosystems]
+    where = f" in the *{names[0].lower()}* ecosystem" if names else ""
+    return (f"`examples/lot2-blueprint/project.yaml` is a complete, fictional Lot 2 (Blueprint) "
+            f"proposal{where}: {len(full)} full partners in {countries} countries "
+            f"({len(p.partners)} organisations in all), {_number(len(p.work_packages))} work "
+            f"packages over {p.duration_months} months, narrative sections in `sections/*.md` "
+            "and generic texts from the built-in library. It passes `proposal-kit check` and is "
+            "rendered again every time this site is built, so what you see here is exactly what "
+            "the current version produces.\n")
 
 
 #: Where the official form's reference copy is (beside the checkout; CI has it).
@@ -441,7 +467,8 @@ def generate(app: Sphinx) -> None:
     GENERATED.mkdir(parents=True, exist_ok=True)
     topics = available_calls()
     wanted = {"cli.md", "schema.md", "calls.md", "ecosystems.md", "texts.md",
-              "templates.md", "example-form.md"} | {f"call-{t}.md" for t in topics}
+              "templates.md", "example-form.md", "example-facts.md"} | {
+                  f"call-{t}.md" for t in topics}
     for stale in GENERATED.glob("*.md"):
         if stale.name not in wanted:
             stale.unlink()

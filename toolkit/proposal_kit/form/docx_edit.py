@@ -53,20 +53,32 @@ def grid_columns(tbl: Any) -> list[int]:
     return [int(float(c.get(qn("w:w")) or 0)) for c in grid.iterchildren(qn("w:gridCol"))]
 
 
+#: Narrower than this (twips), a grid column is an edge sliver, not a cell of the grid.
+_SLIVER = 100
+
+
 def widen_first_column(tbl: Any, share: float) -> None:
-    """Give the first grid column ``share`` of the table's width, the others the rest.
+    """Give the first grid column ``share`` of the table's width, the others equal parts.
 
     For the timetable: its month or quarter cells only hold shading, while the activity
-    names beside them need room to stay on one or two lines. Cell widths follow the grid.
+    names beside them need room to stay on one line. Equal cells keep "Q 2" or "M 24" from
+    breaking in a column the form drew narrower. Cell widths follow the grid.
     """
     grid = tbl.find(qn("w:tblGrid"))
     widths = grid_columns(tbl)
     if grid is None or len(widths) < 2:
         return
-    total = sum(widths)
+    # The table keeps its width when columns were dropped (unused years): the grid fills it.
+    tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    declared = int(tbl_w.get(qn("w:w"), "0")) if tbl_w is not None and \
+        tbl_w.get(qn("w:type")) == "dxa" and (tbl_w.get(qn("w:w")) or "").isdigit() else 0
+    total = max(sum(widths), declared)
     first = int(total * share)
-    rest = (total - first) / sum(widths[1:]) if sum(widths[1:]) else 0
-    new = [first, *(int(w * rest) for w in widths[1:])]
+    # A sliver column the form keeps at the right edge (a few twips) stays as it is.
+    slivers = [w if w < _SLIVER else 0 for w in widths[1:]]
+    cells = sum(1 for w in slivers if not w)
+    each = (total - first - sum(slivers)) // cells if cells else 0
+    new = [first, *(w or each for w in slivers)]
     for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
         col.set(qn("w:w"), str(width))
     for tr in tbl.iterchildren(W_TR):
@@ -78,6 +90,49 @@ def widen_first_column(tbl: Any, share: float) -> None:
                 tcw.set(qn("w:w"), str(sum(new[start:start + span])))
                 tcw.set(qn("w:type"), "dxa")
             start += span
+
+
+def keep_labels_whole(tr: Any) -> None:
+    """Keep each column label of ``tr`` on one line ("Q 2", "M 24" never break at the space).
+
+    The form's labels carry stray spaces around them; they go, and the inner space becomes
+    a no-break space. The text's runs and formatting stay the form's.
+    """
+    for tc in cells_of(tr):
+        _narrow_margins(tc)
+        texts = list(tc.iter(qn("w:t")))
+        for t in texts:
+            t.text = (t.text or "").replace(" ", "\u00a0")
+        if texts:
+            texts[0].text = (texts[0].text or "").lstrip("\u00a0")
+            texts[-1].text = (texts[-1].text or "").rstrip("\u00a0")
+
+
+#: Elements of w:tcPr that follow w:tcMar (ECMA-376 CT_TcPr sequence).
+_AFTER_TC_MAR = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers",
+                 "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+
+
+def _narrow_margins(tc: Any, twips: int = 30) -> None:
+    """Left and right cell margins of ``twips``: a short label gets the cell's width."""
+    tc_pr = tc.find(qn("w:tcPr"))
+    if tc_pr is None:
+        tc_pr = OxmlElement("w:tcPr")
+        tc.insert(0, tc_pr)
+    old = tc_pr.find(qn("w:tcMar"))
+    if old is not None:
+        tc_pr.remove(old)
+    mar = OxmlElement("w:tcMar")
+    for side in ("w:left", "w:right"):
+        edge = OxmlElement(side)
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        mar.append(edge)
+    later = [child for child in tc_pr if child.tag in {qn(t) for t in _AFTER_TC_MAR}]
+    if later:
+        later[0].addprevious(mar)
+    else:
+        tc_pr.append(mar)
 
 
 def repeat_rows(tbl: Any, count: int) -> None:

@@ -35,6 +35,7 @@ from .docx_edit import (
     cells_of,
     copy_row,
     grid_columns,
+    keep_labels_whole,
     note_row,
     repeat_rows,
     row_text,
@@ -534,7 +535,10 @@ class FormFiller:
         templates = rows[3:]
         if not templates:
             return
+        keep_labels_whole(rows[2])
+        share = 0.34 if spec.grid == "quarters" else 0.22
         if not spec.applies_to(self.draft.months, self.draft.call.lump_sum):
+            widen_first_column(tbl, share)
             other = "up to 2 years" if spec.grid == "quarters" else "more than 2 years"
             self._replace(templates, Table(table_id, (), ()), [],
                           f"Not applicable: the project lasts {self.draft.months} months (see "
@@ -566,9 +570,7 @@ class FormFiller:
                     shade(tcs[1 + target], fill)
             anchor.addnext(tr)
             anchor = tr
-        widen_first_column(tbl, 0.3 if spec.grid == "quarters" else 0.22)
-        repeat_rows(tbl, 3)
-        widen_first_column(tbl, 0.3 if spec.grid == "quarters" else 0.22)
+        widen_first_column(tbl, share)
         repeat_rows(tbl, 3)
 
 

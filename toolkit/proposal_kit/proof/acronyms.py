@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..calls import reference_data
 from .context import ProofContext, RawFinding
 from .source import Sentence
 
@@ -47,8 +48,10 @@ def _defined_here(sentence: Sentence, start: int, end: int, acronym: str) -> boo
 def _known(ctx: ProofContext) -> set[str]:
     p = ctx.proposal
     known = set(ctx.data.known_acronyms) | set(p.proof.terms) | {p.acronym}
+    aliases = reference_data().countries.aliases  # EU usage writes Greece EL, ISO GR
     for partner in p.partners:
         known.add(partner.country)
+        known.update(alias for alias, code in aliases.items() if code == partner.country)
         for label in (partner.short_name, partner.id):
             if label:
                 known.add(label)

@@ -47,6 +47,7 @@ class ProofData(BaseModel):
     eu_terms: list[str] = Field(default_factory=list)
     us_variants: dict[str, str] = Field(default_factory=dict)
     ize_exceptions: list[str] = Field(default_factory=list)
+    eu_vocabulary: list[str] = Field(default_factory=list)
     filler: list[Filler] = Field(default_factory=list)
     style: StyleLimits = Field(default_factory=StyleLimits)
     country_aliases: dict[str, list[str]] = Field(default_factory=dict)

@@ -44,7 +44,8 @@ def dictionary() -> Any:
 
 def _project_words(ctx: ProofContext) -> set[str]:
     p = ctx.proposal
-    items: list[str] = [p.acronym, p.title or "", *p.keywords, *p.proof.words, *p.proof.terms]
+    items: list[str] = [p.acronym, p.title or "", *p.keywords, *p.proof.words, *p.proof.terms,
+                       *ctx.data.eu_vocabulary]
     for partner in p.partners:
         items += [partner.name, partner.short_name or "", partner.city or ""]
         if partner.contact:

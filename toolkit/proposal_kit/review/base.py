@@ -33,6 +33,7 @@ class ReviewSettings(BaseModel):
 
     model_config = _STRICT
     words_per_page: int = 500
+    table_words_per_page: int = 250
     thin_ratio: float = 0.4
     management_share_max: float = 0.2
     management_title: str = "(?i)management|coordination"

@@ -218,9 +218,11 @@ def collect(project: Project, call: CallRules, settings: ReviewSettings,
         text = rendered.get(box.id, raw)
         tables = _box_tables(form, box.id)
         pages = box.pages
-        if "work_packages" in tables:
-            pages = (pages or 0) + (form.work_package_block().pages or 0)
         budget = round(pages * scale * settings.words_per_page) if pages else None
+        if "work_packages" in tables:  # the tables' pages hold fewer words than text pages
+            block = form.work_package_block().pages or 0
+            pages = (pages or 0) + block
+            budget = (budget or 0) + round(block * scale * settings.table_words_per_page)
         heading = form.section_of(box.id)
         own = heading is not None and heading.id == box.id
         sections[box.id] = SectionText(
