@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["builtin_calls_dir", "builtin_templates_dir", "builtin_texts_dir", "data_dir"]
+__all__ = ["builtin_calls_dir", "builtin_templates_dir", "builtin_texts_dir", "data_dir",
+           "user_cache_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -42,3 +43,14 @@ def builtin_templates_dir() -> Path:
 def builtin_texts_dir() -> Path:
     """Folder of the built-in generic text library."""
     return _bundled("generic_texts")
+
+
+def user_cache_dir() -> Path:
+    """proposal-kit's folder in the user's cache directory.
+
+    ``$XDG_CACHE_HOME/proposal-kit`` (by default ``~/.cache/proposal-kit``) on Linux, the
+    platform's cache folder elsewhere.
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("proposal-kit", appauthor=False))

@@ -8,11 +8,21 @@ bounds the work a text can ask for: ``range`` and repeated strings or lists cann
 thousand bits, a render stops after :data:`TIME_LIMIT` seconds and its output after
 :data:`MAX_OUTPUT` characters. Every failure of a template (syntax, runtime, limits) becomes
 :class:`~proposal_kit.errors.TemplateError` with the file and line of the template.
+
+Compiled templates are kept as Jinja bytecode in the user's cache directory (see
+:func:`bytecode_folder`), so a new process does not compile them again: the folder is
+named by proposal-kit's and Jinja's versions and the environment's options, and each entry
+carries the checksum of its source, so an edited template is compiled afresh. A cache that
+cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import math
+import os
 import signal
 import threading
 import time
@@ -23,15 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined, TemplateNotFound
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ProposalKitError, SourceLocation, TemplateError
 
-__all__ = ["MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT", "BoundedEnvironment",
-           "LimitExceeded", "NoIncludes", "compile_bounded", "error_line", "make_environment",
-           "render_bounded"]
+__all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
+           "BoundedEnvironment", "LimitExceeded", "NoIncludes", "bytecode_folder",
+           "compile_bounded", "error_line", "make_environment", "render_bounded"]
 
 #: Most characters one render may produce (and one string operation may build).
 MAX_OUTPUT = 4 * 1024 * 1024
@@ -134,6 +145,76 @@ class BoundedEnvironment(SandboxedEnvironment):
         return _check_size(super().call(__context, __obj, *args, **kwargs))
 
 
+#: Environment variable naming the folder of the compiled-template cache ("": no cache).
+CACHE_ENV = "PROPOSAL_KIT_CACHE_DIR"
+
+
+class _QuietCache(FileSystemBytecodeCache):
+    """Jinja's file cache; an entry that cannot be read or written is a miss, not an error."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (truncated, other pickle): compile afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_folder(options: Mapping[str, Any]) -> Path | None:
+    """The cache folder of environments made with ``options`` (None: no cache).
+
+    ``$PROPOSAL_KIT_CACHE_DIR`` if set (empty: off), else ``jinja`` in the user's cache
+    directory (``$XDG_CACHE_HOME/proposal-kit`` on Linux). Named by a hash of proposal-kit's
+    and Jinja's versions, this module's own file and ``options``: code compiled by another
+    version, or with other lexer settings, is never read.
+    """
+    from .resources import user_cache_dir
+
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit is not None and not explicit:
+        return None
+    root = Path(explicit) if explicit else user_cache_dir() / "jinja"
+    try:
+        stamp = os.stat(__file__).st_mtime_ns
+    except OSError:  # pragma: no cover - a zipped install
+        stamp = 0
+    key = "|".join([_package_version(), jinja2.__version__, str(stamp),
+                    *(f"{k}={v!r}" for k, v in sorted(options.items()))])
+    return root / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("proposal-kit")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+_CACHES: dict[Path, _QuietCache | None] = {}
+
+
+def _bytecode_cache(options: Mapping[str, Any]) -> _QuietCache | None:
+    """The bytecode cache for ``options``, made once per process (None: off or unusable)."""
+    if callable(options.get("autoescape")):  # a function cannot name its folder
+        return None
+    folder = bytecode_folder(options)
+    if folder is None:
+        return None
+    if folder not in _CACHES:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _CACHES[folder] = _QuietCache(str(folder))
+        except OSError:
+            _CACHES[folder] = None
+    return _CACHES[folder]
+
+
 def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = False,
                      trim: bool = False, keep_trailing_newline: bool = True,
                      filters: Mapping[str, Callable[..., Any]] | None = None) \
@@ -148,9 +229,10 @@ def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = Fals
         keep_trailing_newline: Keep the template's last line break.
         filters: Extra filters, bounded like the built-in ones.
     """
-    env = BoundedEnvironment(loader=loader or NoIncludes(), autoescape=autoescape,
-                             trim_blocks=trim, lstrip_blocks=trim,
-                             keep_trailing_newline=keep_trailing_newline)
+    options = {"autoescape": autoescape, "trim_blocks": trim, "lstrip_blocks": trim,
+               "keep_trailing_newline": keep_trailing_newline}
+    env = BoundedEnvironment(loader=loader or NoIncludes(),
+                             bytecode_cache=_bytecode_cache(options), **options)
     for name, func in (filters or {}).items():
         env.filters[name] = _bounded_call(func)
     return env
@@ -293,9 +375,20 @@ def render_bounded(template: jinja2.Template, context: Mapping[str, Any], where:
 def compile_bounded(env: jinja2.Environment, source: str, where: str,
                     locate: Callable[[int | None], SourceLocation | None] | None = None) \
         -> jinja2.Template:
-    """``env.from_string(source)``; a syntax error is a located :class:`TemplateError`."""
+    """``env.from_string(source)``; a syntax error is a located :class:`TemplateError`.
+
+    The compiled code is kept in the environment's bytecode cache under ``where`` (one
+    entry per section, replaced when its text changes).
+    """
     try:
-        return env.from_string(source)
+        cache = env.bytecode_cache
+        if cache is None:
+            return env.from_string(source)
+        bucket = cache.get_bucket(env, where, None, source)
+        if bucket.code is None:
+            bucket.code = env.compile(source)
+            cache.set_bucket(bucket)
+        return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
     except (jinja2.TemplateSyntaxError, RecursionError, MemoryError) as exc:
         line = exc.lineno if isinstance(exc, jinja2.TemplateSyntaxError) else None
         location = locate(line) if locate else SourceLocation(None, line)

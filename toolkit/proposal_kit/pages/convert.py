@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ExternalToolError, InputError, UsageError
+from ..resources import user_cache_dir
 from .processes import guard, killpg, stop_group, terminate_as_interrupt, wait_unreaped
 
 __all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "Conversion", "find_soffice", "soffice_timeout"]
@@ -81,14 +82,13 @@ def _profile_base() -> str | None:
 
 
 def _cache_dir(soffice: Path) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     real = Path(os.path.realpath(soffice))
     try:
         stamp = f"{real}:{real.stat().st_mtime_ns}"
     except OSError:
         stamp = str(real)
     key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    return Path(base) / "proposal-kit" / "libreoffice-profile" / key
+    return user_cache_dir() / "libreoffice-profile" / key
 
 
 class Conversion:

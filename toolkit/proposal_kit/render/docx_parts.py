@@ -1,27 +1,32 @@
-"""Word XML pieces python-docx has no API for.
+"""Word XML pieces python-docx has no API for, or builds too slowly.
 
 Fields, hyperlinks, table rows, header rows, shading, column widths, list numbering restarts
-and custom document properties.
+and custom document properties. Large tables are built with :func:`w_sub` and
+:func:`add_plain_run`, straight on lxml: python-docx's object layer costs several times as
+much per element (a schema-ordered search for every child it adds).
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 __all__ = [
+    "XML_SPACE",
     "add_field",
     "add_hyperlink",
+    "add_plain_run",
     "add_row",
     "add_text_run",
     "begin_field",
@@ -39,12 +44,46 @@ __all__ = [
     "set_table_borders",
     "set_text_direction",
     "shading",
+    "w_insert",
+    "w_sub",
 ]
 
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_W = f"{{{nsmap['w']}}}"
+#: The Clark name of ``xml:space``.
+XML_SPACE = qn("xml:space")
+
+
+def w_sub(parent: Any, name: str, **attributes: str) -> Any:
+    """Append a new ``w:<name>`` element to ``parent``, with ``w:`` attributes in order."""
+    element = etree.SubElement(parent, _W + name)
+    for key, value in attributes.items():
+        element.set(_W + key, value)
+    return element
+
+
+def w_insert(parent: Any, index: int, name: str, **attributes: str) -> Any:
+    """Insert a new ``w:<name>`` element at ``index`` of ``parent`` (as :func:`w_sub`)."""
+    element = parent.makeelement(_W + name)
+    for key, value in attributes.items():
+        element.set(_W + key, value)
+    parent.insert(index, element)
+    return element
+
+
+def add_plain_run(p: Any, text: str) -> Any:
+    """Append to the ``w:p`` element ``p`` the run python-docx's ``add_run(text)`` writes."""
+    if "\t" in text or "\n" in text or "\r" in text:  # tabs and breaks: python-docx's way
+        return Paragraph(p, cast("Any", None)).add_run(text)._r
+    r = w_sub(p, "r")
+    t = w_sub(r, "t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(XML_SPACE, "preserve")
+    return r
 
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:
@@ -87,12 +126,10 @@ def end_field(paragraph: Paragraph) -> None:
 
 def add_text_run(paragraph: Paragraph, text: str) -> Run:
     """Append a run holding ``text`` (built directly: python-docx parses it char by char)."""
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
+    run = w_sub(paragraph._p, "r")
+    t = w_sub(run, "t")
     t.text = text
-    t.set(qn("xml:space"), "preserve")
-    run.append(t)
-    paragraph._p.append(run)
+    t.set(XML_SPACE, "preserve")
     return Run(run, paragraph)
 
 
@@ -102,11 +139,7 @@ def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
     if p_pr is not None:
         paragraph._p.style = style_id
         return
-    p_pr = OxmlElement("w:pPr")
-    p_style = OxmlElement("w:pStyle")
-    p_style.set(qn("w:val"), style_id)
-    p_pr.append(p_style)
-    paragraph._p.insert(0, p_pr)
+    w_sub(w_insert(paragraph._p, 0, "pPr"), "pStyle", val=style_id)
 
 
 def add_hyperlink(paragraph: Paragraph, url: str, text: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -29,19 +29,17 @@ from ..errors import InputError
 from ..form.tags import is_tag_line
 from .directives import gantt_spec, split_directive
 from .docx_parts import (
+    XML_SPACE,
     add_field,
     add_hyperlink,
-    add_row,
-    add_text_run,
-    keep_rows_whole,
+    add_plain_run,
     new_list_numbering,
-    repeat_header,
-    set_cell_shading,
     set_column_widths,
     set_list_numbering,
     set_paragraph_style,
     set_table_borders,
-    set_text_direction,
+    shading,
+    w_sub,
 )
 from .gantt import write_gantt
 from .images import read_image
@@ -189,10 +187,15 @@ class DocxWriter:
         self.inline(paragraph, inline)
 
     def inline(self, paragraph: Paragraph, inline: Token, bold: bool = False) -> None:
-        """Append the inline token's runs (text, emphasis, links, refs) to ``paragraph``."""
+        """Append the inline token's runs (text, emphasis, links, refs) to ``paragraph``.
+
+        Runs are built on lxml directly, as python-docx writes them (``w:rPr`` in schema
+        order: fonts, bold, italic, strike).
+        """
         state = {"strong": bold, "em": False, "s": False}
         href: str | None = None
         link_text: list[str] = []
+        p = paragraph._p
         for child in inline.children or []:
             kind = child.type
             if kind in ("strong_open", "em_open", "s_open"):
@@ -210,19 +213,22 @@ class DocxWriter:
                     continue
                 if kind == "html_inline" and child.content.startswith("<!--"):
                     continue
-                run = add_text_run(paragraph, child.content)
-                if state["strong"]:
-                    run.bold = True
-                if state["em"]:
-                    run.italic = True
-                if state["s"]:
-                    run.font.strike = True
-                if kind == "code_inline":
-                    run.font.name = "Courier New"
+                r = w_sub(p, "r")
+                if state["strong"] or state["em"] or state["s"] or kind == "code_inline":
+                    r_pr = w_sub(r, "rPr")
+                    if kind == "code_inline":
+                        w_sub(r_pr, "rFonts", ascii="Courier New", hAnsi="Courier New")
+                    for name, on in (("b", state["strong"]), ("i", state["em"]),
+                                     ("strike", state["s"])):
+                        if on:
+                            w_sub(r_pr, name)
+                t = w_sub(r, "t")
+                t.text = child.content
+                t.set(XML_SPACE, "preserve")
             elif kind == "softbreak":
-                paragraph.add_run(" ")
+                add_plain_run(p, " ")
             elif kind == "hardbreak":
-                paragraph.add_run().add_break()
+                w_sub(w_sub(p, "r"), "br")
             elif kind == "image":
                 self.image(paragraph, child)
 
@@ -274,36 +280,54 @@ class DocxWriter:
         self.native_table(rows)
 
     def native_table(self, rows: list[list[tuple[Token, str]]]) -> None:
-        """Write ``rows`` of (inline token, alignment) as a Word table with a header row."""
+        """Write ``rows`` of (inline token, alignment) as a Word table with a header row.
+
+        The first row repeats on each page; no row splits across pages. Rows and cells are
+        built as lxml elements in their final form (widths, shading, header marks), in
+        one pass.
+        """
         ncols = max(len(r) for r in rows)
+        texts = [[cell.content for cell, _ in row] for row in rows]
+        rotated = _rotated_headers(texts, ncols, self.width_mm)
+        height = None
+        if rotated:  # too many columns for their headings: turn those headings upright
+            longest = max(len(texts[0][c]) for c in rotated if c < len(texts[0]))
+            # LibreOffice does not grow a row for upright text.
+            height = str(Mm(min(max(longest * 2.1 + 4, 15), 55)).twips)
+            texts = [[("" if r == 0 and c in rotated else t) for c, t in enumerate(row)]
+                     for r, row in enumerate(texts)]
+        widths_mm = _column_widths(texts, ncols, self.width_mm)
+        widths = [str(round(w * 56.6929)) for w in widths_mm]  # as set_column_widths
         table = self.add_table(ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         set_table_borders(table)
+        set_column_widths(table, widths_mm)  # the grid; the cells get theirs below
+        tbl = table._tbl
+        styles = (self.style_ids["PK Table Heading"], self.style_ids["PK Table Text"])
         for r, cells in enumerate(rows):
-            for c, cell in enumerate(add_row(table, [1] * ncols)):
-                paragraph = cell.paragraphs[0]
-                self.set_style(paragraph, "PK Table Heading" if r == 0 else "PK Table Text")
+            tr = w_sub(tbl, "tr")
+            tr_pr = w_sub(tr, "trPr")
+            if r == 0 and height is not None:
+                w_sub(tr_pr, "trHeight", val=height, hRule="atLeast")
+            w_sub(tr_pr, "cantSplit", val="true")
+            if r == 0:
+                w_sub(tr_pr, "tblHeader", val="true")
+            for c in range(ncols):
+                tc = w_sub(tr, "tc")
+                tc_pr = w_sub(tc, "tcPr")
+                w_sub(tc_pr, "tcW", type="dxa", w=widths[c])
                 if r == 0:
-                    set_cell_shading(cell, HEADER_FILL)
+                    tc_pr.append(shading(HEADER_FILL))
+                    if c in rotated:
+                        w_sub(tc_pr, "textDirection", val="btLr")
+                p = w_sub(tc, "p")
+                p_pr = w_sub(p, "pPr")
+                w_sub(p_pr, "pStyle", val=styles[0] if r == 0 else styles[1])
                 if c < len(cells):
                     inline, align = cells[c]
                     if "right" in align:
-                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                    self.inline(paragraph, inline, bold=r == 0)
-        texts = [[cell.content for cell, _ in row] for row in rows]
-        rotated = _rotated_headers(texts, ncols, self.width_mm)
-        if rotated:  # too many columns for their headings: turn those headings upright
-            for c in rotated:
-                set_text_direction(table.rows[0].cells[c], "btLr")
-            longest = max(len(texts[0][c]) for c in rotated if c < len(texts[0]))
-            row = table.rows[0]  # LibreOffice does not grow a row for upright text
-            row.height = Mm(min(max(longest * 2.1 + 4, 15), 55))
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            texts = [[("" if r == 0 and c in rotated else t) for c, t in enumerate(row)]
-                     for r, row in enumerate(texts)]
-        set_column_widths(table, _column_widths(texts, ncols, self.width_mm))
-        repeat_header(table)
-        keep_rows_whole(table)
+                        w_sub(p_pr, "jc", val="right")
+                    self.inline(Paragraph(p, table), inline, bold=r == 0)
         self.after_table()
 
     def after_table(self) -> None:

@@ -16,13 +16,12 @@ from docx.table import Table
 from pydantic import BaseModel, ConfigDict, Field
 
 from .docx_parts import (
-    add_row,
-    keep_rows_whole,
-    repeat_header,
+    add_plain_run,
     set_cell_margins,
-    set_cell_shading,
     set_column_widths,
     set_table_borders,
+    shading,
+    w_sub,
 )
 
 __all__ = ["GanttRowSpec", "GanttSpec", "body_runs", "write_gantt"]
@@ -74,15 +73,38 @@ class _GanttCell(NamedTuple):
     fill: str | None = None
 
 
-def _add_row(table: Table, cells: list[_GanttCell]) -> None:
-    """Append a row of ``cells``, each one ``w:tc`` spanning its columns."""
-    for cell, target in zip(cells, add_row(table, [c.span for c in cells]), strict=True):
+def _add_row(table: Table, cells: list[_GanttCell], widths: list[str], header: bool) -> None:
+    """Append a row of ``cells``, each one ``w:tc`` spanning its columns (lxml directly).
+
+    ``widths`` are the cells' widths in twips; a ``header`` row repeats on each page. No
+    row splits across pages.
+    """
+    tr = w_sub(table._tbl, "tr")
+    tr_pr = w_sub(tr, "trPr")
+    w_sub(tr_pr, "cantSplit", val="true")
+    if header:
+        w_sub(tr_pr, "tblHeader", val="true")
+    for cell, width in zip(cells, widths, strict=True):
+        tc = w_sub(tr, "tc")
+        tc_pr = w_sub(tc, "tcPr")
+        w_sub(tc_pr, "tcW", type="dxa", w=width)
+        if cell.span > 1:
+            w_sub(tc_pr, "gridSpan", val=str(cell.span))
         if cell.fill:
-            set_cell_shading(target, cell.fill)
-        paragraph = target.paragraphs[0]
-        paragraph._p.style = cell.style
+            tc_pr.append(shading(cell.fill))
+        p = w_sub(tc, "p")
+        w_sub(w_sub(p, "pPr"), "pStyle", val=cell.style)
         if cell.text:
-            paragraph.add_run(cell.text)
+            add_plain_run(p, cell.text)
+
+
+def _widths(cells: list[_GanttCell], twips: list[int]) -> list[str]:
+    """The width of each cell of a row: the sum of the columns it spans."""
+    out, index = [], 0
+    for cell in cells:
+        out.append(str(sum(twips[index:index + cell.span])))
+        index += cell.span
+    return out
 
 
 def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
@@ -94,23 +116,23 @@ def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
     table = container.add_table(rows=0, cols=columns + 1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_table_borders(table, "BFBFBF", 2)
-    headers = 0
+    period_mm = min(14.0, width_mm * (1 - LABEL_SHARE) / max(columns, 1))
+    widths_mm = [width_mm - period_mm * columns] + [period_mm] * columns
+    set_column_widths(table, widths_mm)  # the grid; each cell gets its width below
+    set_cell_margins(table, 0.5)
+    twips = [round(w * 56.6929) for w in widths_mm]  # as set_column_widths
+    rows: list[tuple[list[_GanttCell], bool]] = []
     if spec.groups:
-        _add_row(table, [_GanttCell(1, "", heading),
-                         *(_GanttCell(n, label, heading) for label, n in spec.groups)])
-        headers += 1
-    _add_row(table, [_GanttCell(1, "Activity", heading),
-                     *(_GanttCell(1, label, heading) for label in spec.columns)])
-    headers += 1
+        rows.append(([_GanttCell(1, "", heading),
+                      *(_GanttCell(n, label, heading) for label, n in spec.groups)], True))
+    rows.append(([_GanttCell(1, "Activity", heading),
+                  *(_GanttCell(1, label, heading) for label in spec.columns)], True))
     for item in spec.rows:
         fill = FILL.get(item.kind, FILL["task"])
         style = heading if item.kind in ("wp", "phase") else text
         cells = set(item.cells)
-        _add_row(table, [_GanttCell(1, item.label, style),
-                         *(_GanttCell(last - first + 1, "", text, fill if on else None)
-                           for first, last, on in body_runs(cells, columns))])
-    period_mm = min(14.0, width_mm * (1 - LABEL_SHARE) / max(columns, 1))
-    set_column_widths(table, [width_mm - period_mm * columns] + [period_mm] * columns)
-    set_cell_margins(table, 0.5)
-    repeat_header(table, headers)
-    keep_rows_whole(table)
+        rows.append(([_GanttCell(1, item.label, style),
+                      *(_GanttCell(last - first + 1, "", text, fill if on else None)
+                        for first, last, on in body_runs(cells, columns))], False))
+    for row, header in rows:
+        _add_row(table, row, _widths(row, twips), header)

@@ -89,24 +89,43 @@ def _entry_styles(document: Document) -> dict[int, str]:
     return out
 
 
+_SAFE_ID = re.compile(r"[\w .-]+")
+
+
+def _candidates(body: Any, levels: Mapping[str, int]) -> Any:
+    """The paragraphs that may be headings: an outline level, or a style that has one.
+
+    Selected by XPath in lxml, not by walking every paragraph in Python (a large draft
+    holds thousands of table-cell paragraphs).
+    """
+    ids = [sid for sid in levels if sid]
+    if not all(_SAFE_ID.fullmatch(sid) for sid in ids):  # pragma: no cover - odd style ids
+        return body.iter(W_P)
+    styled = " or ".join(f'@w:val="{sid}"' for sid in ids)
+    test = "w:pPr/w:outlineLvl" + (f" or w:pPr/w:pStyle[{styled}]" if styled else "")
+    return body.xpath(f".//w:p[{test}]")
+
+
 def heading_entries(document: Document, low: int = 1, high: int = 9) -> list[tuple[int, str]]:
     """``(level, text)`` of each heading of levels ``low``..``high``, in document order."""
     levels = _outline_levels(document)
     body = document.element.body
     skip = {p for sdt in body.iter(qn("w:sdt")) if _is_contents(sdt) for p in sdt.iter(W_P)}
     entries = []
-    for p in body.iter(W_P):
+    ppr_tag, lvl_tag, style_tag, val = qn("w:pPr"), qn("w:outlineLvl"), qn("w:pStyle"), \
+        qn("w:val")
+    for p in _candidates(body, levels):
         if p in skip:
             continue
-        ppr = p.find(qn("w:pPr"))
+        ppr = p.find(ppr_tag)
         level = None
         if ppr is not None:
-            direct = ppr.find(qn("w:outlineLvl"))
-            style = ppr.find(qn("w:pStyle"))
+            direct = ppr.find(lvl_tag)
+            style = ppr.find(style_tag)
             if direct is not None:
-                level = int(direct.get(qn("w:val")))
+                level = int(direct.get(val))
             elif style is not None:
-                level = levels.get(style.get(qn("w:val")))
+                level = levels.get(style.get(val))
         if level is None or level >= 9 or not low <= level + 1 <= high:
             continue
         text = " ".join("".join(t.text or "" for t in p.iter(W_T)).split())
