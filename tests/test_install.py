@@ -47,7 +47,8 @@ def test_the_wheel_carries_templates_texts_and_data(wheel: Path) -> None:
     assert any(n.startswith("proposal_kit/data/calls/") for n in names)
     assert any(n.startswith("proposal_kit/data/forms/") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "proposal-kit = proposal_kit.__main__:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    entry_points = zipfile.ZipFile(wheel).read(entry).decode()
+    assert "proposal-kit = proposal_kit.__main__:main" in entry_points
 
 
 def test_the_installed_entry_point_runs_outside_the_checkout(wheel: Path,
