@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -120,3 +121,39 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         print(f"\nCI: {len(_SKIPPED_REAL)} test(s) needing real tools were skipped: "
               + ", ".join(_SKIPPED_REAL))
         session.exitstatus = 1
+
+
+# -- the Lot 2 example, edited in a copy ------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans, so that `country: NO` stays Norway in the copy."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(
+    "^(?:true|false)$"), list("tf"))
+
+
+def load(file: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
+    return data
+
+
+@pytest.fixture
+def mutate(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None]], Any]:
+    """Copy the Lot 2 example, apply an edit to its YAML, review the copy."""
+    from proposal_kit.review import review_file
+
+
+    def apply(edit: Callable[[dict[str, Any]], None]) -> Any:
+        folder = tmp_path / "lot2"
+        shutil.copytree(EXAMPLES / "lot2-blueprint", folder, dirs_exist_ok=True)
+        file = folder / "project.yaml"
+        data = load(file)
+        edit(data)
+        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        return review_file(file)
+
+    return apply

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, load
 from proposal_kit.check import check_file
 from proposal_kit.cli import cli
 from proposal_kit.review import ReviewReport, review_file
@@ -25,22 +24,6 @@ LOT1 = EXAMPLES / "lot1-education-enterprises"
 Edit = Callable[[dict[str, Any]], None]
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans, so that `country: NO` stays Norway in the copy."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(
-    "^(?:true|false)$"), list("tf"))
-
-
-def load(file: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
-    return data
-
-
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.output
@@ -48,23 +31,6 @@ def run(*args: str) -> tuple[int, str]:
 
 def codes(report: ReviewReport) -> list[str]:
     return [f.code for f in report.findings]
-
-
-@pytest.fixture
-def mutate(tmp_path: Path) -> Callable[[Edit], ReviewReport]:
-    """Copy the Lot 2 example, apply an edit to its YAML, review the copy."""
-
-    def apply(edit: Edit) -> ReviewReport:
-        folder = tmp_path / "lot2"
-        shutil.copytree(LOT2, folder, dirs_exist_ok=True)
-        file = folder / "project.yaml"
-        data = load(file)
-        edit(data)
-        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
-        return review_file(file)
-
-    return apply
 
 
 def wp(data: dict[str, Any], wp_id: str) -> dict[str, Any]:

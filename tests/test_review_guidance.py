@@ -3,42 +3,21 @@ subcontracting share)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from conftest import EXAMPLES
-from proposal_kit.review import ReviewReport, review_file
-from test_review import load
+from conftest import EXAMPLES, load
+from proposal_kit.review import ReviewReport
 
 LOT2 = EXAMPLES / "lot2-blueprint"
 Edit = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture
-def review_edited(tmp_path: Path) -> Callable[[Edit], ReviewReport]:
-    def apply(edit: Edit) -> ReviewReport:
-        import yaml
-
-        folder = tmp_path / "lot2"
-        shutil.copytree(LOT2, folder, dirs_exist_ok=True)
-        file = folder / "project.yaml"
-        data = load(file)
-        edit(data)
-        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
-        return review_file(file)
-    return apply
 
 
 def found(report: ReviewReport, code: str) -> list[str]:
     return [f.message for f in report.findings if f.code == f"review.{code}"]
 
 
-def test_more_than_fifteen_deliverables(review_edited: Callable[[Edit], ReviewReport]) -> None:
+def test_more_than_fifteen_deliverables(mutate: Callable[[Edit], ReviewReport]) -> None:
     def keep(n: int) -> Edit:
         """Exactly ``n`` deliverables, spread over the WPs (copies of each WP's own)."""
         def edit(data: dict[str, Any]) -> None:
@@ -52,14 +31,14 @@ def test_more_than_fifteen_deliverables(review_edited: Callable[[Edit], ReviewRe
             assert sum(len(wp["deliverables"]) for wp in wps) == n
         return edit
 
-    assert not found(review_edited(keep(15)), "deliverables-many")
-    many = found(review_edited(keep(16)), "deliverables-many")
+    assert not found(mutate(keep(15)), "deliverables-many")
+    many = found(mutate(keep(16)), "deliverables-many")
     assert many and many[0].startswith("16 deliverables")
 
 
 def test_wp1_management_and_last_wp_impact(
-        review_edited: Callable[[Edit], ReviewReport]) -> None:
-    report = review_edited(lambda d: None)
+        mutate: Callable[[Edit], ReviewReport]) -> None:
+    report = mutate(lambda d: None)
     assert not found(report, "wp1-not-management") and not found(report, "last-wp-not-impact")
 
     def swap(data: dict[str, Any]) -> None:
@@ -67,7 +46,7 @@ def test_wp1_management_and_last_wp_impact(
         wps[0]["title"], wps[1]["title"] = wps[1]["title"], wps[0]["title"]
         wps[-1]["title"] = "Piloting in the regions"
 
-    report = review_edited(swap)
+    report = mutate(swap)
     first = found(report, "wp1-not-management")
     assert first and "WP1 'Skills intelligence" in first[0]
     last = found(report, "last-wp-not-impact")
@@ -78,30 +57,30 @@ def test_wp1_management_and_last_wp_impact(
 
 
 def test_ethics_text_speaks_of_gender_and_children(
-        review_edited: Callable[[Edit], ReviewReport]) -> None:
+        mutate: Callable[[Edit], ReviewReport]) -> None:
     def ethics(text: str) -> Edit:
         def edit(data: dict[str, Any]) -> None:
             data["sections"]["ethics"] = {"text": text}
         return edit
 
-    both = found(review_edited(ethics("Personal data follow the GDPR.")), "ethics-topics")
+    both = found(mutate(ethics("Personal data follow the GDPR.")), "ethics-topics")
     assert both and "gender mainstreaming or children's rights" in both[0]
-    one = found(review_edited(ethics("Gender mainstreaming runs through every WP.")),
+    one = found(mutate(ethics("Gender mainstreaming runs through every WP.")),
                 "ethics-topics")
     assert one and "children's rights" in one[0] and "gender" not in one[0].split("of ")[1]
-    assert not found(review_edited(ethics(
+    assert not found(mutate(ethics(
         "Gender equality is mainstreamed; no minors take part, and children's rights are "
         "respected in all pilots.")), "ethics-topics")
 
 
 def test_subcontracting_over_thirty_percent(
-        review_edited: Callable[[Edit], ReviewReport]) -> None:
-    assert not found(review_edited(lambda d: None), "subcontracting-share")
+        mutate: Callable[[Edit], ReviewReport]) -> None:
+    assert not found(mutate(lambda d: None), "subcontracting-share")
 
     def heavy(data: dict[str, Any]) -> None:
         total = sum(sum(wp["budget"].values()) for wp in data["work_packages"])
         wp = data["work_packages"][1]
         wp["subcontracts"] = [{"title": "Survey fieldwork", "cost": round(total * 0.31)}]
 
-    share = found(review_edited(heavy), "subcontracting-share")
+    share = found(mutate(heavy), "subcontracting-share")
     assert share and "over 30%" in share[0] and "S2.1" in share[0]
