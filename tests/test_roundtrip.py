@@ -490,6 +490,37 @@ def test_import_own_layout_draft(lot2: Path, tmp_path: Path) -> None:
     assert again.exit_code == 3 and "exists" in again.output
 
 
+def test_import_never_overwrites_a_section_without_force(lot2: Path, tmp_path: Path) -> None:
+    """import writes through the one writer: every target is checked before the first is
+    written; --force keeps a backup of each file it replaces."""
+    folder = tmp_path / "imported"
+    mine = folder / "sections" / "needs.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("My own draft of the needs.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(lot2 / "draft.docx"), "-o", str(folder)])
+    assert result.exit_code == 3 and "needs.md exists" in result.output, result.output
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["needs.md"]
+    result = CliRunner().invoke(cli, ["import", str(lot2 / "draft.docx"), "-o", str(folder),
+                                      "--force"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "sections" / "needs.backup-1.md").read_text(encoding="utf-8") == \
+        "My own draft of the needs.\n"
+    assert mine.read_text(encoding="utf-8") == \
+        (lot2 / "sections" / "needs.md").read_text(encoding="utf-8")
+
+
+def test_apply_writes_nothing_when_one_file_is_open(lot2: Path) -> None:
+    """A project.yaml open in an editor (its lock file beside it) stops --apply before any
+    section file is replaced."""
+    edited = _edit_as_partners(lot2)
+    before = _files(lot2)
+    (lot2 / ".~lock.project.yaml#").write_text("lock", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(edited),
+                                      "--apply"])
+    assert result.exit_code == 3 and "open in another program" in result.output
+    assert {k: v for k, v in _files(lot2).items() if not k.startswith(".~lock")} == before
+
+
 @pytest.mark.official
 def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
     document = docx.Document(str(official_file("partb-form*.docx")))

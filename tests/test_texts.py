@@ -395,7 +395,13 @@ def test_cli_new_creates_a_lint_clean_skeleton(tmp_path: Path) -> None:
     assert not [f for f in lint_library(tmp_path) if f.severity == "error"]
     before = path.read_text()
     code, out = run("texts", "new", "quality/peer-review", "--dir", str(tmp_path))
-    assert code == 3 and "already exists" in out and path.read_text() == before
+    assert code == 3 and "exists" in out and "--force" in out and path.read_text() == before
+    path.write_text(before + "My own notes.\n")
+    code, out = run("texts", "new", "quality/peer-review", "--dir", str(tmp_path), "--force",
+                    "--title", "Peer review: how it works")
+    assert code == 0 and path.read_text() == before
+    assert (tmp_path / "quality" / "peer-review.backup-1.md").read_text() == \
+        before + "My own notes.\n"
     assert run("texts", "new", "../escape", "--dir", str(tmp_path))[0] == 2
     assert list(tmp_path.rglob("*.tmp")) == []
 

@@ -19,7 +19,7 @@ from .calls import CallRules, load_call, reference_data
 from .errors import OutputConflictError, UsageError
 from .errors import TemplateError as KitTemplateError
 from .form import form_for_call
-from .render.output import write_atomic
+from .render.output import write_all
 from .resources import builtin_templates_dir
 from .schema import schema_json
 
@@ -201,9 +201,5 @@ def init_project(folder: Path | str, topic: str, ecosystem: str | None = None,
     outputs[folder / SCHEMA_PATH] = schema_json()
     for sub in _FOLDERS:
         outputs[folder / sub / ".gitkeep"] = ""
-    try:
-        for path, text in outputs.items():
-            write_atomic(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise OutputConflictError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+    write_all({path: text.encode("utf-8") for path, text in outputs.items()}, force=False)
     return list(outputs)

@@ -22,7 +22,7 @@ from ..texts import (
     search,
 )
 from ..validation import did_you_mean
-from .options import format_option
+from .options import force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "texts"]
@@ -186,9 +186,13 @@ def search_texts(words: tuple[str, ...], limit: int, project_file: Path | None,
 @click.option("--title", help="Title of the text (default: from the key).")
 @click.option("--owner", default="International Relations Office", show_default=True,
               help="Who maintains the text.")
-def new(key: str, folder: Path, title: str | None, owner: str) -> None:
-    """Create a skeleton for the text KEY (e.g. quality/peer-review); never overwrites."""
-    path = new_text(folder, key, title, owner)
+@force_option("Replace an existing text with a new skeleton (a backup copy is kept).")
+def new(key: str, folder: Path, title: str | None, owner: str, force: bool) -> None:
+    """Create a skeleton for the text KEY (e.g. quality/peer-review).
+
+    An existing text is never replaced without --force.
+    """
+    path = new_text(folder, key, title, owner, force)
     echo(f"created {path}")
     try:
         builtin = TextLibrary.for_project(None).find(key)

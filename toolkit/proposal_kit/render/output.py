@@ -8,14 +8,13 @@ import os
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import OutputConflictError
 from .docx_parts import read_custom_properties
 
-__all__ = ["FINGERPRINT", "fingerprint", "read_state", "write_atomic", "write_guarded",
-           "write_with_backup"]
+__all__ = ["FINGERPRINT", "fingerprint", "read_state", "write_all", "write_guarded"]
 
 FINGERPRINT = "proposal-kit-fingerprint"
 _TEXT_MARK = "<!-- proposal-kit fingerprint: "
@@ -83,7 +82,7 @@ def _os_error(path: Path, exc: OSError) -> OutputConflictError:
     return OutputConflictError(f"cannot write {path}: {reason}")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
     A new file gets the mode the umask allows (0644 under umask 022); a replaced file keeps
@@ -131,7 +130,7 @@ def _backup(path: Path) -> Path:
         raise OutputConflictError(f"cannot read {path} to back it up: "
                                   f"{exc.strerror or exc}; not overwritten") from None
     backup = _backup_name(path)
-    write_atomic(backup, original)
+    _write_atomic(backup, original)
     try:
         same = fingerprint(backup.read_bytes()) == fingerprint(original)
     except OSError:
@@ -166,45 +165,61 @@ def _refuse_in_the_way(path: Path, protected: Iterable[Path]) -> None:
                                       "refused", hint="give another -o file")
 
 
-def write_with_backup(path: Path, data: bytes) -> Path | None:
-    """Replace a user's file (a section, project.yaml) atomically, after a verified backup."""
-    backup = _backup(path) if path.exists() else None
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise OutputConflictError(f"cannot write {path}: {exc.strerror}") from None
-    return backup
+_FORCE_HINT = "use --force to replace it (a backup copy is kept), or -o to write elsewhere"
 
 
-def write_guarded(path: Path, data: bytes, force: bool,
-                  protected: Iterable[Path] = ()) -> Path | None:
+def _guard(path: Path, force: bool, protected: Iterable[Path], hint: str | None) -> bool:
+    """Refuse ``path`` as :func:`write_guarded` does; whether a backup must be kept first."""
+    _refuse_in_the_way(path, protected)
+    locks = _lock_files(path)
+    if locks:
+        raise OutputConflictError(f"{path} is open in another program (lock file "
+                                  f"{locks[0].name}); close it and try again")
+    if not path.exists():
+        return False
+    state = read_state(path)
+    if state == "unchanged":
+        return False
+    if not force:
+        what = ("was edited after it was rendered" if state == "edited"
+                else "exists and was not written by proposal-kit")
+        raise OutputConflictError(f"{path} {what}; not overwritten", hint=hint or _FORCE_HINT)
+    return True
+
+
+def write_guarded(path: Path, data: bytes, force: bool, protected: Iterable[Path] = (),
+                  hint: str | None = None) -> Path | None:
     """Write ``data`` to ``path`` unless that would lose the user's work; return any backup.
 
     The one writer of every command that writes a file. A previous output that is unchanged
     since it was rendered is replaced. A file that was edited, or that proposal-kit did not
-    write, is replaced only with ``force``, after a backup copy that is written atomically
-    and verified first. A document open in Word or LibreOffice, a file in ``protected`` (the
-    project file and its inputs), a dangling link or a device are never replaced.
+    write (a section, project.yaml), is replaced only with ``force``, after a backup copy
+    that is written atomically and verified first. A document open in Word or LibreOffice,
+    a file in ``protected`` (the project file and its inputs), a dangling link or a device
+    are never replaced. ``hint`` says how to get past a refusal, when ``--force`` and
+    ``-o`` are not the way.
     """
-    path = Path(path)
+    return write_all({Path(path): data}, force, protected, hint)[0]
+
+
+def write_all(files: Mapping[Path, bytes], force: bool, protected: Iterable[Path] = (),
+              hint: str | None = None) -> list[Path | None]:
+    """Write several files as :func:`write_guarded` does; the backup of each, or None.
+
+    Every target is checked before the first is written, so a refusal leaves all of them
+    as they were.
+    """
+    protected = list(protected)
+    current = Path()
     try:
-        _refuse_in_the_way(path, protected)
-        locks = _lock_files(path)
-        if locks:
-            raise OutputConflictError(f"{path} is open in another program (lock file "
-                                      f"{locks[0].name}); close it and render again")
-        backup = None
-        if path.exists():
-            state = read_state(path)
-            if state != "unchanged":
-                what = ("was edited after it was rendered" if state == "edited"
-                        else "was not written by proposal-kit")
-                if not force:
-                    raise OutputConflictError(f"{path} {what}; not overwritten",
-                                              hint="use --force to replace it (a backup "
-                                              "copy is kept), or -o to write elsewhere")
-                backup = _backup(path)
-        write_atomic(path, data)
-        return backup
+        keep = []
+        for current in map(Path, files):
+            keep.append(_guard(current, force, protected, hint))
+        backups: list[Path | None] = []
+        for (current, data), backup in zip(((Path(p), d) for p, d in files.items()), keep,
+                                           strict=True):
+            backups.append(_backup(current) if backup else None)
+            _write_atomic(current, data)
+        return backups
     except OSError as exc:
-        raise _os_error(path, exc) from None
+        raise _os_error(current, exc) from None

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ..errors import InputError, UsageError
 from ..project import Project, load_project
-from ..render.output import FINGERPRINT, write_with_backup
+from ..render.output import FINGERPRINT, write_all
 from .base import Base, read_base
 from .docxread import Block, Change, Comment, Policy, read_document
 from .fields import FieldChange, UnmappedCell, table_changes
@@ -255,6 +255,7 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
     report = AbsorbReport(document_path, project.file, policy, [], [], [], [], [], [],
                           trace.outside)
     inline: list[tuple[tuple[str | int, ...], Any]] = []
+    writes: dict[Path, bytes] = {}
     for sid, section in base.sections.items():
         label = form.label(sid) if sid in form.narrative_ids() else sid
         name, path = _section_file(project, sid)
@@ -298,10 +299,7 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
             report.warnings.append(f"{message}: inlined into {name}; it no longer follows "
                                    "the generic text")
         if path is not None:
-            backup = write_with_backup(path, merged.text.encode("utf-8"))
-            report.written.append(path)
-            if backup:
-                report.backups.append(backup)
+            writes[path] = merged.text.encode("utf-8")
         else:
             inline.append((("sections", sid, "text"), merged.text))
     skip = {b[1][0] for b in base.blocks if b[1] is not None and b[2] is not None}
@@ -314,8 +312,9 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
     changes = inline + [(f.path, f.new) for f in report.fields]
     if apply and changes:
         text = project.file.read_text(encoding="utf-8")
-        backup = write_with_backup(project.file, set_values(text, changes).encode("utf-8"))
-        report.written.append(project.file)
-        if backup:
-            report.backups.append(backup)
+        writes[project.file] = set_values(text, changes).encode("utf-8")
+    if writes:  # --apply is the user's consent: each file replaced after a backup
+        backups = write_all(writes, force=True)
+        report.written = list(writes)
+        report.backups = [b for b in backups if b is not None]
     return report

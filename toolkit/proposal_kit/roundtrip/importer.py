@@ -17,10 +17,10 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..errors import OutputConflictError, UsageError
+from ..errors import UsageError
 from ..form.description import FormDescription
 from ..form.locate import normalise
-from ..render.output import write_atomic
+from ..render.output import write_all
 from .base import read_base
 from .docxread import Reading, read_document
 from .fields import _header, _parts, _sub_heading, _subs
@@ -453,7 +453,8 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
 
     Raises:
         UsageError: the call cannot be told (give ``call``).
-        OutputConflictError: ``folder`` already holds a project (without ``force``).
+        OutputConflictError: ``folder`` already holds a project.yaml or a section file it
+            would write (without ``force``; with it, each is backed up first).
     """
     from ..form import form_for_topic
     from .absorb import open_docx
@@ -465,9 +466,6 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     topic = _call_of(reading, base.call if base else None, props, call)
     form = form_for_topic(topic)
     project_file = folder / "project.yaml"
-    if project_file.exists() and not force:
-        raise OutputConflictError(f"{project_file} exists; not overwritten",
-                                  hint="give another -o folder, or --force")
     importer = _Importer(reading, form)
     warnings = importer.warnings
     if base is not None:
@@ -507,9 +505,11 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
         if key not in data:
             warnings.append(f"no {key.replace('_', ' ')} found in the document")
     data["sections"] = {sid: {"file": f"sections/{sid}.md"} for sid in texts}
-    for sid, text in texts.items():
-        write_atomic(folder / "sections" / f"{sid}.md", text.encode("utf-8"))
-    write_atomic(project_file, _dump(data, importer.notes).encode("utf-8"))
+    files = {folder / "sections" / f"{sid}.md": text.encode("utf-8")
+             for sid, text in texts.items()}
+    files[project_file] = _dump(data, importer.notes).encode("utf-8")
+    write_all(files, force, protected=[docx_path],
+              hint="give another -o folder, or --force (a backup of each file is kept)")
     counts = {"partners": len(partners), "work_packages": len(wps),
               "deliverables": sum(len(w.get("deliverables", [])) for w in wps),
               "risks": len(data.get("risks", [])), "sections": len(texts)}

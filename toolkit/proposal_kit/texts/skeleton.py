@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import date
 from pathlib import Path
 
 from ..calls import available_calls, load_call
-from ..errors import OutputConflictError
+from ..render.output import write_guarded
 from .library import check_key
 
 __all__ = ["new_text", "skeleton"]
@@ -62,30 +60,16 @@ def skeleton(key: str, title: str | None = None,
 
 
 def new_text(folder: Path, key: str, title: str | None = None,
-             owner: str = "International Relations Office") -> Path:
-    """Create ``folder/<key>.md`` atomically; never overwrite.
+             owner: str = "International Relations Office", force: bool = False) -> Path:
+    """Create ``folder/<key>.md``; an existing file is replaced only with ``force``.
 
     Raises:
         UsageError: ``key`` is not a valid key.
-        OutputConflictError: the file exists, or cannot be written.
+        OutputConflictError: the file exists (without ``force``), or cannot be written.
     """
     content = skeleton(key, title, owner)
     target = Path(folder) / f"{key}.md"
-    if target.exists() or target.is_symlink():
-        raise OutputConflictError(f"{target} already exists; refused to overwrite it",
-                                  hint="edit it, or choose another key")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        try:
-            with tmp.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-            os.link(tmp, target)  # fails if the target appeared meanwhile: no overwrite
-        finally:
-            tmp.unlink(missing_ok=True)
-    except FileExistsError:
-        raise OutputConflictError(f"{target} already exists; refused to overwrite it",
-                                  hint="edit it, or choose another key") from None
-    except OSError as exc:
-        raise OutputConflictError(f"cannot write {target}: {exc.strerror}") from None
+    write_guarded(target, content.encode("utf-8"), force,
+                  hint="edit it, choose another key, or use --force to start it again "
+                  "(a backup copy is kept)")
     return target
