@@ -78,11 +78,8 @@ class AbsorbReport:
             "sections": [{"id": s.id, "label": s.label, "file": s.file, "status": s.status,
                           "diff": s.diff, "edited_includes": s.includes}
                          for s in self.sections],
-            "fields": [{"path": f.dotted, "old": f.old, "new": f.new, "table": f.table,
-                        "row": f.row, "column": f.column} for f in self.fields],
-            "unmapped_cells": [{"table": u.table, "row": u.row, "column": u.column,
-                                "old": u.old, "new": u.new, "reason": u.reason}
-                               for u in self.unmapped],
+            "fields": [f.to_json() for f in self.fields],
+            "unmapped_cells": [u.to_json() for u in self.unmapped],
             "tracked_changes": [{"kind": c.kind, "author": c.author, "date": c.date,
                                  "section": s, "text": c.text} for c, s in self.changes],
             "comments": [{"author": c.author, "date": c.date, "section": s,

@@ -16,9 +16,12 @@ from ..form.description import FormDescription
 from ..form.locate import normalise
 from ..model import Proposal
 
-__all__ = ["FieldChange", "UnmappedCell", "table_changes"]
+__all__ = ["CellEdit", "FieldChange", "UnmappedCell", "table_changes"]
 
 Path = tuple[str | int, ...]
+
+#: Markdown emphasis and code marks, which a cell's value is read without.
+_MD = re.compile(r"[*_`]")
 
 #: Table (part) id -> (kind of row, column id -> model field).
 _RULES: dict[str, tuple[str, dict[str, str]]] = {
@@ -39,19 +42,29 @@ _RULES: dict[str, tuple[str, dict[str, str]]] = {
 }
 _INT_FIELDS = {"due", "attendees", "month"}
 _FLOAT_FIELDS = {"duration_days"}
-_MD = re.compile(r"[*_`]")
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    """A project.yaml field whose value was changed in a generated table."""
+class CellEdit:
+    """An edited cell of a generated table: its table (part), row, column, values."""
 
-    path: Path
-    old: Any
-    new: Any
     table: str
     row: str
     column: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of the report (``--format json``)."""
+        return {"table": self.table, "row": self.row, "column": self.column, "old": self.old,
+                "new": self.new}
+
+
+@dataclass(frozen=True)
+class FieldChange(CellEdit):
+    """A project.yaml field (``path``) whose value was changed in a generated table."""
+
+    path: Path
 
     @property
     def dotted(self) -> str:
@@ -61,17 +74,20 @@ class FieldChange:
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
         return out
 
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, with the field's dotted path."""
+        return {"path": self.dotted, **super().to_json()}
+
 
 @dataclass(frozen=True)
-class UnmappedCell:
-    """An edited cell that no field stands behind (reported, not applied)."""
+class UnmappedCell(CellEdit):
+    """An edited cell that no field stands behind (reported, not applied), and why."""
 
-    table: str
-    row: str
-    column: str
-    old: str
-    new: str
     reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, with the reason."""
+        return {**super().to_json(), "reason": self.reason}
 
 
 def _parts(form: FormDescription) -> dict[str, list[tuple[str, str]]]:
@@ -237,9 +253,9 @@ def _wp_header(proposal: Proposal, wp: int | None, old: list[str], new: list[str
     if len(months) == 2:
         for field, value in zip(("start", "end"), months, strict=True):
             if getattr(item, field) != value:
-                changes[(*path, field)] = FieldChange((*path, field), getattr(item, field),
-                                                      value, "work_package.header",
-                                                      f"WP{wp}", "duration")
+                changes[(*path, field)] = FieldChange("work_package.header", f"WP{wp}",
+                                                      "duration", getattr(item, field),
+                                                      value, (*path, field))
     elif len(old) > 1 and _MD.sub("", old[1]).strip() != (cells[1] if len(cells) > 1 else ""):
         unmapped.append(UnmappedCell("work_package.header", f"WP{wp}", "duration", old[1],
                                      new[1] if len(new) > 1 else "", "write it M1 - M24"))
@@ -251,8 +267,8 @@ def _wp_header(proposal: Proposal, wp: int | None, old: list[str], new: list[str
                                          new[3], str(exc)))
             return
         if lead != item.lead:
-            changes[(*path, "lead")] = FieldChange((*path, "lead"), item.lead, lead,
-                                                   "work_package.header", f"WP{wp}", "lead")
+            changes[(*path, "lead")] = FieldChange("work_package.header", f"WP{wp}", "lead",
+                                                   item.lead, lead, (*path, "lead"))
 
 
 def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
@@ -329,6 +345,6 @@ def _cell(proposal: Proposal, where: str, part: str | None, row_key: str, body_r
     for name, value in new:
         old_value = getattr(item, name, None)
         if value != old_value:
-            changes[(*path, name)] = FieldChange((*path, name), old_value, value, where,
-                                                 row_key, column)
+            changes[(*path, name)] = FieldChange(where, row_key, column, old_value, value,
+                                                 (*path, name))
     return None

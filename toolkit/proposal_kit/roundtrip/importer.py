@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +42,14 @@ class ImportResult:
     """What `import` wrote and what it could not read."""
 
     folder: Path
-    project_file: Path
     sections: list[str]
     counts: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
+
+    @property
+    def project_file(self) -> Path:
+        """The project.yaml written in :attr:`folder`."""
+        return self.folder / "project.yaml"
 
 
 #: What the blank form holds in its cells: never an applicant's value.
@@ -513,4 +517,4 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     counts = {"partners": len(partners), "work_packages": len(wps),
               "deliverables": sum(len(w.get("deliverables", [])) for w in wps),
               "risks": len(data.get("risks", [])), "sections": len(texts)}
-    return ImportResult(folder, project_file, sorted(texts), counts, warnings)
+    return ImportResult(folder, sorted(texts), counts, warnings)
