@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES, LOT2, official_file, require_tool
 from proposal_kit.cli import cli
 from proposal_kit.errors import InputError
+from proposal_kit.model import Proposal
 from proposal_kit.project import Project, load_project
 from proposal_kit.render import build_markdown, render_project
 from proposal_kit.roundtrip.absorb import absorb
@@ -474,10 +475,15 @@ def test_import_own_layout_draft(lot2: Path, tmp_path: Path) -> None:
         [(p.id, p.name, p.short_name, p.country, p.type, p.role) for p in original.partners]
     assert [(w.id, w.title, w.lead, w.start, w.end) for w in got.work_packages] == \
         [(w.id, w.title, w.lead, w.start, w.end) for w in original.work_packages]
-    assert [(d.number, d.title, d.due, d.lead) for w in got.work_packages
-            for d in w.deliverables] == [(d.number, d.title, d.due, d.lead)
-                                         for w in original.work_packages
-                                         for d in w.deliverables]
+    def deliverables(p: Proposal) -> list[tuple[object, ...]]:
+        return [(d.number, d.title, d.due, d.lead, d.type, d.dissemination, d.description,
+                 d.format, d.language) for w in p.work_packages for d in w.deliverables]
+
+    assert deliverables(got) == deliverables(original)
+    assert [(t.id, t.in_kind) for w in got.work_packages for t in w.tasks] == \
+        [(t.id, t.in_kind) for w in original.work_packages for t in w.tasks]
+    assert (got.coordinator and got.coordinator.contact) is not None
+    assert got.coordinator.contact.display == original.coordinator.contact.display  # type: ignore[union-attr]
     assert len(got.risks) == len(original.risks)
     assert got.risks[0].description == original.risks[0].description
     check = CliRunner().invoke(cli, ["check", str(tmp_path / "imported" / "project.yaml")])
@@ -534,6 +540,7 @@ def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
     cover = next(t for t in tables if t.rows[0].cells[0].text.strip() == "PROJECT")
     put(cover.rows[1].cells[1], "Green Grid Skills Alliance")
     put(cover.rows[2].cells[1], "GREENGRID")
+    put(cover.rows[3].cells[1], "Joana SILVA, Universidade do Litoral")
     background = next(t for t in tables if t.rows[0].cells[0].text.startswith("Background"))
     put(background.rows[1].cells[0], "Grids need technicians who understand storage.")
     needs = next(t for t in tables if t.rows[0].cells[0].text.startswith("Needs analysis"))
@@ -549,9 +556,15 @@ def test_import_a_form_filled_by_hand(tmp_path: Path) -> None:
     result = import_docx(filled, tmp_path / "proj", call=LOT2)
     data = (tmp_path / "proj" / "project.yaml").read_text(encoding="utf-8")
     assert "acronym: GREENGRID" in data and "title: Green Grid Skills Alliance" in data
-    assert "# NOTE: no partners in the document" in data
-    assert any("no partners" in w for w in result.warnings)
+    # The cover names the coordinator and its contact: the one partner Part B gives.
+    assert "1 partner read from the names in the tables" in result.warnings[0]
+    data = data.replace("country: XX", "country: PT")
+    (tmp_path / "proj" / "project.yaml").write_text(data, encoding="utf-8")
     project = load_project(tmp_path / "proj" / "project.yaml")
+    [coordinator] = project.proposal.partners
+    assert (coordinator.name, coordinator.role) == ("Universidade do Litoral", "coordinator")
+    assert coordinator.contact is not None and \
+        (coordinator.contact.first_name, coordinator.contact.last_name) == ("Joana", "Silva")
     assert [(r.description, r.work_packages, r.mitigation) for r in project.proposal.risks] == \
         [("Partners leave", ["WP1"], "Replace them"),
          ("Curricula are late", ["WP3", "WP4"], "Start from the survey")]
@@ -644,3 +657,28 @@ def test_units_round_trip_and_yaml_edits_keep_the_file() -> None:
     out = set_values(inline, [(("sections", "summary", "text"), "One.\n\nTwo *b*.\n")])
     assert out == ("sections:\n  summary:\n    text: |\n      One.\n\n      Two *b*.\n"
                    "    # kept\n  other: {file: x.md}  # also kept\n")
+
+
+@pytest.mark.parametrize(("description", "fmt", "language"), [
+    ("Methods and sources.", "PDF report", "English"), (None, "open data (CSV, JSON-LD)", None),
+    ("A plan.", None, "English, German"), ("Format: none of this is a format", None, None),
+    (None, None, None)])
+def test_deliverable_description_reads_back(description: str | None, fmt: str | None,
+                                            language: str | None) -> None:
+    from proposal_kit.form.tables import _deliverable_description, read_deliverable_description
+
+    cell = _deliverable_description(description, fmt, language)
+    assert read_deliverable_description(cell) == (description, fmt, language)
+
+
+def test_coordinator_contact_and_in_kind_read_back() -> None:
+    from proposal_kit.form.tables import read_coordinator_contact, read_in_kind
+
+    assert read_coordinator_contact("Ana Maria DE LA CRUZ, Universidad X") == \
+        ("Ana Maria", "De La Cruz", "Universidad X")
+    assert read_coordinator_contact("Joana Silva, Litoral") == ("Joana", "Silva", "Litoral")
+    assert read_coordinator_contact("Vesterhav University") is None
+    assert read_in_kind("In-kind: KHT hosts the pilots.\nSubcontracting: S1.1 Audit") == \
+        "KHT hosts the pilots."
+    assert read_in_kind("No") is None and read_in_kind("The city lends a hall.") == \
+        "The city lends a hall."

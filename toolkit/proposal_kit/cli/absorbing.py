@@ -97,7 +97,8 @@ def import_(document: Path, folder: Path, call: str | None, force: bool) -> None
     from ..roundtrip.importer import import_docx
 
     result = import_docx(document, folder, call, force)
-    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
+    counts = ", ".join(f"{v} {k.replace('_', ' ').removesuffix('s' if v == 1 else '')}"
+                       for k, v in result.counts.items())
     echo(f"wrote {result.project_file} ({counts})")
     for warning in result.warnings:
         echo(style(f"warning: {warning}", fg="yellow"), err=True)

@@ -15,7 +15,9 @@ from .cells import Cell, Grid, GridRow, Line, Row, Table, eur, number
 from .description import FormDescription, TableSpec
 
 __all__ = ["BUILDERS", "build_table", "build_timetable", "coordinator_contact",
-           "lead_label", "partner_short", "work_package_tables"]
+           "lead_label", "partner_short", "read_coordinator_contact",
+           "read_deliverable_description", "read_in_kind",
+           "work_package_tables"]
 
 NOT_APPLICABLE_LUMP_SUM = ("Not applicable: this is a lump sum grant. The person-months per "
                            "work package and participant are in the detailed budget table "
@@ -54,6 +56,24 @@ def coordinator_contact(draft: Draft) -> str:
     if coordinator.contact is None:
         return coordinator.name
     return f"{coordinator.contact.display}, {coordinator.name}"
+
+
+def read_coordinator_contact(text: str) -> tuple[str, str, str] | None:
+    """``(first name, family name, organisation)`` of a cover's coordinator contact.
+
+    The inverse of :func:`coordinator_contact`: the family name is the words in capitals
+    (``Anna LARSEN``), given back capitalised; without capitals, the last word. None when
+    the text names no person (the organisation alone).
+    """
+    name, comma, organisation = " ".join(text.split()).partition(", ")
+    words = name.split()
+    if not comma or len(words) < 2:  # the organisation alone: no contact person given
+        return None
+    capitals = [w for w in words[1:] if w.isupper() and len(w) > 1]
+    family = words[words.index(capitals[0], 1):] if capitals else words[-1:]
+    first = words[:len(words) - len(family)]
+    last = " ".join(w.capitalize() if w.isupper() else w for w in family)
+    return " ".join(first), last, organisation.strip()
 
 
 def _table(spec: TableSpec, rows: Iterable[Row], note: str | None = None,
@@ -123,22 +143,63 @@ def _participants(draft: Draft, task: Task) -> Cell:
     return Cell(tuple(lines))
 
 
+_IN_KIND, _SUBCONTRACTING, _NONE = "In-kind: ", "Subcontracting: ", "No"
+
+
 def _in_kind(wp: WorkPackage, task: Task) -> Cell:
     parts = []
     if task.in_kind:
-        parts.append(f"In-kind: {task.in_kind}")
+        parts.append(f"{_IN_KIND}{task.in_kind}")
     subcontracts = [s for s in wp.subcontracts if s.task and s.task == task.id]
-    parts += [f"Subcontracting: {s.number} {s.title}" for s in subcontracts]
-    return Cell.lines_of(parts) if parts else Cell.of("No")
+    parts += [f"{_SUBCONTRACTING}{s.number} {s.title}" for s in subcontracts]
+    return Cell.lines_of(parts) if parts else Cell.of(_NONE)
+
+
+def read_in_kind(cell: str) -> str | None:
+    """A task's in-kind contributions read from its cell.
+
+    Subcontracts are not: they have a table of their own. Text typed without the
+    ``In-kind:`` label counts too.
+    """
+    lines = [" ".join(line.split()) for line in cell.split("\n")]
+    found = [line[len(_IN_KIND):] for line in lines if line.startswith(_IN_KIND)]
+    if not found:
+        found = [line for line in lines if line and not line.startswith(_SUBCONTRACTING)
+                 and line.rstrip(".").lower() not in ("no", "none", "n/a", "-")]
+    return " ".join(found).strip() or None
+
+
+_FORMAT = "Format: "
+_LANGUAGE = "in "
 
 
 def _deliverable_description(description: str | None, fmt: str | None,
                              language: str | None) -> str:
     text = " ".join((description or "").split())
-    extra = ", ".join(x for x in (fmt, f"in {language}" if language else None) if x)
+    extra = ", ".join(x for x in (fmt, f"{_LANGUAGE}{language}" if language else None) if x)
     if extra:
-        text = f"{text} Format: {extra}." if text else f"Format: {extra}."
+        text = f"{text} {_FORMAT}{extra}." if text else f"{_FORMAT}{extra}."
     return text
+
+
+def read_deliverable_description(cell: str) -> tuple[str | None, str | None, str | None]:
+    """``(description, format, language)`` of a deliverable's description cell.
+
+    The inverse of how the table writes them (``… Format: PDF report, in English.``); a
+    cell without a format is all description.
+    """
+    text = " ".join(cell.split())
+    head, found, extra = text.rpartition(_FORMAT)
+    if not found or not extra.endswith(".") or (head and not head.endswith(" ")):
+        return text or None, None, None
+    extra = extra[:-1]
+    fmt: str | None = extra
+    language = None
+    if extra.startswith(_LANGUAGE):
+        fmt, language = None, extra[len(_LANGUAGE):]
+    elif f", {_LANGUAGE}" in extra:
+        fmt, language = extra.rsplit(f", {_LANGUAGE}", 1)
+    return head.strip() or None, fmt or None, language or None
 
 
 def work_package_tables(draft: Draft, spec: TableSpec, wp: WorkPackage) -> dict[str, Table]:

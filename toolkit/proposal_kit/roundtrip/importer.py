@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import UsageError
 from ..form.description import FormDescription
 from ..form.locate import normalise
+from ..form.tables import read_coordinator_contact, read_deliverable_description, read_in_kind
 from ..render.output import write_all
 from .base import read_base
 from .docxread import Reading, read_document
@@ -148,8 +149,9 @@ class _Importer:
                 record = dict(zip(columns, cells, strict=False))
                 if not any(v for k, v in record.items() if k not in ("number", "wp")):
                     continue  # a row of the blank form: only its number is printed
-                if "participants" in record:
-                    record["participants_raw"] = row[columns.index("participants")]
+                for raw in ("participants", "in_kind"):  # the cell's lines, not joined
+                    if raw in record:
+                        record[f"{raw}_raw"] = row[columns.index(raw)]
                 if part == "partners":
                     self.partner_rows.append(record)
                 elif part == "work_package.objectives" and wp:  # a list in one cell
@@ -203,11 +205,14 @@ class _Importer:
             for key in (row.get("short"), row.get("name"), pid):
                 if key:
                     ids[key] = pid
+        contact = read_coordinator_contact(self.cover.get("coordinator_contact", ""))
         if out:
+            self._contact(out, contact)
             return out, ids
         # No table of partners (the official form has none: Part A lists them): the
-        # organisations the tables name, with what Part B does not say left to fill.
-        names: list[str] = []
+        # organisations the tables name, with what Part B does not say left to fill; the
+        # cover's coordinator first.
+        names: list[str] = [contact[2]] if contact and contact[2] else []
         for part, key in (("staff", "organisation"), ("previous_projects", "participant"),
                           ("work_package.deliverables", "lead"),
                           ("work_package.milestones", "lead"), ("events", "participant")):
@@ -229,6 +234,7 @@ class _Importer:
             out.append({"id": pid, "name": name, "short_name": name, "country": "XX",
                         "type": "other", "role": "coordinator" if n == 1 else "beneficiary"})
             ids[name] = pid
+        self._contact(out, contact)
         if names:
             self.warnings.append(f"{len(names)} partner{'s' if len(names) > 1 else ''} read "
                                  "from the names in the tables: "
@@ -240,6 +246,20 @@ class _Importer:
             self.warnings.append("no partners could be read: list them under 'partners:'")
             self.notes["partners"] = "no partners in the document: list them here"
         return out, ids
+
+    @staticmethod
+    def _contact(partners: list[dict[str, Any]], contact: tuple[str, str, str] | None) -> None:
+        """The cover's coordinator contact, on the partner it names (or the coordinator)."""
+        if contact is None:
+            return
+        first, last, organisation = contact
+        named = [p for p in partners if organisation and
+                 normalise(organisation) in (normalise(p["name"]),
+                                             normalise(p.get("short_name", "")))]
+        coordinator = next(iter(named), None) or \
+            next((p for p in partners if p["role"] == "coordinator"), None)
+        if coordinator is not None:
+            coordinator["contact"] = {"first_name": first, "last_name": last}
 
     # -- work packages ----------------------------------------------------------------
     def work_packages(self, ids: dict[str, str]) -> list[dict[str, Any]]:
@@ -277,15 +297,7 @@ class _Importer:
                 "verification": m.get("verification")}) for m in milestones]
             deliverables = [r for w, r in self.records.get("work_package.deliverables", [])
                             if w == n]
-            wp["deliverables"] = [_drop_empty({
-                "title": d.get("name", ""), "due": _int(d.get("due", "")) or wp["end"],
-                "lead": _pid(ids, d.get("lead", "")),
-                "type": d.get("type") if d.get("type") in ("R", "DEM", "DEC", "DATA", "DMP",
-                                                           "ETHICS", "SECURITY", "OTHER")
-                else None,
-                "dissemination": d.get("dissemination") if d.get("dissemination") in
-                ("PU", "SEN", "R-UE/EU-R", "C-UE/EU-C", "S-UE/EU-S") else None,
-                "description": d.get("description")}) for d in deliverables]
+            wp["deliverables"] = [_deliverable(d, ids, wp["end"]) for d in deliverables]
             out.append({k: v for k, v in wp.items() if v != []})
         return out
 
@@ -358,6 +370,19 @@ def _pid(ids: dict[str, str], text: str) -> str | None:
     return ids.get(text) or ids.get(re.sub(r"^\d+\s*-\s*", "", text))
 
 
+def _deliverable(d: dict[str, str], ids: dict[str, str], end: int) -> dict[str, Any]:
+    """A deliverable from its row; its format and language from its description's end."""
+    description, fmt, language = read_deliverable_description(d.get("description", ""))
+    return _drop_empty({
+        "title": d.get("name", ""), "due": _int(d.get("due", "")) or end,
+        "lead": _pid(ids, d.get("lead", "")),
+        "type": d.get("type") if d.get("type") in ("R", "DEM", "DEC", "DATA", "DMP",
+                                                   "ETHICS", "SECURITY", "OTHER") else None,
+        "dissemination": d.get("dissemination") if d.get("dissemination") in
+        ("PU", "SEN", "R-UE/EU-R", "C-UE/EU-C", "S-UE/EU-S") else None,
+        "description": description, "format": fmt, "language": language})
+
+
 def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
     """A task from its row.
 
@@ -378,6 +403,7 @@ def _task(t: dict[str, str], ids: dict[str, str]) -> dict[str, Any]:
         people += [pid for name in names.split(",") if (pid := _pid(ids, name))]
     task["lead"] = lead or next(iter(people), None)
     task["participants"] = list(dict.fromkeys(people))
+    task["in_kind"] = read_in_kind(_MD.sub("", t.get("in_kind_raw", "")))
     return _drop_empty(task)
 
 
