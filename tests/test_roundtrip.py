@@ -166,6 +166,10 @@ def test_conflict_is_reported_and_the_source_kept(lot2: Path) -> None:
                                       str(lot2 / "edited.docx"), "--apply"])
     assert result.exit_code == 1, result.output
     assert "Conflicts: 1" in result.output
+    # Each side shows what it did to the paragraph since the render, word by word.
+    assert "{+(P14, source's version);+}" in result.output and \
+        "{+Word's version.+}" in result.output, \
+        result.output
     now = source.read_text(encoding="utf-8")
     assert "source's version" in now and "Word's version" not in now
     assert "An edit only in Word." in now  # the other paragraph is applied
@@ -283,11 +287,14 @@ def test_links_and_headings_inside_a_section_come_back(lot2: Path) -> None:
 def test_unmapped_table_cell_is_reported(lot2: Path) -> None:
     document = docx.Document(str(lot2 / "draft.docx"))
     set_cell(document, "D2.1", 2, "WP9")
+    share = next(t for t in document.tables if t.rows[0].cells[-1].text == "Share")
+    share.rows[2].cells[3].paragraphs[0].runs[0].text = "15.0 %"  # computed, no field
     document.save(str(lot2 / "edited.docx"))
     report = absorb(lot2 / "project.yaml", lot2 / "edited.docx")
     assert report.fields == []
-    [cell] = report.unmapped
-    assert (cell.row, cell.column, cell.new) == ("D2.1", "wp", "WP9")
+    assert [(c.table, c.row, c.column, c.new) for c in report.unmapped] == [
+        ("table 'WP | Work package | Estimated budget (EUR) | Share'", "WP2", "Share",
+         "15.0 %"), ("work_package.deliverables", "D2.1", "wp", "WP9")]
 
 
 def _edit_tables(document: docx.document.Document) -> None:

@@ -287,7 +287,11 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
         if b in skip or base[b] == edited[e]:
             continue
         old_rows, new_rows = base[b], edited[e]
-        title = "|".join(old_rows[0])[:60] if old_rows else f"table {b + 1}"
+        # A table no rule knows is named by its heading row, a column by its heading.
+        headings = [_MD.sub("", c).split("\n")[0].strip() for c in old_rows[0]] \
+            if old_rows else []
+        title = f"table '{' | '.join(dict.fromkeys(h for h in headings if h))}'"[:80] \
+            if any(headings) else f"table {b + 1}"
         if len(old_rows) != len(new_rows):
             unmapped.append(UnmappedCell(title, "", "", f"{len(old_rows)} rows",
                                          f"{len(new_rows)} rows", "rows added or removed"))
@@ -312,8 +316,9 @@ def table_changes(base: list[list[list[str]]], edited: list[list[list[str]]],
             for c, (old_cell, new_cell) in enumerate(zip(old, new, strict=False)):
                 if old_cell != new_cell:
                     _cell(proposal, part or title, part, old[0] if old else "", body_row,
-                          columns[c] if c < len(columns) else str(c + 1), old_cell,
-                          new_cell, changes, unmapped)
+                          columns[c] if c < len(columns) else
+                          (headings[c] if c < len(headings) and headings[c] else str(c + 1)),
+                          old_cell, new_cell, changes, unmapped)
     return list(changes.values()), unmapped
 
 

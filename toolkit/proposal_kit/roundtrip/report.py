@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import Any
 
 from .absorb import AbsorbReport
 
-__all__ = ["absorb_text", "worklist", "worklist_markdown"]
+__all__ = ["absorb_text", "word_diff", "worklist", "worklist_markdown"]
 
 
 def _section(label: str | None, labels: dict[str, str]) -> str:
@@ -18,6 +19,32 @@ def _section(label: str | None, labels: dict[str, str]) -> str:
 def _short(text: str, width: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def word_diff(old: str, new: str, context: int = 6) -> str:
+    """Where ``new`` differs from ``old``, word by word: ``… kept [-deleted-] {+added+} …``.
+
+    Unchanged words are cut to ``context`` on each side of a change, so that two long
+    versions of a paragraph show what each did to it.
+    """
+    a, b = old.split(), new.split()
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    parts: list[str] = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "equal":
+            if i2 > i1:
+                parts.append(f"[-{' '.join(a[i1:i2])}-]")
+            if j2 > j1:
+                parts.append(f"{{+{' '.join(b[j1:j2])}+}}")
+            continue
+        words = a[i1:i2]
+        if len(ops) == 1:  # no change at all
+            parts.extend(words if len(words) <= 2 * context else [*words[:2 * context], "…"])
+            continue
+        head = [] if n == 0 else words[:context]
+        tail = [] if n == len(ops) - 1 else words[-context:]
+        parts.extend([*head, "…", *tail] if len(words) > len(head) + len(tail) else words)
+    return " ".join(parts)
 
 
 def absorb_text(report: AbsorbReport, markdown: bool = False) -> str:
@@ -57,9 +84,9 @@ def absorb_text(report: AbsorbReport, markdown: bool = False) -> str:
     if report.conflicts:
         lines.append(h(f"Conflicts: {len(report.conflicts)} (the source's text is kept)"))
         for c in report.conflicts:
-            lines.append(f"- {labels.get(c.section, c.section)}")
-            lines.append(f"    source: {_short(c.source)}")
-            lines.append(f"    Word:   {_short(c.word)}")
+            lines.append(f"- {labels.get(c.section, c.section)}, since the render:")
+            lines.append(f"    source: {word_diff(c.base, c.source)}")
+            lines.append(f"    Word:   {word_diff(c.base, c.word)}")
     if report.outside:
         lines.append(h(f"Edits outside the sections (not absorbed): {len(report.outside)}"))
         lines.extend(f"- {_short(' / '.join(o.old)) or '(nothing)'} -> "
