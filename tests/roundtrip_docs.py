@@ -123,6 +123,17 @@ def set_cell(document: Document, row_start: str, column: int, text: str) -> None
     raise AssertionError(f"no row {row_start!r}")
 
 
+def cell_paragraph(document: Document, row_start: str, column: int) -> Any:
+    """The first paragraph of column ``column`` of the row whose first cell is
+    ``row_start``."""
+    for tr in document.element.body.iter(qn("w:tr")):
+        cells = list(tr.iterchildren(qn("w:tc")))
+        first = "".join(t.text or "" for t in cells[0].iter(qn("w:t"))) if cells else ""
+        if first.strip() == row_start and len(cells) > column:
+            return cells[column].find(qn("w:p"))
+    raise AssertionError(f"no row {row_start!r}")
+
+
 def replace_in_cell(document: Document, row_start: str, column: int, old: str,
                     new: str) -> None:
     """Replace ``old`` by ``new`` inside one run of a table cell, as a partner types it:

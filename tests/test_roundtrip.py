@@ -28,6 +28,7 @@ from roundtrip_docs import (
     add_comment,
     add_paragraph_after,
     append_text,
+    cell_paragraph,
     find_paragraph,
     replace_in_cell,
     resave_like_word,
@@ -295,6 +296,31 @@ def test_unmapped_table_cell_is_reported(lot2: Path) -> None:
     assert [(c.table, c.row, c.column, c.new) for c in report.unmapped] == [
         ("table 'WP | Work package | Estimated budget (EUR) | Share'", "WP2", "Share",
          "15.0 %"), ("work_package.deliverables", "D2.1", "wp", "WP9")]
+
+
+def test_tracked_changes_and_comments_in_a_table_name_its_section_and_row(lot2: Path) -> None:
+    """A due month changed with Track Changes, and a comment on a deliverable's name: the
+    report names the section the table stands in and the row; the field is absorbed."""
+    document = docx.Document(str(lot2 / "draft.docx"))
+    due = cell_paragraph(document, "D2.1", 6)
+    tracked_deletion(due, "9", "Ana (P2)")
+    tracked_insertion(due, "10", "Ana (P2)")
+    add_comment(document, cell_paragraph(document, "D2.1", 1), "A map of what?", "Jan (P3)")
+    document.save(str(lot2 / "edited.docx"))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited.docx").to_json()
+    assert [(f["path"], f["new"]) for f in report["fields"]] == \
+        [("work_packages[1].deliverables[0].due", 10)]
+    assert [(c["kind"], c["section"], c["table_row"], c["text"])
+            for c in report["tracked_changes"]] == \
+        [("deletion", "work_packages", "D2.1", "9"), ("insertion", "work_packages", "D2.1", "10")]
+    [comment] = report["comments"]
+    assert (comment["section"], comment["table_row"], comment["quoted"]) == \
+        ("work_packages", "D2.1", "Methodology and support map")
+    text = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"),
+                                    str(lot2 / "edited.docx")]).output
+    assert "in 4.2 Work packages, activities, resources and timing, table row D2.1: '10'" in text
+    rejected = absorb(lot2 / "project.yaml", lot2 / "edited.docx", policy="reject")
+    assert rejected.fields == []
 
 
 def _edit_tables(document: docx.document.Document) -> None:

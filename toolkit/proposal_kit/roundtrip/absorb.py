@@ -10,6 +10,7 @@ section and the unit of source that rendered it; the merge is three-way (see
 from __future__ import annotations
 
 import difflib
+import re
 import zipfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -23,12 +24,14 @@ from .base import Base, read_base
 from .docxread import Block, Change, Comment, Policy, read_document
 from .fields import FieldChange, UnmappedCell, table_changes
 from .merge import Conflict, join_paragraphs, merge_section
+from .narrative import sections_under_headings
 from .units import split_units
 from .yamledit import set_values
 
 __all__ = ["AbsorbReport", "SectionResult", "absorb", "open_docx"]
 
 Status = Literal["changed", "unchanged", "conflict"]
+_MARKS = re.compile(r"[*_`]")
 
 
 @dataclass
@@ -67,6 +70,8 @@ class AbsorbReport:
     conflicts: list[Conflict]
     outside: list[OutsideEdit]
     warnings: list[str] = field(default_factory=list)
+    #: Paragraph index -> the row (its first cell) of a generated table it stands in.
+    rows: dict[int, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
 
@@ -81,8 +86,10 @@ class AbsorbReport:
             "fields": [f.to_json() for f in self.fields],
             "unmapped_cells": [u.to_json() for u in self.unmapped],
             "tracked_changes": [{"kind": c.kind, "author": c.author, "date": c.date,
-                                 "section": s, "text": c.text} for c, s in self.changes],
+                                 "section": s, "table_row": self.rows.get(c.block),
+                                 "text": c.text} for c, s in self.changes],
             "comments": [{"author": c.author, "date": c.date, "section": s,
+                          "table_row": self.rows.get(-1 if c.block is None else c.block),
                           "quoted": c.quoted, "text": c.text} for c, s in self.comments],
             "conflicts": [{"section": c.section, "base": c.base, "word": c.word,
                            "source": c.source} for c in self.conflicts],
@@ -303,9 +310,20 @@ def absorb(project_file: Path, document_path: Path, policy: Policy = "accept",
     report.fields, report.unmapped = table_changes(
         base.tables, [t.rows for t in reading.tables], skip, project.proposal, form,
         _work_package_of(base, form))
-    report.changes = [(c, trace.section_of.get(c.block)) for c in reading.changes]
-    report.comments = [(c, trace.section_of.get(c.block) if c.block is not None else None)
-                       for c in reading.comments]
+    under = sections_under_headings(form, reading.blocks)
+
+    def place(block: int | None) -> str | None:
+        """The section of a paragraph: traced to its source, else the heading above it."""
+        if block is None or not 0 <= block < len(reading.blocks):
+            return None
+        cell = reading.blocks[block].cell
+        if block not in trace.section_of and cell is not None:  # a generated table's cell
+            row = reading.tables[cell[0]].rows[cell[1]]
+            report.rows[block] = " ".join(_MARKS.sub("", row[0]).split()) if row else ""
+        return trace.section_of.get(block) or under[block]
+
+    report.changes = [(c, place(c.block)) for c in reading.changes]
+    report.comments = [(c, place(c.block)) for c in reading.comments]
     changes = inline + [(f.path, f.new) for f in report.fields]
     if apply and changes:
         text = project.file.read_text(encoding="utf-8")

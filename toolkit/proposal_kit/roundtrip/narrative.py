@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from docx.document import Document
 
-from ..form.description import FormDescription, HeadingItem
+from ..form.description import FormDescription, Heading, HeadingItem
 from ..form.locate import W_TBL, W_TR, locate, normalise, tags_in
 from .base import Base
 from .docxread import Block, Reading
 from .merge import join_paragraphs
 from .units import join_units
 
-__all__ = ["sections_from_base", "sections_from_form", "sections_from_headings"]
+__all__ = ["sections_from_base", "sections_from_form", "sections_from_headings",
+           "sections_under_headings"]
 
 #: Paragraphs that are proposal-kit's or the form's, never an applicant's text.
 _SKIP_PREFIXES = ("to be written", "insert text")
@@ -110,6 +111,40 @@ def sections_from_form(document: Document, form: FormDescription,
     return out, warnings
 
 
+def _spellings(h: Heading) -> set[str]:
+    """How a document may write the form's heading ``h``: with or without its number."""
+    want = {normalise(h.title)}
+    if h.number:
+        plain = normalise(h.title[len(h.number):].lstrip(". "))
+        want |= {f"{h.number} {plain}", f"{h.number}. {plain}", plain}
+    return want
+
+
+def sections_under_headings(form: FormDescription, blocks: list[Block]) -> list[str | None]:
+    """The section each block stands under, by the headings of the form.
+
+    A heading of the form with a box starts that box's section (the first box, where a
+    heading has several); one without (``3. IMPACT``) ends it; any other heading (one a
+    section's own text has) leaves it as it is.
+    """
+    box_of: dict[str, str | None] = {}
+    for item in form.body:
+        if isinstance(item, HeadingItem):
+            for spelling in _spellings(item.heading):
+                box_of.setdefault(spelling, None)
+    for heading, box in form.walk_boxes():
+        if heading is not None:
+            for spelling in _spellings(heading):
+                box_of[spelling] = box_of.get(spelling) or box.id
+    current: str | None = None
+    out: list[str | None] = []
+    for block in blocks:
+        if block.heading and block.cell is None and block.plain in box_of:
+            current = box_of[block.plain]
+        out.append(current)
+    return out
+
+
 def sections_from_headings(form: FormDescription,
                            reading: Reading) -> tuple[dict[str, str], list[str]]:
     """Text between the form's headings, for a document without tags or boxes."""
@@ -125,10 +160,7 @@ def sections_from_headings(form: FormDescription,
         if not isinstance(item, HeadingItem):
             continue
         h = item.heading
-        want = {normalise(h.title)}
-        if h.number:
-            plain = normalise(h.title[len(h.number):].lstrip(". "))
-            want |= {f"{h.number} {plain}", f"{h.number}. {plain}", plain}
+        want = _spellings(h)
         for i in range(position, len(blocks)):
             if blocks[i].cell is None and blocks[i].plain in want:
                 box_ids = boxes_of.get(h.id, [])

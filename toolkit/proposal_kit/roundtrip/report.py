@@ -6,6 +6,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .absorb import AbsorbReport
+from .docxread import Comment
 
 __all__ = ["absorb_text", "word_diff", "worklist", "worklist_markdown"]
 
@@ -14,6 +15,13 @@ def _section(label: str | None, labels: dict[str, str]) -> str:
     if label is None:
         return "outside the sections"
     return labels.get(label, label)
+
+
+def _where(section: str | None, row: str | None, labels: dict[str, str]) -> str:
+    """``in 4.2 Work packages…, table row D3.1``, or ``outside the sections``."""
+    if section is None:
+        return f"in table row {row}" if row else "outside the sections"
+    return f"in {_section(section, labels)}" + (f", table row {row}" if row else "")
 
 
 def _short(text: str, width: int = 100) -> str:
@@ -47,6 +55,10 @@ def word_diff(old: str, new: str, context: int = 6) -> str:
     return " ".join(parts)
 
 
+def _block(comment: Comment) -> int:
+    return comment.block if comment.block is not None else -1
+
+
 def absorb_text(report: AbsorbReport, markdown: bool = False) -> str:
     """The report for a terminal (``markdown``: for a Markdown file or an issue)."""
     labels = {s.id: s.label for s in report.sections}
@@ -75,11 +87,13 @@ def absorb_text(report: AbsorbReport, markdown: bool = False) -> str:
                      f"{_short(u.new, 40)!r} ({u.reason})" for u in report.unmapped)
     if report.changes:
         lines.append(h(f"Tracked changes: {len(report.changes)}"))
-        lines.extend(f"- {c.kind} by {c.author or '?'} on {c.date or '?'} in "
-                     f"{_section(s, labels)}: {_short(c.text)!r}" for c, s in report.changes)
+        lines.extend(f"- {c.kind} by {c.author or '?'} on {c.date or '?'} "
+                     f"{_where(s, report.rows.get(c.block), labels)}: {_short(c.text)!r}"
+                     for c, s in report.changes)
     if report.comments:
         lines.append(h(f"Comments: {len(report.comments)}"))
-        lines.extend(f"- {c.author or '?'} on {c.date or '?'} in {_section(s, labels)} on "
+        lines.extend(f"- {c.author or '?'} on {c.date or '?'} "
+                     f"{_where(s, report.rows.get(_block(c)), labels)} on "
                      f"{_short(c.quoted, 60)!r}: {_short(c.text)}" for c, s in report.comments)
     if report.conflicts:
         lines.append(h(f"Conflicts: {len(report.conflicts)} (the source's text is kept)"))
@@ -110,12 +124,12 @@ def worklist(report: AbsorbReport) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for c, s in report.comments:
         items.append({"kind": "comment", "section": s, "label": _section(s, labels),
-                      "author": c.author, "date": c.date, "quoted": c.quoted,
-                      "text": c.text, "block": c.block if c.block is not None else -1})
+                      "table_row": report.rows.get(_block(c)), "author": c.author,
+                      "date": c.date, "quoted": c.quoted, "text": c.text, "block": _block(c)})
     for t, s in report.changes:
         items.append({"kind": t.kind, "section": s, "label": _section(s, labels),
-                      "author": t.author, "date": t.date, "quoted": "", "text": t.text,
-                      "block": t.block})
+                      "table_row": report.rows.get(t.block), "author": t.author,
+                      "date": t.date, "quoted": "", "text": t.text, "block": t.block})
     items.sort(key=lambda i: (i["block"], i["kind"] != "comment"))
     for i in items:
         del i["block"]
@@ -132,6 +146,8 @@ def worklist_markdown(report: AbsorbReport) -> str:
             lines += ["", f"## {current}", ""]
         what = (f"comment on “{_short(item['quoted'], 80)}”: {item['text']}"
                 if item["kind"] == "comment" else f"{item['kind']}: “{_short(item['text'])}”")
+        if item["table_row"]:
+            what = f"table row {item['table_row']}, {what}"
         lines.append(f"- [ ] **{item['author'] or '?'}** ({item['date'] or 'no date'}): "
                      f"{what}")
     if current is None:
