@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..budget import compute_budget
 from ..model import Proposal
 from .base import CriteriaData, Criterion, Gap, ReviewSettings, gap
 from .evidence import Evidence, SectionText
@@ -192,15 +193,17 @@ def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
                 yield gap("beneficiary-no-task", "warning",
                           f"{partner.id} ({partner.label}) leads or takes part in no task",
                           ("partners", n), criterion="partnership")
-    total = p.estimated_budget()
+    costs = compute_budget(p).by_work_package()
+    total = sum(t.total for t in costs.values())
     pattern = re.compile(settings.management_title)
     for w, wp in enumerate(wps):
         if not pattern.search(wp.title) or total <= 0:
             continue
-        share = sum(wp.budget.values()) / total
+        share = costs[wp.id].total / total
         if share > settings.management_share_max:
             yield gap("management-share", "warning",
-                      f"{wp.id} '{wp.title}' takes {share:.0%} of the budget; more than "
+                      f"{wp.id} '{wp.title}' takes {share:.0%} of the costs; more than "
                       f"{settings.management_share_max:.0%} for management is unusual",
-                      ("work_packages", w, "budget"), criterion="design")
+                      ("work_packages", w, "costs" if wp.costs else "budget"),
+                      criterion="design")
         break
