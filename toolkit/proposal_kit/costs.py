@@ -9,11 +9,26 @@ codes are data (``data/budget.yaml``).
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Amount", "BudgetSettings", "CostLine", "PartnerCosts", "StaffLine", "TravelLine"]
+__all__ = ["Amount", "BudgetSettings", "CostLine", "PartnerCosts", "StaffLine", "TravelLine",
+           "round_cents"]
+
+
+def round_cents(value: float) -> float:
+    """``value`` rounded to the cent, halves away from zero, as a spreadsheet's ROUND does.
+
+    Python's ``round`` rounds the binary value (``round(2.675, 2)`` is 2.67); Excel and
+    LibreOffice round the number to its 15 significant digits first (2.68). The budget
+    annex's figures are the spreadsheet's, so every amount is rounded this way.
+    """
+    return float(Decimal(format(value, ".15g")).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+_CENT = Decimal("0.01")
 
 
 def _finite_number(value: Any) -> Any:
@@ -58,7 +73,7 @@ class CostLine(_Strict):
     @property
     def amount(self) -> float:
         """``units x cost``, rounded to the cent as the workbook does."""
-        return round(self.units * self.cost, 2)
+        return round_cents(self.units * self.cost)
 
 
 class TravelLine(CostLine):

@@ -1,8 +1,10 @@
 """Compute the lump-sum budget: lines, indirect costs, totals and the requested grant.
 
 A pure function of the validated proposal and the call's figures, computed the way the budget
-annex's formulas do (amounts rounded to the cent per line, indirect costs per beneficiary and
-work package), so that the workbook recalculated by a spreadsheet gives the same figures.
+annex's formulas do, so that the workbook recalculated by a spreadsheet gives the same figures:
+amounts rounded to the cent per line (halves away from zero, as ROUND does), indirect costs per
+beneficiary (or affiliated entity) and work package, and the requested grant rounded per
+beneficiary and entity, then added up ('Proposal Budget', column "Max TOTAL EU Contribution").
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..costs import round_cents
 from .catalogue import Catalogue, catalogue
 
 if TYPE_CHECKING:
@@ -208,14 +211,22 @@ class Budget:
             return self.cap / total
         return self.funding_rate
 
-    @property
-    def requested_grant(self) -> float:
-        """min(funding rate x total costs, cap): the figure to copy into Part A."""
+    def grant_by_partner(self) -> dict[str, float]:
+        """Each beneficiary's (and entity's) share: its total x the rate, to the cent."""
         rate = self.effective_rate
         if rate is None:
-            return 0.0
-        value = round(self.total_costs * rate, 2)
-        return min(value, self.cap) if self.cap is not None else value
+            return {pid: 0.0 for pid in self.partners}
+        return {pid: round_cents(t.total * rate) for pid, t in self.by_partner().items()}
+
+    @property
+    def requested_grant(self) -> float:
+        """min(funding rate x total costs, cap): the figure to copy into Part A.
+
+        As the annex computes it: the rate (lowered to cap / total when the cap binds) times
+        each beneficiary's and entity's total, rounded to the cent, then added up. It can
+        differ by a few cents from the rate times the total rounded once.
+        """
+        return round(sum(self.grant_by_partner().values()), 2)
 
     @property
     def cap_binds(self) -> bool:
@@ -229,11 +240,13 @@ class Budget:
         labels[INDIRECT] = "E Indirect costs"
         labels[UNCATEGORISED] = "Not yet by category"
         project = self.project
+        grants = self.grant_by_partner()
         return {
             "total_costs": project.total, "direct_costs": project.direct,
             "indirect_costs": project.indirect, "person_months": project.person_months,
             "funding_rate": self.funding_rate, "max_grant": self.max_grant,
             "requested_grant": self.requested_grant, "cap_binds": self.cap_binds,
+            "effective_rate": self.effective_rate,
             "indirect_rate": self.catalogue.indirect.rate,
             "indirect_excludes": list(self.catalogue.indirect.excludes),
             "indirect_source": self.catalogue.indirect.source,
@@ -241,7 +254,8 @@ class Budget:
             "categories": [{"id": cid, "label": labels[cid], "amount": value}
                            for cid, value in project.categories.items()],
             "by_group": self.by_group(),
-            "by_partner": {pid: t.as_json() for pid, t in self.by_partner().items()},
+            "by_partner": {pid: {**t.as_json(), "requested_grant": grants[pid]}
+                           for pid, t in self.by_partner().items()},
             "by_work_package": {wp: t.as_json() for wp, t in self.by_work_package().items()},
         }
 
@@ -265,7 +279,7 @@ def _detailed_cell(proposal: Proposal, wp: str, pid: str, costs: PartnerCosts,
             units, cost = float(entry), float(rate)
         else:
             units, cost = entry.units, entry.cost
-        lines.append(Line(wp, pid, "staff", units, cost, round(units * cost, 2),
+        lines.append(Line(wp, pid, "staff", units, cost, round_cents(units * cost),
                           staff_type=staff_type))
     for cid in _SIMPLE:
         item = getattr(costs, cid)
@@ -277,7 +291,7 @@ def _detailed_cell(proposal: Proposal, wp: str, pid: str, costs: PartnerCosts,
         amounts[line.category] = round(amounts.get(line.category, 0.0) + line.amount, 2)
     direct = round(sum(amounts.values()), 2)
     excluded = sum(amounts.get(cid, 0.0) for cid in book.indirect.excludes)
-    indirect = round((direct - excluded) * book.indirect.rate, 2)
+    indirect = round_cents((direct - excluded) * book.indirect.rate)
     months = sum(line.units for line in lines
                  if line.category == "staff" or line.category in _PERSON_MONTHS)
     return Cell(wp, pid, amounts, direct, indirect, round(months, 2), True, tuple(lines))
