@@ -175,15 +175,21 @@ def _objectives(p: Proposal) -> Iterator[Gap]:
 
 def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
     wps = p.work_packages
+    budget = compute_budget(p)
     for w, wp in enumerate(wps):
         if not wp.deliverables:
             yield gap("wp-no-deliverable", "warning", f"{wp.id} '{wp.title}' has no "
                       "deliverable", ("work_packages", w), criterion="design")
-        for pid in sorted(set(wp.budget) - set(wp.effort), key=str):
+        for pid in sorted(set(wp.budget) - set(wp.effort) - set(wp.costs), key=str):
             if wp.budget[pid] > 0:
                 yield gap("budget-no-effort", "warning",
                           f"{pid} has a budget in {wp.id} but no person-months",
                           ("work_packages", w, "budget", pid), criterion="design")
+        for cell in budget.cells_of_wp(wp.id):
+            if cell.detailed and cell.total > 0 and not cell.person_months:
+                yield gap("budget-no-effort", "warning",
+                          f"{cell.partner} has costs in {wp.id} but no person-months",
+                          ("work_packages", w, "costs", cell.partner), criterion="design")
     if not wps:
         return
     working = {x for wp in wps for t in wp.tasks for x in (t.lead, *t.participants) if x}
@@ -193,7 +199,7 @@ def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
                 yield gap("beneficiary-no-task", "warning",
                           f"{partner.id} ({partner.label}) leads or takes part in no task",
                           ("partners", n), criterion="partnership")
-    costs = compute_budget(p).by_work_package()
+    costs = budget.by_work_package()
     total = sum(t.total for t in costs.values())
     pattern = re.compile(settings.management_title)
     for w, wp in enumerate(wps):
