@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .annex_layout import AnnexLayout
 from .entities import Entity
-from .sheetgrid import Axis, clear, column_of, put, stretch, take
+from .sheetgrid import Axis, Band, clear, column_of, put, stretch, take
 
 __all__ = ["Shaper"]
 
@@ -101,7 +101,7 @@ class Shaper:
             ws.cell(wl.first_row + n, number, n + 1)
         ws[wl.pending] = 0
 
-    def _list_rows(self, ws: Worksheet, first: int, number: int, bands: list) -> None:
+    def _list_rows(self, ws: Worksheet, first: int, number: int, bands: list[Band]) -> None:
         last = _last_numbered(ws, first, number)
         tail = take(ws, "rows", last + 1, ws.max_row) if ws.max_row > last else None
         clear(ws, "rows", first, unit=1)
@@ -153,6 +153,9 @@ class Shaper:
         ws.sheet_view.showGridLines = source.sheet_view.showGridLines
         ws.sheet_view.zoomScale = source.sheet_view.zoomScale
         ws.print_title_rows = source.print_title_rows
+        if source.print_area:
+            ws.print_area = [area.rpartition("!")[2] for area in
+                             str(source.print_area).split(",")]
         ws.sheet_state = "visible"
         return ws
 
@@ -213,10 +216,13 @@ class Shaper:
         end = _find(ws, "cols", row, m.total_marker, c0)
         if end is None:
             raise ValueError(f"no {m.total_marker} column in {ws.title}")
-        one, total = take(ws, "cols", c0, c0), take(ws, "cols", end, ws.max_column)
+        # The first column holds a few cells of the whole table; the next ones are copies.
+        first = take(ws, "cols", c0, c0)
+        other = take(ws, "cols", c0 + 1, c0 + 1) if end > c0 + 1 else first
+        total = take(ws, "cols", end, ws.max_column)
         clear(ws, "cols", c0, unit=1)
         for k in range(self.wps):
-            put(ws, one, c0 + k)
+            put(ws, first if k == 0 else other, c0 + k)
             ws.cell(row, c0 + k, k + 1)
         put(ws, total, c0 + self.wps)
         stretch(ws, "cols", c0, end, c0 + self.wps)
@@ -228,10 +234,12 @@ class Shaper:
         end = _find(ws, "rows", column, m.total_marker, (head or 0) + 1)
         if head is None or end is None:
             raise ValueError(f"no {m.head_marker} or {m.total_marker} row in {ws.title}")
-        one, total = take(ws, "rows", head + 1, head + 1), take(ws, "rows", end, ws.max_row)
+        first = take(ws, "rows", head + 1, head + 1)
+        other = take(ws, "rows", head + 2, head + 2) if end > head + 2 else first
+        total = take(ws, "rows", end, ws.max_row)
         clear(ws, "rows", head + 1, unit=1)
         for n, e in enumerate(self.entities):
-            put(ws, one, head + 1 + n)
+            put(ws, first if n == 0 else other, head + 1 + n)
             ws.cell(head + 1 + n, column, _key(e.key))
         put(ws, total, head + 1 + len(self.entities))
         stretch(ws, "rows", head + 1, end, head + 1 + len(self.entities))

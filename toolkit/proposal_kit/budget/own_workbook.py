@@ -336,8 +336,10 @@ class _Builder:
 
 def own_workbook(proposal: Proposal, call: CallRules | None,
                  budget: Budget) -> tuple[bytes, dict[str, str]]:
-    """The workbook's bytes (.xlsx), stamped so that a later run can tell if it was edited,
-    and the cell of each defined name (``TotalCosts``, ``RequestedGrant``...).
+    """The workbook's bytes (.xlsx) and the cell of each defined name.
+
+    The bytes are stamped so that a later run can tell whether the workbook was edited;
+    the names are ``TotalCosts``, ``RequestedGrant``, ``AppliedRate``...
 
     Raises:
         InputError: the budget cannot be written into a workbook (see :func:`entities`).

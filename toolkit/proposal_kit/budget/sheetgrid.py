@@ -68,7 +68,7 @@ class Band:
         """Whether ``rng`` lies within the band."""
         low, high = (rng.min_row, rng.max_row) if self.axis == "rows" else \
             (rng.min_col, rng.max_col)
-        return self.start <= low and high <= self.end
+        return bool(self.start <= low and high <= self.end)
 
 
 def _split_columns(ws: Worksheet) -> None:
@@ -113,7 +113,8 @@ def take(ws: Worksheet, axis: Axis, start: int, end: int) -> Band:
 
 
 def _extent(rng: CellRange, axis: Axis) -> int:
-    return (rng.max_row - rng.min_row if axis == "rows" else rng.max_col - rng.min_col) + 1
+    return int((rng.max_row - rng.min_row if axis == "rows" else
+                rng.max_col - rng.min_col) + 1)
 
 
 def clear(ws: Worksheet, axis: Axis, start: int, end: int = _LAST,
@@ -193,8 +194,10 @@ def put(ws: Worksheet, band: Band, at: int, sizes: bool = True) -> None:
 
 
 def stretch(ws: Worksheet, axis: Axis, first: int, old_last: int, new_last: int) -> None:
-    """Fit conditional formats that spanned rows (or columns) ``first``..``old_last`` to
-    ``first``..``new_last``: a table's formats, after it got more or fewer rows."""
+    """Fit the conditional formats of a table that got more or fewer rows (or columns).
+
+    Those that spanned ``first``..``old_last`` then span ``first``..``new_last``.
+    """
     fitted = ConditionalFormattingList()
     for cf in ws.conditional_formatting:
         ranges = []

@@ -125,14 +125,14 @@ oor:op="fuse"><value>0</value></prop></item>
 
 
 class Conversion:
-    """One LibreOffice conversion of a document (a DOCX to PDF unless ``target`` says
-    otherwise); use as a context manager.
+    """One LibreOffice conversion of a document; use as a context manager.
 
+    A DOCX is laid out as a PDF unless ``target`` says otherwise (a workbook recalculated).
     ``prepare(source, copy)``, if given, may write the private copy LibreOffice opens (and
     return True); otherwise the document is copied as it is. ``start()`` launches
     LibreOffice and returns at once, so the caller can work while the document is laid out;
-    ``wait()`` returns the PDF (or the ``target``'s output). Leaving the ``with`` block always kills what is left of
-    LibreOffice and deletes the temporary folder.
+    ``wait()`` returns the PDF (or the ``target``'s output). Leaving the ``with`` block
+    always kills what is left of LibreOffice and deletes the temporary folder.
     """
 
     def __init__(self, source: Path, soffice: Path, timeout: float,

@@ -36,7 +36,7 @@ def _workbook_fingerprint(archive: zipfile.ZipFile) -> str:
     """SHA-256 of the sheets and shared strings of a workbook (what an edit changes)."""
     digest = hashlib.sha256()
     for name in sorted(archive.namelist()):
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") or \
+        if (name.startswith("xl/worksheets/") and name.endswith(".xml")) or \
                 name == "xl/sharedStrings.xml":
             digest.update(name.encode())
             digest.update(archive.read(name))
