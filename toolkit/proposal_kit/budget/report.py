@@ -60,15 +60,11 @@ class BudgetReport:
 
 def budget_file(file: Path | str) -> BudgetReport:
     """The budget of ``file``; an invalid file gives its findings and no budget."""
-    from ..project import ProjectFileError, load_project
+    from ..project import load_project_or_findings
 
-    file = Path(file)
-    if not file.is_file():
-        raise UsageError(f"no such file: {file}")
-    try:
-        project = load_project(file)
-    except ProjectFileError as exc:
-        return BudgetReport(file, sorted(exc.findings, key=lambda f: f.severity.rank))
+    project = load_project_or_findings(file)
+    if isinstance(project, list):
+        return BudgetReport(Path(file), sorted(project, key=lambda f: f.severity.rank))
     return budget_project(project)
 
 
