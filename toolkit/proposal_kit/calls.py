@@ -57,6 +57,8 @@ class Figures(BaseModel):
     deadline: Figure[datetime]
     call_budget: Figure[int]
     funding_rate: Figure[float]
+    financial_support_to_third_parties: Figure[bool] | None = Field(
+        None, description="Whether the call allows financial support to third parties (D.1).")
     max_grant: Figure[dict[int, int]] = Field(
         description="Maximum EU grant in EUR, by project duration in months.")
     durations: Figure[list[int]]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .activities import ActivityGroup, ActivityList, activities_for
+from .budget import Budget, compute_budget
 from .calls import CallRules, reference_data
 from .model import Deliverable, Milestone, Partner, Proposal, WorkPackage
 
@@ -70,6 +71,7 @@ class Draft:
     months: int
     budget: Matrix
     effort: Matrix
+    costs: Budget
     eu_contribution: float
     cap: int | None
     cap_binds: bool
@@ -146,16 +148,26 @@ def _partner_rows(proposal: Proposal) -> list[PartnerRow]:
     return rows
 
 
-def _matrix(proposal: Proposal, attr: str) -> Matrix:
-    wps = proposal.work_packages
-    holders = [p.id for p in proposal.partners
-               if any(getattr(wp, attr).get(p.id) for wp in wps)]
+def _matrix(proposal: Proposal, value: dict[tuple[str, str], float]) -> Matrix:
+    """Figures per partner (rows, those with any) and WP (columns) from ``(wp, pid)``."""
+    wps = [wp.id for wp in proposal.work_packages]
     rows = []
-    for pid in holders:
-        values = [float(getattr(wp, attr).get(pid, 0)) for wp in wps]
-        rows.append((pid, values, sum(values)))
-    column_totals = [float(sum(getattr(wp, attr).values())) for wp in wps]
-    return Matrix([wp.id for wp in wps], rows, column_totals, sum(column_totals))
+    for p in proposal.partners:
+        values = [value.get((wp, p.id), 0.0) for wp in wps]
+        if any(values):
+            rows.append((p.id, values, round(sum(values), 2)))
+    column_totals = [round(sum(v for (w, _), v in value.items() if w == wp), 2) for wp in wps]
+    return Matrix(wps, rows, column_totals, round(sum(column_totals), 2))
+
+
+def _effort(proposal: Proposal, costs: Budget) -> dict[tuple[str, str], float]:
+    """Person-months per (WP, partner): from the costs by category, else ``effort``."""
+    value = {(wp.id, pid): float(pm) for wp in proposal.work_packages
+             for pid, pm in wp.effort.items()}
+    for cell in costs.cells:
+        if cell.detailed:
+            value[(cell.wp, cell.partner)] = cell.person_months
+    return value
 
 
 def _gantt(proposal: Proposal) -> list[GanttRow]:
@@ -180,11 +192,9 @@ def _coverage(proposal: Proposal, activities: ActivityList) -> list[ActivityCove
 
 def derive(proposal: Proposal, call: CallRules, texts: dict[str, str] | None = None) -> Draft:
     """Build the :class:`Draft` view model."""
-    budget = _matrix(proposal, "budget")
-    rate = call.figures.funding_rate.value
+    costs = compute_budget(proposal, call)
+    budget = _matrix(proposal, {(c.wp, c.partner): c.total for c in costs.cells})
     cap = call.max_grant_for(proposal.duration_months)
-    requested = budget.total * rate
-    eu = min(requested, cap) if cap is not None else requested
     months = proposal.duration_months or max((wp.end for wp in proposal.work_packages),
                                              default=0)
     activities = activities_for(call.activities)
@@ -193,7 +203,8 @@ def derive(proposal: Proposal, call: CallRules, texts: dict[str, str] | None = N
         deliverables=sorted(proposal.deliverables(), key=lambda x: (x[1].due, x[0].number)),
         milestones=sorted(proposal.milestones(), key=lambda x: (x[1].due, x[0].number)),
         gantt=_gantt(proposal), months=months, budget=budget,
-        effort=_matrix(proposal, "effort"), eu_contribution=eu, cap=cap,
-        cap_binds=cap is not None and requested > cap, activities=activities,
+        effort=_matrix(proposal, _effort(proposal, costs)), costs=costs,
+        eu_contribution=costs.requested_grant, cap=cap, cap_binds=costs.cap_binds,
+        activities=activities,
         coverage=_coverage(proposal, activities), texts=dict(texts or {}),
     )

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from .calls import reference_data
+from .costs import BudgetSettings, PartnerCosts
 from .form import form_for_topic
 from .validation import one_of
 
@@ -76,9 +77,10 @@ Id = Annotated[str, BeforeValidator(_plain_id), Field(max_length=20)]
 
 Month = Annotated[int, BeforeValidator(_no_bool),
                   Field(ge=1, le=120, description="Project month; month 1 is the start.")]
-Money = Annotated[float, BeforeValidator(_no_bool), Field(ge=0, description="Euro amount.")]
+Money = Annotated[float, BeforeValidator(_no_bool),
+                  Field(ge=0, allow_inf_nan=False, description="Euro amount.")]
 PersonMonths = Annotated[float, BeforeValidator(_no_bool),
-                         Field(ge=0, description="Effort in person-months.")]
+                         Field(ge=0, allow_inf_nan=False, description="Effort in person-months.")]
 Slugs = Annotated[list[str], Field(default_factory=list)]
 
 
@@ -288,7 +290,11 @@ class WorkPackage(_Strict):
     objectives: list[str] = Field(default_factory=list, description="Objectives of the WP.")
     description: str | None = Field(None, description="Introduction (Markdown).")
     budget: dict[str, Money] = Field(default_factory=dict,
-                                     description="Estimated budget in EUR per partner id.")
+                                     description="Estimated budget in EUR per partner id (one "
+                                     "figure each; `costs` gives the categories instead).")
+    costs: dict[str, PartnerCosts] = Field(
+        default_factory=dict, description="Costs per partner id by category of the budget "
+        "annex (A.1 staff ... D.1); indirect costs are computed.")
     effort: dict[str, PersonMonths] = Field(default_factory=dict,
                                             description="Person-months per partner id.")
     covers: Slugs = Field(description="Required activities of the call this WP serves.")
@@ -445,7 +451,7 @@ class ProofSettings(_Strict):
 #: The fields of a proposal that may be left empty as ``key:`` with nothing after it.
 _COLLECTIONS = frozenset({"ecosystem", "keywords", "staff", "objectives", "work_packages",
                           "risks", "events", "previous_projects", "sections", "texts_dirs",
-                          "paths", "variables"})
+                          "paths", "variables", "budget"})
 
 
 class Proposal(_Strict):
@@ -477,6 +483,9 @@ class Proposal(_Strict):
     previous_projects: list[PreviousProject] = Field(default_factory=list,
                                                      description="Related previous projects.")
     totals: Totals | None = Field(None, description="Declared totals to check the WPs against.")
+    budget: BudgetSettings = Field(default_factory=BudgetSettings,
+                                   description="Staff types and monthly rates of the lump-sum "
+                                   "budget (the WPs' `costs` use them).")
     declarations: Declarations = Field(default_factory=Declarations,
                                        description="Answers to the form's declarations.")
     sections: dict[str, Narrative] = Field(default_factory=dict,
@@ -588,5 +597,7 @@ class Proposal(_Strict):
         return items
 
     def estimated_budget(self) -> float:
-        """Sum of every WP budget."""
-        return sum(sum(wp.budget.values()) for wp in self.work_packages)
+        """Total estimated costs (A to E, or the old single figures per partner)."""
+        from .budget import compute_budget
+
+        return compute_budget(self).total_costs

@@ -12,7 +12,7 @@ from .safeio import CONTROL, InputFileError, confine, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 
-__all__ = ["Project", "ProjectFileError", "load_project"]
+__all__ = ["Project", "ProjectFileError", "load_project", "load_project_or_findings"]
 
 MAX_SECTION_BYTES = 1024 * 1024
 
@@ -133,3 +133,20 @@ def load_project(file: Path | str) -> Project:
         raise ProjectFileError(file, findings)
     texts, problems = _read_sections(proposal, doc, file.parent)
     return Project(file, proposal, doc, texts, findings + problems)
+
+
+def load_project_or_findings(file: Path | str) -> Project | list[Finding]:
+    """The project of ``file``, or the findings that make it invalid (for reports).
+
+    Raises:
+        UsageError: the file does not exist.
+    """
+    from .errors import UsageError
+
+    file = Path(file)
+    if not file.is_file():
+        raise UsageError(f"no such file: {file}")
+    try:
+        return load_project(file)
+    except ProjectFileError as exc:
+        return exc.findings

@@ -32,7 +32,7 @@ COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
                    "render": "rendering", "review": "reviewing", "texts": "texting",
                    "init": "scaffolding", "schema": "scaffolding",
                    "plan": "planning", "watch": "watching",
-                   "proof": "proofing",
+                   "proof": "proofing", "budget": "budgeting",
                    "absorb": "absorbing", "import": "absorbing", "comments": "absorbing"}
 
 

@@ -246,17 +246,20 @@ def work_package_tables(draft: Draft, spec: TableSpec, wp: WorkPackage) -> dict[
 
 
 def _wp_budget(draft: Draft, spec: TableSpec, wp: WorkPackage) -> Table:
+    # Person-months and totals as computed (from the costs by category, else the old figures).
+    column = draft.proposal.work_packages.index(wp)
+    effort = {pid: values[column] for pid, values, _ in draft.effort.rows}
+    budget = {pid: values[column] for pid, values, _ in draft.budget.rows}
     rows = []
-    for pid in [p.id for p in draft.proposal.partners if wp.budget.get(p.id) or
-                wp.effort.get(p.id)]:
+    for pid in [p.id for p in draft.proposal.partners if budget.get(p.id) or effort.get(p.id)]:
         rows.append(Row({"participant": Cell.of(partner_short(draft, pid)),
-                         "personnel_pm": Cell.of(number(wp.effort.get(pid)), align="right"),
-                         "total": Cell.of(eur(wp.budget.get(pid)), align="right")}))
+                         "personnel_pm": Cell.of(number(effort.get(pid)), align="right"),
+                         "total": Cell.of(eur(budget.get(pid)), align="right")}))
     if rows:
         rows.append(Row({"participant": Cell.of("Total", bold=True),
-                         "personnel_pm": Cell.of(number(sum(wp.effort.values())), bold=True,
-                                                 align="right"),
-                         "total": Cell.of(eur(sum(wp.budget.values())), bold=True,
+                         "personnel_pm": Cell.of(number(draft.effort.column_totals[column]),
+                                                 bold=True, align="right"),
+                         "total": Cell.of(eur(draft.budget.column_totals[column]), bold=True,
                                           align="right")}, kind="total"))
     columns = tuple((c.id, f"{c.heading} ({c.unit})" if c.unit else c.heading)
                     for c in spec.columns)

@@ -1,4 +1,4 @@
-"""Lay a DOCX out with LibreOffice headless and get the PDF.
+"""Run LibreOffice headless on a document: a DOCX laid out as a PDF, a workbook recalculated.
 
 Each run has its own temporary user profile, so it neither touches the user's LibreOffice
 nor collides with a LibreOffice already open. LibreOffice runs in a new session (its own
@@ -21,19 +21,25 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExternalToolError, InputError, UsageError
 from ..resources import user_cache_dir
 from .processes import guard, killpg, stop_group, terminate_as_interrupt, wait_unreaped
 
-__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "Conversion", "find_soffice", "soffice_timeout"]
+__all__ = ["CALC_HINT", "DEFAULT_TIMEOUT", "INSTALL_HINT", "RECALCULATED_XLSX", "Conversion",
+           "Target", "find_soffice",
+           "soffice_timeout"]
 
 DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = ("install LibreOffice: Debian/Ubuntu `sudo apt-get install "
                 "libreoffice-writer-nogui`, macOS `brew install --cask libreoffice`, Windows "
                 "https://www.libreoffice.org/download/; or set PROPOSAL_KIT_SOFFICE to the soffice "
                 "program")
+#: What a workbook's recalculation needs besides LibreOffice itself: its spreadsheet part.
+CALC_HINT = ("install LibreOffice Calc: Debian/Ubuntu `sudo apt-get install "
+             "libreoffice-calc-nogui`; or set PROPOSAL_KIT_SOFFICE to an soffice that has Calc")
 _NAMES = ("soffice", "libreoffice")
 _KNOWN = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",
           r"C:\Program Files\LibreOffice\program\soffice.exe")
@@ -91,19 +97,49 @@ def _cache_dir(soffice: Path) -> Path:
     return user_cache_dir() / "libreoffice-profile" / key
 
 
-class Conversion:
-    """One LibreOffice conversion of a DOCX to PDF; use as a context manager.
+@dataclass(frozen=True)
+class Target:
+    """What LibreOffice converts to: ``--convert-to`` filter, output suffix, settings."""
 
+    convert_to: str = "pdf:writer_pdf_Export"
+    suffix: str = ".pdf"
+    #: Recalculate every formula when a spreadsheet is loaded (LibreOffice otherwise keeps
+    #: the values a file was saved with, or shows none for a file written without them).
+    recalculate: bool = False
+    #: What the document is, for the message when LibreOffice cannot open it.
+    kind: str = "Word document"
+
+
+#: A workbook recalculated and saved as .xlsx, its cached values then those of LibreOffice.
+RECALCULATED_XLSX = Target("xlsx:Calc MS Excel 2007 XML", ".xlsx", True, "Excel workbook")
+
+#: Load settings of a throw-away profile that make Calc recalculate OOXML and ODF files.
+_RECALC_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+class Conversion:
+    """One LibreOffice conversion of a document; use as a context manager.
+
+    A DOCX is laid out as a PDF unless ``target`` says otherwise (a workbook recalculated).
     ``prepare(source, copy)``, if given, may write the private copy LibreOffice opens (and
     return True); otherwise the document is copied as it is. ``start()`` launches
     LibreOffice and returns at once, so the caller can work while the document is laid out;
-    ``wait()`` returns the PDF. Leaving the ``with`` block always kills what is left of
-    LibreOffice and deletes the temporary folder.
+    ``wait()`` returns the PDF (or the ``target``'s output). Leaving the ``with`` block
+    always kills what is left of LibreOffice and deletes the temporary folder.
     """
 
     def __init__(self, source: Path, soffice: Path, timeout: float,
-                 prepare: Callable[[Path, Path], bool] | None = None) -> None:
+                 prepare: Callable[[Path, Path], bool] | None = None,
+                 target: Target = Target()) -> None:
         self.source = source
+        self.target = target
         self.prepare = prepare
         self.soffice = soffice
         self.timeout = timeout
@@ -137,14 +173,18 @@ class Conversion:
         """Copy the document into the private folder and launch LibreOffice."""
         profile = self._profile
         self._fresh = not self._seed(profile / "user")
-        document = self._work / "in" / "document.docx"
+        document = self._work / "in" / f"document{self.source.suffix.lower() or '.docx'}"
         document.parent.mkdir()
+        if self.target.recalculate:
+            (profile / "user").mkdir(parents=True, exist_ok=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(
+                _RECALC_SETTINGS, encoding="utf-8")
         if not (self.prepare and self.prepare(self.source, document)):
             shutil.copyfile(self.source, document)
         command = [str(self.soffice), "--headless", "--invisible", "--norestore",
                    "--nolockcheck", "--nologo", "--nodefault",
                    f"-env:UserInstallation={profile.as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(self._work / "out"),
+                   "--convert-to", self.target.convert_to, "--outdir", str(self._work / "out"),
                    str(document)]
         self._log = (self._work / "soffice.log").open("wb")
         self._stack.callback(self._log.close)
@@ -159,7 +199,7 @@ class Conversion:
         self._deadline = time.monotonic() + self.timeout
 
     def wait(self) -> Path:
-        """Wait for LibreOffice; return the PDF or raise :class:`ExternalToolError`."""
+        """Wait for LibreOffice; return its output or raise :class:`ExternalToolError`."""
         proc = self._proc
         assert proc is not None, "start() first"
         status = wait_unreaped(proc.pid, self._deadline)
@@ -170,7 +210,7 @@ class Conversion:
                 hint="set PROPOSAL_KIT_SOFFICE_TIMEOUT (seconds) to allow more time")
         killpg(proc.pid)  # helpers left behind while the leader is still unreaped
         proc.wait()
-        pdf = self._work / "out" / "document.pdf"
+        pdf = self._work / "out" / f"document{self.target.suffix}"
         if proc.returncode == 0 and pdf.is_file() and pdf.stat().st_size > 0:
             if self._fresh:
                 self._save_seed(self._profile / "user")
@@ -181,11 +221,15 @@ class Conversion:
         log = (self._work / "soffice.log").read_text(encoding="utf-8", errors="replace")
         detail = " ".join(line for line in log.splitlines()
                           if "javaldx" not in line and line.strip())[-300:]
+        if "no export filter" in log.lower() and self.target.recalculate:
+            raise ExternalToolError("LibreOffice cannot open spreadsheets here: its Calc part "
+                                    "is not installed", hint=CALC_HINT)
         if "could not be loaded" in log or "General Error" in log:
             raise InputError(f"LibreOffice could not open {self.source.name}",
-                             hint=detail or "is it a valid Word document?")
-        raise ExternalToolError(f"LibreOffice failed (exit {proc.returncode}) and wrote no PDF",
-                                hint=detail or None)
+                             hint=detail or f"is it a valid {self.target.kind}?")
+        what = self.target.suffix.lstrip(".").upper()
+        raise ExternalToolError(f"LibreOffice failed (exit {proc.returncode}) and wrote no "
+                                f"{what}", hint=detail or None)
 
     def _remove_profile(self) -> None:
         """Delete the used profile in the background while the caller reads the PDF."""

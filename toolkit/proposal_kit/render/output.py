@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import tempfile
 import zipfile
@@ -14,15 +15,66 @@ from pathlib import Path
 from ..errors import OutputConflictError
 from .docx_parts import read_custom_properties
 
-__all__ = ["FINGERPRINT", "fingerprint", "read_state", "write_all", "write_guarded"]
+__all__ = ["FINGERPRINT", "WORKBOOK_PLACEHOLDER", "fingerprint", "read_state", "stamp_workbook",
+           "write_all", "write_guarded"]
 
 FINGERPRINT = "proposal-kit-fingerprint"
 _TEXT_MARK = "<!-- proposal-kit fingerprint: "
+#: The value a workbook's fingerprint property holds until :func:`stamp_workbook` sets it.
+WORKBOOK_PLACEHOLDER = "0" * 64
+_WORKBOOKS = (".xlsx", ".xlsm")
+#: A fixed date for the members of a written workbook: same input, same bytes.
+_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 def fingerprint(data: bytes) -> str:
     """SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+def _workbook_fingerprint(archive: zipfile.ZipFile) -> str:
+    """SHA-256 of the sheets and shared strings of a workbook (what an edit changes)."""
+    digest = hashlib.sha256()
+    for name in sorted(archive.namelist()):
+        if (name.startswith("xl/worksheets/") and name.endswith(".xml")) or \
+                name == "xl/sharedStrings.xml":
+            digest.update(name.encode())
+            digest.update(archive.read(name))
+    return digest.hexdigest()
+
+
+def stamp_workbook(data: bytes) -> bytes:
+    """A workbook written by openpyxl, with its fingerprint set and fixed member dates.
+
+    The workbook must carry the custom property :data:`FINGERPRINT` with the value
+    :data:`WORKBOOK_PLACEHOLDER`; it is replaced by the fingerprint of the sheets, so that
+    :func:`read_state` can tell an untouched output from one a user edited.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        stamp = _workbook_fingerprint(source).encode()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                member = source.read(info.filename)
+                if info.filename == "docProps/custom.xml":
+                    member = member.replace(WORKBOOK_PLACEHOLDER.encode(), stamp, 1)
+                fixed = zipfile.ZipInfo(info.filename, _ZIP_DATE)
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                fixed.external_attr = 0o644 << 16
+                target.writestr(fixed, member)
+    return out.getvalue()
+
+
+def _workbook_state(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        if "docProps/custom.xml" not in names:
+            return "foreign"
+        props = read_custom_properties(archive.read("docProps/custom.xml"))
+        if FINGERPRINT not in props:
+            return "foreign"
+        return "unchanged" if props[FINGERPRINT] == _workbook_fingerprint(archive) \
+            else "edited"
 
 
 def stamp_text(body: str) -> str:
@@ -35,6 +87,8 @@ def read_state(path: Path) -> str:
     try:
         if not path.is_file() or path.stat().st_size > 256 * 1024 * 1024:
             return "foreign"
+        if path.suffix.lower() in _WORKBOOKS:
+            return _workbook_state(path)
         if path.suffix.lower() == ".docx":
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()

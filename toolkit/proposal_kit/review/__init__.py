@@ -15,7 +15,7 @@ from ..calls import load_call
 from ..errors import UsageError
 from ..findings import Finding, Severity
 from ..form import form_for_call
-from ..project import Project, ProjectFileError, load_project
+from ..project import Project, load_project_or_findings
 from .activities import review_activities, review_requirements
 from .base import Gap, criteria_data
 from .criteria import CriterionResult, evidence_counts, proposal_gaps, section_gaps
@@ -37,13 +37,9 @@ def _ordered(gaps: list[Gap]) -> list[Gap]:
 
 def review_file(file: Path | str) -> ReviewReport:
     """Review ``file``; a missing file raises :class:`UsageError`, a bad one gives findings."""
-    file = Path(file)
-    if not file.is_file():
-        raise UsageError(f"no such file: {file}")
-    try:
-        project = load_project(file)
-    except ProjectFileError as exc:
-        return ReviewReport(file, None, [], [], [], [Gap(f) for f in exc.findings],
+    project = load_project_or_findings(file)
+    if isinstance(project, list):
+        return ReviewReport(Path(file), None, [], [], [], [Gap(f) for f in project],
                             valid=False)
     return review_project(project)
 

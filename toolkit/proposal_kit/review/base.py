@@ -40,7 +40,6 @@ class FormGuidance(BaseModel):
     #: Section id of the ethics text, and what it must speak of: label -> regular expression.
     ethics_section: str = "ethics"
     ethics_topics: dict[str, str] = {}
-    subcontracting_share_max: float = 0.3
 
 
 class ReviewSettings(BaseModel):

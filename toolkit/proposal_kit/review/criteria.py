@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..budget import compute_budget
 from ..model import Proposal
 from .base import CriteriaData, Criterion, Gap, ReviewSettings, gap
 from .evidence import Evidence, SectionText
@@ -174,15 +175,21 @@ def _objectives(p: Proposal) -> Iterator[Gap]:
 
 def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
     wps = p.work_packages
+    budget = compute_budget(p)
     for w, wp in enumerate(wps):
         if not wp.deliverables:
             yield gap("wp-no-deliverable", "warning", f"{wp.id} '{wp.title}' has no "
                       "deliverable", ("work_packages", w), criterion="design")
-        for pid in sorted(set(wp.budget) - set(wp.effort), key=str):
+        for pid in sorted(set(wp.budget) - set(wp.effort) - set(wp.costs), key=str):
             if wp.budget[pid] > 0:
                 yield gap("budget-no-effort", "warning",
                           f"{pid} has a budget in {wp.id} but no person-months",
                           ("work_packages", w, "budget", pid), criterion="design")
+        for cell in budget.cells_of_wp(wp.id):
+            if cell.detailed and cell.total > 0 and not cell.person_months:
+                yield gap("budget-no-effort", "warning",
+                          f"{cell.partner} has costs in {wp.id} but no person-months",
+                          ("work_packages", w, "costs", cell.partner), criterion="design")
     if not wps:
         return
     working = {x for wp in wps for t in wp.tasks for x in (t.lead, *t.participants) if x}
@@ -192,15 +199,17 @@ def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
                 yield gap("beneficiary-no-task", "warning",
                           f"{partner.id} ({partner.label}) leads or takes part in no task",
                           ("partners", n), criterion="partnership")
-    total = p.estimated_budget()
+    costs = budget.by_work_package()
+    total = sum(t.total for t in costs.values())
     pattern = re.compile(settings.management_title)
     for w, wp in enumerate(wps):
         if not pattern.search(wp.title) or total <= 0:
             continue
-        share = sum(wp.budget.values()) / total
+        share = costs[wp.id].total / total
         if share > settings.management_share_max:
             yield gap("management-share", "warning",
-                      f"{wp.id} '{wp.title}' takes {share:.0%} of the budget; more than "
+                      f"{wp.id} '{wp.title}' takes {share:.0%} of the costs; more than "
                       f"{settings.management_share_max:.0%} for management is unusual",
-                      ("work_packages", w, "budget"), criterion="design")
+                      ("work_packages", w, "costs" if wp.costs else "budget"),
+                      criterion="design")
         break

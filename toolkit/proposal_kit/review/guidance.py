@@ -1,4 +1,4 @@
-"""Hints from the official form's guidance: deliverables, WP order, ethics, subcontracting.
+"""Hints from the official form's guidance: deliverables, WP order, ethics.
 
 The thresholds and patterns are data (``review.form_guidance`` in ``data/criteria.yaml``);
 the messages are proposal-kit's words, not the form's.
@@ -23,7 +23,6 @@ def guidance_gaps(p: Proposal, evidence: Evidence, guide: FormGuidance | None) -
     yield from _deliverables(p, guide)
     yield from _order(p, guide)
     yield from _ethics(evidence, guide)
-    yield from _subcontracting(p, guide)
 
 
 def _deliverables(p: Proposal, guide: FormGuidance) -> Iterator[Gap]:
@@ -67,19 +66,3 @@ def _ethics(evidence: Evidence, guide: FormGuidance) -> Iterator[Gap]:
                   criterion="design", hint=guide.source)
 
 
-def _subcontracting(p: Proposal, guide: FormGuidance) -> Iterator[Gap]:
-    # Subcontracting costs come from the WPs' `subcontracts`; the budget's own cost
-    # categories (issue 11) will be a second source when they exist.
-    total = p.estimated_budget()
-    costs = sum(float(s.cost or 0) for _, s in p.subcontracts())
-    if total <= 0 or costs <= 0:
-        return
-    share = costs / total
-    if share > guide.subcontracting_share_max:
-        unjustified = [s.number for _, s in p.subcontracts() if not s.justification]
-        yield gap("subcontracting-share", "warning",
-                  f"subcontracting is {share:.0%} of the estimated budget, over "
-                  f"{guide.subcontracting_share_max:.0%}: the form asks for the reasons in "
-                  "section 4.2" + (f" (no justification yet: {', '.join(unjustified)})"
-                                   if unjustified else ""),
-                  ("work_packages",), criterion="design", hint=guide.source)

@@ -38,9 +38,10 @@ def finding(code: str, severity: str, message: str, path: DataPath = (),
 
 def all_rules() -> list[Rule]:
     """Every rule, in reporting order."""
-    from . import completeness, consistency, coverage, eligibility
+    from . import budget, completeness, consistency, coverage, eligibility
 
-    return [*eligibility.RULES, *consistency.RULES, *coverage.RULES, *completeness.RULES]
+    return [*eligibility.RULES, *consistency.RULES, *budget.RULES, *coverage.RULES,
+            *completeness.RULES]
 
 
 def run_rules(context: RuleContext) -> Iterator[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ..budget import compute_budget
 from ..findings import Finding
 from ..findings import Path as DataPath
 from ..model import Proposal, WorkPackage
@@ -18,7 +19,7 @@ _TOLERANCE = 0.5  # EUR or person-months: rounding in spreadsheets
 
 def wp_participants(wp: WorkPackage) -> set[str]:
     """Partner ids taking part in ``wp``: lead, task leads and participants, budget, effort."""
-    ids = {wp.lead, *wp.budget, *wp.effort}
+    ids = {wp.lead, *wp.budget, *wp.effort, *wp.costs}
     for task in wp.tasks:
         ids.update(task.participants)
         if task.lead:
@@ -67,6 +68,8 @@ def _partner_refs(p: Proposal) -> Iterator[tuple[str, DataPath, str]]:
             yield key, (*base, "budget", key), f"{wp.id} budget"
         for key in wp.effort:
             yield key, (*base, "effort", key), f"{wp.id} effort"
+        for key in wp.costs:
+            yield key, (*base, "costs", key), f"{wp.id} costs"
         for t, task in enumerate(wp.tasks):
             if task.lead:
                 yield task.lead, (*base, "tasks", t, "lead"), f"task {task.id} lead"
@@ -86,6 +89,8 @@ def _partner_refs(p: Proposal) -> Iterator[tuple[str, DataPath, str]]:
     if p.totals:
         for key in p.totals.partners:
             yield key, ("totals", "partners", key), "totals"
+    for key in p.budget.rates:
+        yield key, ("budget", "rates", key), "budget rates"
 
 
 def references(ctx: RuleContext) -> Iterator[Finding]:
@@ -191,27 +196,25 @@ def _compare(code: str, what: str, declared: float | None, actual: float, path: 
 
 
 def totals(ctx: RuleContext) -> Iterator[Finding]:
-    """Budget and effort per partner add up to the declared totals; associated get no budget."""
+    """Budget and effort per partner add up to the declared totals."""
     p = ctx.proposal
-    for w, wp in enumerate(p.work_packages):
-        for pid in wp.budget:
-            partner = p.partner(pid)
-            if partner and partner.role == "associated" and wp.budget[pid] > 0:
-                yield finding("consistency.budget-associated", "error",
-                              f"{pid} is an associated partner: associated partners receive no "
-                              f"EU funding, so they hold no budget ({wp.id})",
-                              ("work_packages", w, "budget", pid))
     if p.totals is None:
         return
-    budget = p.estimated_budget()
-    effort = sum(sum(wp.effort.values()) for wp in p.work_packages)
+    costs = compute_budget(p)
+    by_partner = costs.by_partner()
+    budget = costs.total_costs
+    effort = costs.project.person_months + sum(
+        pm for wp in p.work_packages for pid, pm in wp.effort.items()
+        if costs.cell(wp.id, pid) is None)
     yield from _compare("consistency.budget-total", "estimated budget", p.totals.budget, budget,
                         ("totals", "budget"), "EUR")
     yield from _compare("consistency.effort-total", "effort", p.totals.effort, effort,
                         ("totals", "effort"), "person-months")
     for pid, declared in p.totals.partners.items():
-        got_b = sum(wp.budget.get(pid, 0) for wp in p.work_packages)
-        got_e = sum(wp.effort.get(pid, 0) for wp in p.work_packages)
+        mine = by_partner.get(pid)
+        got_b = mine.total if mine else 0.0
+        got_e = (mine.person_months if mine else 0.0) + sum(
+            wp.effort.get(pid, 0) for wp in p.work_packages if costs.cell(wp.id, pid) is None)
         path: DataPath = ("totals", "partners", pid)
         yield from _compare("consistency.budget-total", f"budget of {pid}", declared.budget,
                             got_b, path, "EUR")
