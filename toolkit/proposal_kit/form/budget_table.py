@@ -1,0 +1,175 @@
+"""Fill one work package's "Estimated budget — Resources" table of the official form.
+
+The form's table is wide (fifteen columns on a landscape page): its headings name the
+categories, its template cells the units ("X person months", "X EUR"). Filled, the units
+move to a row of their own under the headings, so that every figure keeps its unit; the
+columns are re-divided within the form's width so that no figure and no heading word breaks;
+the header rows repeat on each page and no row splits across pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ..render.metrics import longest_word_mm
+from .cells import Cell, Table
+from .description import TableSpec
+from .docx_edit import cells_of, copy_row, grid_columns, note_row, repeat_rows, rows_of, set_cell
+from .locate import normalise, text_of
+
+__all__ = ["fill_wp_budget", "fit_columns"]
+
+W_TCPR = qn("w:tcPr")
+#: Left and right cell margins of the filled table (twips), and what a cell needs beyond its
+#: text: both margins and a little slack for the word processor's own rounding.
+CELL_MARGIN = 45
+SLACK_MM = 1.2
+TWIPS_PER_MM = 56.6929
+
+#: Replaces template rows by one filled copy per row of a table (the form filler's own).
+Replace = Callable[[list[Any], Table, list[Any], "str | None"], None]
+
+
+def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) -> None:
+    """Fill ``tbl`` (the form's table) with ``table`` (built with the form's columns)."""
+    columns = [c for c, _ in table.columns]
+    rows = rows_of(tbl)
+    first = normalise(spec.columns[1].heading)
+    headings = next((i for i, tr in enumerate(rows)
+                     if any(normalise(text_of(tc)).startswith(first) for tc in cells_of(tr))),
+                    None)
+    if headings is None:
+        return
+    templates = [tr for tr in rows[headings + 1:] if len(cells_of(tr)) == len(columns)
+                 and normalise(text_of(cells_of(tr)[0])) in ("[name]", "")]
+    total = next((tr for tr in rows if normalise(text_of(cells_of(tr)[0])) == "total"), None)
+    if not templates:
+        return
+    units = _units_row(templates[0], rows[headings], spec)
+    rows[headings].addnext(units)
+    body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
+                 table.caption, table.note)
+    replace(templates, body, columns, table.note)
+    totals = [r for r in table.rows if r.kind == "total"]
+    if total is not None:
+        for tc, col in zip(cells_of(total)[1:], columns[1:], strict=False):
+            set_cell(tc, totals[0].cell(col) if totals else Cell())
+        for height in total.iter(qn("w:trHeight")):  # the form's room for "X grants X prizes"
+            height.getparent().remove(height)
+        if table.remark:
+            total.addnext(note_row(total, len(grid_columns(tbl)), table.remark))
+    _narrow_margins(tbl)
+    fit_columns(tbl)
+    repeat_rows(tbl, rows_of(tbl).index(units) + 1)
+
+
+def _units_row(template: Any, headings: Any, spec: TableSpec) -> Any:
+    """A row under the headings giving each column's unit, shaded as the headings are."""
+    row = copy_row(template)
+    fill = next((shd.get(qn("w:fill")) for shd in headings.iter(qn("w:shd"))
+                 if (shd.get(qn("w:fill")) or "").upper() not in ("", "AUTO", "FFFFFF")),
+                None)
+    for tc, column in zip(cells_of(row), spec.columns, strict=False):
+        set_cell(tc, Cell.of(column.unit or ""))
+        tc_pr = tc.find(W_TCPR)
+        if fill and tc_pr is not None:
+            for shd in tc_pr.findall(qn("w:shd")):
+                shd.set(qn("w:fill"), fill)
+    first = cells_of(row)[0].find(W_TCPR)
+    if first is not None and first.find(qn("w:vMerge")) is None:
+        merge = OxmlElement("w:vMerge")  # the participant heading spans the units row too
+        width = first.find(qn("w:tcW"))
+        if width is not None:
+            width.addnext(merge)
+        else:
+            first.insert(0, merge)
+    return row
+
+
+def _narrow_margins(tbl: Any) -> None:
+    """Narrow left and right margins for every cell of the table (its ``tblCellMar``)."""
+    tbl_pr = tbl.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        return
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        tbl_pr.append(margins)
+    for side in ("w:start", "w:end", "w:left", "w:right"):
+        edge = margins.find(qn(side))
+        if edge is None:
+            edge = OxmlElement(side)
+            margins.append(edge)
+        edge.set(qn("w:w"), str(CELL_MARGIN))
+        edge.set(qn("w:type"), "dxa")
+
+
+def _span(tc: Any) -> int:
+    span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
+def _cell_need_mm(tc: Any) -> float:
+    """What a cell needs not to break a word: its widest word, in its own size and weight."""
+    need = 0.0
+    for p in tc.iter(qn("w:p")):
+        for r in p.iter(qn("w:r")):
+            text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+            size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+            pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
+            bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+            need = max(need, longest_word_mm(text, pt, bold))
+    return need + 2 * CELL_MARGIN / TWIPS_PER_MM + SLACK_MM if need else 0.0
+
+
+def fit_columns(tbl: Any) -> None:
+    """Re-divide the grid so that every cell holds its widest word, within the same width.
+
+    Cells spanning several columns share their need among them; what is left of the
+    table's width goes to the columns in proportion to the form's own widths. Rows of one
+    cell across the table (titles, guidance, notes) wrap and need nothing.
+    """
+    grid = tbl.find(qn("w:tblGrid"))
+    widths = grid_columns(tbl)
+    if grid is None or not widths:
+        return
+    total = sum(widths)
+    need = [0.0] * len(widths)
+    spans: list[tuple[int, int, float]] = []
+    for tr in rows_of(tbl):
+        start = 0
+        for tc in cells_of(tr):
+            span = _span(tc)
+            if span < len(widths):
+                mm = _cell_need_mm(tc)
+                if span == 1:
+                    need[start] = max(need[start], mm)
+                else:
+                    spans.append((start, span, mm))
+            start += span
+    for start, span, mm in spans:
+        short = mm - sum(need[start:start + span])
+        if short > 0:
+            for i in range(start, start + span):
+                need[i] += short / span
+    twips = [round(n * TWIPS_PER_MM) for n in need]
+    spare = total - sum(twips)
+    if spare < 0:  # too wide whatever we do: keep the form's proportions
+        return
+    new = [t + spare * w // total for t, w in zip(twips, widths, strict=True)]
+    new[-1] += total - sum(new)
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
+        col.set(qn("w:w"), str(width))
+    for tr in rows_of(tbl):
+        start = 0
+        for tc in cells_of(tr):
+            span = _span(tc)
+            tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(sum(new[start:start + span])))
+                tcw.set(qn("w:type"), "dxa")
+            start += span
