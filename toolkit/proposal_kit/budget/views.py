@@ -16,8 +16,8 @@ from .compute import UNCATEGORISED, Budget, Cell, Totals
 if TYPE_CHECKING:
     from ..model import Proposal
 
-__all__ = ["BUDGET_FIELDS", "Amount", "Count", "Percent", "budget_fields", "budget_view",
-           "form_figures", "group_figures", "heading_figures", "share"]
+__all__ = ["BUDGET_FIELDS", "Amount", "Count", "ExactAmount", "Percent", "budget_fields",
+           "budget_view", "form_figures", "group_figures", "heading_figures", "share"]
 
 #: Form columns that are not a category: E and the total.
 INDIRECT_COLUMN, TOTAL_COLUMN, PERSON_MONTHS_COLUMN = "indirect", "total", "personnel_pm"
@@ -76,12 +76,17 @@ class Amount(float):
     """A euro amount that prints as whole euros with thousands separators: ``4,987,000``.
 
     It stays a number: texts may compare it (``{% if budget.subcontracting_costs %}``).
-    A figure with cents (the requested grant) prints them.
     """
 
     def __str__(self) -> str:
-        cents = round(self * 100) % 100
-        return f"{self:,.2f}" if cents else f"{self:,.0f}"
+        return f"{self:,.0f}"
+
+
+class ExactAmount(Amount):
+    """An amount to copy exactly (the total, the grant of Part A): cents when it has them."""
+
+    def __str__(self) -> str:
+        return f"{self:,.2f}" if round(self * 100) % 100 else f"{self:,.0f}"
 
 
 class Percent(float):
@@ -104,7 +109,8 @@ class Count(float):
 #: and `texts lint` read this). ``<heading>_costs`` and ``<heading>_share`` come from the
 #: headings of ``data/budget.yaml``.
 BUDGET_FIELDS: dict[str, str] = {
-    "total_costs": "Total estimated costs, A to E (EUR; prints as 4,987,000).",
+    "total_costs": "Total estimated costs, A to E (EUR, to the cent when it has cents; other "
+                   "amounts print in whole euros: 4,987,000).",
     "direct_costs": "Direct costs, A to D (EUR).",
     "requested_grant": "The EU grant requested: min(funding rate x total costs, the call's "
                        "maximum), the figure of Part A (EUR).",
@@ -148,8 +154,8 @@ def budget_view(budget: Budget, proposal: Proposal) -> dict[str, Any]:
     grant = budget.requested_grant
     partners = [t.total for t in budget.by_partner().values() if t.total]
     view: dict[str, Any] = {
-        "total_costs": Amount(total), "direct_costs": Amount(project.direct),
-        "requested_grant": Amount(grant), "max_grant": Amount(budget.max_grant or 0),
+        "total_costs": ExactAmount(total), "direct_costs": Amount(project.direct),
+        "requested_grant": ExactAmount(grant), "max_grant": Amount(budget.max_grant or 0),
         "cofinancing": Amount(round(total - grant, 2)),
         "cofinancing_share": Percent(share(total - grant, total)),
         "funding_rate": Percent((budget.funding_rate or 0) * 100),

@@ -18,7 +18,16 @@ from docx.oxml.ns import qn
 from ..render.metrics import longest_word_mm
 from .cells import Cell, Table
 from .description import TableSpec
-from .docx_edit import cells_of, copy_row, grid_columns, note_row, repeat_rows, rows_of, set_cell
+from .docx_edit import (
+    cells_of,
+    compact_paragraph,
+    copy_row,
+    grid_columns,
+    note_row,
+    repeat_rows,
+    rows_of,
+    set_cell,
+)
 from .locate import normalise, text_of
 
 __all__ = ["fill_wp_budget", "fit_columns"]
@@ -51,6 +60,9 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
         return
     units = _units_row(templates[0], rows[headings], spec)
     rows[headings].addnext(units)
+    for tr in (*rows[1:headings + 1], *([total] if total is not None else [])):
+        for p in tr.iter(qn("w:p")):  # the form's 6 pt above and below each heading
+            compact_paragraph(p)
     body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
                  table.caption, table.note)
     replace(templates, body, columns, table.note)

@@ -19,6 +19,7 @@ __all__ = [
     "cell_width_mm",
     "cells_of",
     "clear_cell",
+    "compact_paragraph",
     "copy_row",
     "grid_columns",
     "note_row",
@@ -234,7 +235,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
         if text:
             p.append(_run(text, rpr, line.bold and not aside))
     for p in tc.iterchildren(W_P):
-        _compact(p)
+        compact_paragraph(p)
         if cell.align == "right":
             _align_end(p)
 
@@ -244,7 +245,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
 CELL_SPACING = 20
 
 
-def _compact(p: Any) -> None:
+def compact_paragraph(p: Any) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
     spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
     if spacing is None:
@@ -283,7 +284,7 @@ def copy_row(template: Any) -> Any:
     for t in row.iter(W_T):
         t.text = ""
     for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
-        _compact(p)
+        compact_paragraph(p)
     for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
         if height.get(qn("w:hRule"), "atLeast") == "atLeast":
             height.getparent().remove(height)

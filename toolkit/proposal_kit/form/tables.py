@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..budget import UNCATEGORISED
-from ..budget.views import Amount, form_figures, group_figures, share
+from ..budget.views import ExactAmount, form_figures, group_figures, share
 from ..derive import Draft
 from ..model import Partner, Task, WorkPackage
 from .cells import Cell, Grid, GridRow, Line, Row, Table, eur, number
@@ -408,8 +408,9 @@ def _budget_summary(draft: Draft) -> Table:
     rate = draft.call.figures.funding_rate.value
     cap = f"; the call's maximum is EUR {eur(costs.max_grant)}" if costs.max_grant else ""
     capped = ", lowered to the call's maximum" if costs.cap_binds else ""
-    grant = Cell((Line(f"EU grant requested: EUR {Amount(costs.requested_grant)}", bold=True),
-                  Line(f"{rate * 100:.0f} % of the total costs of EUR {Amount(total)}"
+    grant = Cell((Line(f"EU grant requested: EUR {ExactAmount(costs.requested_grant)}",
+                       bold=True),
+                  Line(f"{rate * 100:.0f} % of the total costs of EUR {ExactAmount(total)}"
                        f"{capped}{cap}.")))
     return Table("budget_summary", columns, tuple(rows), caption=caption, footnote=grant,
                  header_groups=tuple((heading, 1) for _, heading in columns),
