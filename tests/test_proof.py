@@ -138,7 +138,7 @@ def test_a_mutated_example_has_each_contradiction_caught_where_it_is(tmp_path: P
     first = _append(needs, [
         "The alliance runs for four years with 14 full partners from 11 countries.",
         "RENEXUS brings together twelve beneficiaries in six work packages.",
-        "The estimated budget is €6 M, and the EU contribution is 3,989,600 EUR.",
+        "The estimated budget is €6 M, and the EU contribution is 3,724,931 EUR.",
         "The lump sum is paid at a funding rate of 70 % of the estimated budget.",
         "The estimated budget of 4,870,000 covers 1,200 learners.",
         "The observatory goes online with MS4 by month 10 and D9.9 follows.",
@@ -150,11 +150,11 @@ def test_a_mutated_example_has_each_contradiction_caught_where_it_is(tmp_path: P
     bare = lines.pop(4)
     data = _json(file)
     errors = {(f["code"], f["line"]) for f in data["findings"] if f["severity"] == "error"}
-    assert ("proof.facts.money", bare) in errors  # 4,870,000 is not 4,987,000
+    assert ("proof.facts.money", bare) in errors  # 4,870,000 is not 4,656,164
     assert ("proof.facts.duration", lines[0]) not in errors  # four years = 48 months
     assert ("proof.facts.count", lines[0]) not in errors  # 14 full partners, 11 countries
     assert ("proof.facts.count", lines[1]) in errors  # 14 beneficiaries (13 + coordinator)
-    assert ("proof.facts.money", lines[2]) in errors  # €6 M: neither 4.99 M nor 3.99 M
+    assert ("proof.facts.money", lines[2]) in errors  # €6 M: neither 4.66 M nor 3.72 M
     assert sum(1 for c, line in errors if c == "proof.facts.money" and line == lines[2]) == 1
     assert ("proof.facts.rate", lines[3]) in errors
     assert ("proof.facts.due-month", lines[4]) in errors  # MS4 is due in month 15

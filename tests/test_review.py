@@ -13,6 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import EXAMPLES, load
+from proposal_kit import load_project
+from proposal_kit.budget import compute_budget
 from proposal_kit.check import check_file
 from proposal_kit.cli import cli
 from proposal_kit.review import ReviewReport, review_file
@@ -151,12 +153,15 @@ def test_thin_section_and_prompt(mutate: Callable[[Edit], ReviewReport]) -> None
 
 
 def test_management_share_and_structure(mutate: Callable[[Edit], ReviewReport]) -> None:
+    by_wp = compute_budget(load_project(LOT2 / "project.yaml").proposal).by_work_package()
+    others = sum(t.total for wp_id, t in by_wp.items() if wp_id != "WP1")
+    # Other services of P1 (plus their 7 % indirect costs) that bring WP1 to 30 % of the costs.
+    extra = (0.3 / 0.7 * others - by_wp["WP1"].total) / 1.07
+
     def edit(data: dict[str, Any]) -> None:
         wp1 = wp(data, "WP1")
-        others = sum(sum(w["budget"].values()) for w in data["work_packages"]
-                     if w["id"] != "WP1")
-        wp1["budget"]["P1"] += 0.3 / 0.7 * others - sum(wp1["budget"].values())
-        del wp1["effort"]["P15"]
+        wp1["costs"]["P1"]["other_goods"] = {"units": 1, "cost": round(extra, 2)}
+        del wp1["costs"]["P15"]["staff"]  # travel costs but no person-months
         wp(data, "WP6")["deliverables"] = []
         for w in data["work_packages"]:
             for t in w.get("tasks", []):
