@@ -15,7 +15,7 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..render.metrics import longest_word_mm
+from ..render.metrics import Text, fit_widths
 from .cells import Cell, Table
 from .description import TableSpec
 from .docx_edit import (
@@ -35,7 +35,7 @@ __all__ = ["fill_wp_budget", "fit_columns"]
 W_TCPR = qn("w:tcPr")
 #: Left and right cell margins of the filled table (twips), and what a cell needs beyond its
 #: text: both margins and a little slack for the word processor's own rounding.
-CELL_MARGIN = 45
+CELL_MARGIN = 30
 SLACK_MM = 1.2
 TWIPS_PER_MM = 56.6929
 
@@ -75,8 +75,9 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
         if table.remark:
             total.addnext(note_row(total, len(grid_columns(tbl)), table.remark))
     _narrow_margins(tbl)
-    fit_columns(tbl)
-    repeat_rows(tbl, rows_of(tbl).index(units) + 1)
+    header_rows = rows_of(tbl).index(units) + 1
+    fit_columns(tbl, header_rows)
+    repeat_rows(tbl, header_rows)
 
 
 def _units_row(template: Any, headings: Any, spec: TableSpec) -> Any:
@@ -125,54 +126,44 @@ def _span(tc: Any) -> int:
     return int(span.get(qn("w:val"))) if span is not None else 1
 
 
-def _cell_need_mm(tc: Any) -> float:
-    """What a cell needs not to break a word: its widest word, in its own size and weight."""
-    need = 0.0
-    for p in tc.iter(qn("w:p")):
-        for r in p.iter(qn("w:r")):
-            text = "".join(t.text or "" for t in r.iter(qn("w:t")))
-            size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-            pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
-            bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
-            need = max(need, longest_word_mm(text, pt, bold))
-    return need + 2 * CELL_MARGIN / TWIPS_PER_MM + SLACK_MM if need else 0.0
+def _texts(tc: Any, first: int, span: int, header: bool) -> list[Text]:
+    """The runs of a cell as :class:`Text`, in their own size and weight."""
+    out = []
+    for r in tc.iter(qn("w:r")):
+        text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+        if not text.strip():
+            continue
+        size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
+        bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+        out.append(Text(text, first, span, pt, bold, header))
+    return out
 
 
-def fit_columns(tbl: Any) -> None:
-    """Re-divide the grid so that every cell holds its widest word, within the same width.
+def fit_columns(tbl: Any, header_rows: int) -> None:
+    """Re-divide the grid within the same width: no word breaks, then as few lines as may be.
 
-    Cells spanning several columns share their need among them; what is left of the
-    table's width goes to the columns in proportion to the form's own widths. Rows of one
-    cell across the table (titles, guidance, notes) wrap and need nothing.
+    Rows of one cell across the table (titles, guidance, notes) wrap and take no part;
+    what is left of the width goes to the columns in proportion to the form's own widths.
     """
     grid = tbl.find(qn("w:tblGrid"))
     widths = grid_columns(tbl)
     if grid is None or not widths:
         return
     total = sum(widths)
-    need = [0.0] * len(widths)
-    spans: list[tuple[int, int, float]] = []
-    for tr in rows_of(tbl):
+    texts: list[Text] = []
+    for index, tr in enumerate(rows_of(tbl)):
         start = 0
         for tc in cells_of(tr):
             span = _span(tc)
             if span < len(widths):
-                mm = _cell_need_mm(tc)
-                if span == 1:
-                    need[start] = max(need[start], mm)
-                else:
-                    spans.append((start, span, mm))
+                texts += _texts(tc, start, span, index < header_rows)
             start += span
-    for start, span, mm in spans:
-        short = mm - sum(need[start:start + span])
-        if short > 0:
-            for i in range(start, start + span):
-                need[i] += short / span
-    twips = [round(n * TWIPS_PER_MM) for n in need]
-    spare = total - sum(twips)
-    if spare < 0:  # too wide whatever we do: keep the form's proportions
+    fitted = fit_widths(texts, len(widths), total / TWIPS_PER_MM,
+                        2 * CELL_MARGIN / TWIPS_PER_MM + SLACK_MM, weights=widths)
+    if fitted is None:  # too wide whatever we do: keep the form's proportions
         return
-    new = [t + spare * w // total for t, w in zip(twips, widths, strict=True)]
+    new = [round(w * TWIPS_PER_MM) for w in fitted]
     new[-1] += total - sum(new)
     for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
         col.set(qn("w:w"), str(width))

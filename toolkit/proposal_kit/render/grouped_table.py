@@ -23,14 +23,14 @@ from .docx_parts import (
     shading,
     w_sub,
 )
-from .metrics import longest_word_mm
+from .metrics import Text, fit_widths, longest_word_mm
 
 __all__ = ["GroupedRow", "GroupedTableSpec", "grouped_html", "write_grouped_table"]
 
 MAX_COLUMNS = 40
 MAX_ROWS = 500
 #: Left and right cell margins (mm) and what a cell needs beyond its widest word.
-MARGIN_MM = 0.8
+MARGIN_MM = 0.5
 SLACK_MM = 1.2
 HEADER_FILL = "D9E2F3"
 #: A table of up to this many rows is kept on one page (each row kept with the next).
@@ -76,24 +76,33 @@ class GroupedTableSpec(BaseModel):
 
 
 def column_widths(spec: GroupedTableSpec, room_mm: float) -> list[float]:
-    """Widths (mm) holding each column's widest word and each group heading's, filling room."""
-    pad = 2 * MARGIN_MM + SLACK_MM
-    need = []
-    for c, heading in enumerate(spec.columns):
-        words = [longest_word_mm(heading, bold=True)]
-        words += [longest_word_mm(r.cells[c], bold=r.bold) for r in spec.rows]
-        need.append(max(words) + pad)
-    start = 0
+    """Widths (mm) filling ``room_mm``, as :func:`~proposal_kit.render.metrics.fit_widths`.
+
+    No word breaks; body rows get one line where they can, the header as few as the rest
+    allows.
+    """
+    texts = [Text(label, first, span, bold=True, header=True)
+             for first, span, label in _group_cells(spec)]
+    texts += [Text(heading, c, bold=True, header=True)
+              for c, heading in enumerate(spec.columns) if heading]
+    texts += [Text(value, c, bold=row.bold) for row in spec.rows
+              for c, value in enumerate(row.cells) if value]
+    widths = fit_widths(texts, len(spec.columns), room_mm, 2 * MARGIN_MM + SLACK_MM)
+    if widths is None:  # too many columns for the room: in proportion, words may break
+        need = [max((longest_word_mm(t.text, bold=t.bold) for t in texts
+                     if t.first == c and t.span == 1), default=1.0) for c in
+                range(len(spec.columns))]
+        return [room_mm * n / sum(need) for n in need]
+    return widths
+
+
+def _group_cells(spec: GroupedTableSpec) -> list[tuple[int, int, str]]:
+    """(first column, span, label) of each group heading."""
+    out, start = [], 0
     for label, span in spec.groups:
-        short = longest_word_mm(label, bold=True) + pad - sum(need[start:start + span])
-        if short > 0:
-            for i in range(start, start + span):
-                need[i] += short / span
+        out.append((start, span, label))
         start += span
-    total = sum(need)
-    if total >= room_mm:
-        return [room_mm * n / total for n in need]
-    return [n + (room_mm - total) * n / total for n in need]
+    return out
 
 
 def _cell(tr: Any, text: str, width: str, style: str, *, span: int = 1,
