@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from conftest import LOT1, consortium
 
@@ -24,7 +27,9 @@ def categorised(**overrides: Any) -> dict[str, Any]:
     """
     partners = consortium(8, 4, 3, 3)
     ids = [p["id"] for p in partners]
-    everyone = {"lead": "P1", "participants": ids}
+
+    def everyone() -> dict[str, Any]:
+        return {"lead": "P1", "participants": list(ids)}
 
     def travel(n: int) -> dict[str, Any]:
         return {"units": 2 * n, "cost": 380, "persons": n}
@@ -53,7 +58,7 @@ def categorised(**overrides: Any) -> dict[str, Any]:
         "work_packages": [
             {"id": "WP1", "title": "Project management and quality", "lead": "P1",
              "start": 1, "end": 36,
-             "tasks": [{"title": "Coordination", **everyone},
+             "tasks": [{"title": "Coordination", **everyone()},
                        {"title": "Quality and evaluation", "lead": "P2",
                         "participants": ["P2"]}],
              "subcontracts": [{"title": "External evaluation", "partner": "P1",
@@ -61,10 +66,29 @@ def categorised(**overrides: Any) -> dict[str, Any]:
                                "value_for_money": "Three offers"}],
              "costs": wp1},
             {"id": "WP2", "title": "Curricula", "lead": "P2", "start": 3, "end": 30,
-             "tasks": [{"title": "Design", **everyone}], "costs": wp2},
+             "tasks": [{"title": "Design", **everyone()}], "costs": wp2},
             {"id": "WP3", "title": "Dissemination and impact", "lead": "P3", "start": 6,
-             "end": 36, "tasks": [{"title": "Outreach", **everyone}], "costs": wp3},
+             "end": 36, "tasks": [{"title": "Outreach", **everyone()}], "costs": wp3},
         ],
     }
     data.update(overrides)
     return data
+
+
+def write_marked(folder: Path, data: dict[str, Any], marker: str) -> tuple[Path, int]:
+    """Write ``data`` to ``folder/project.yaml``; the file and the line ``marker`` names.
+
+    ``marker`` is the text of that line, after the lines of the texts before it
+    (``"title: Curricula»budget:"``: the first ``budget:`` after the title); without
+    ``»`` it must be on one line only.
+    """
+    file = folder / "project.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").splitlines()
+    line = 0
+    part = marker
+    for part in marker.split("»"):
+        line = next(n for n, text in enumerate(lines, start=1) if n > line and part in text)
+    rest = [n for n, text in enumerate(lines, start=1) if n > line and part in text]
+    assert "»" in marker or not rest, (marker, line, rest)
+    return file, line

@@ -19,7 +19,6 @@ from docx.text.paragraph import Paragraph
 
 from conftest import EXAMPLES, LOT1, LOT2, consortium, require_tool
 from proposal_kit import load_project
-from proposal_kit.budget import compute_budget
 from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
 from proposal_kit.contents import number_contents
@@ -183,30 +182,6 @@ def test_a_short_project_gets_the_month_timetable(write_project: Writer) -> None
     markdown = render_bytes(load_project(write_project(data)), "md").decode()
     assert "columns: [M1, M2" in markdown.replace("\n- ", ", ") or "- M24" in markdown
     assert "Not applicable: the project lasts 24 months" in markdown
-
-
-def _amount(text: str) -> float:
-    return float(text.replace(",", "")) if text.strip() else 0.0
-
-
-def test_budget_summary_adds_up_and_caps_the_eu_grant(lot2_doc: Any,
-                                                     write_project: Writer) -> None:
-    proposal = load_project(LOT2_FILE).proposal
-    rows = _table_after(lot2_doc, "Estimated budget by work package")
-    header, *body, total, eu = rows
-    assert header == ["WP", "Work package", "Estimated budget (EUR)", "Share"]
-    by_wp = compute_budget(proposal).by_work_package()
-    assert [_amount(r[2]) for r in body] == [round(by_wp[wp.id].total)
-                                             for wp in proposal.work_packages]
-    assert _amount(total[2]) == round(proposal.estimated_budget())
-    assert _amount(eu[2]) == round(min(proposal.estimated_budget() * 0.8, 4_000_000))
-    data = {"call": LOT2, "acronym": "BIG", "duration_months": 48, "ecosystem": "digital",
-            "partners": consortium(), "work_packages": [
-                {"id": "WP1", "title": "All", "lead": "P1", "start": 1, "end": 48,
-                 "budget": {"P1": 6_000_000}}]}
-    markdown = render_bytes(load_project(write_project(data)), "md").decode()
-    assert "EU grant requested (80 % of the estimated budget, at most EUR 4,000,000)** | " \
-        "**4,000,000**" in markdown
 
 
 def test_lot2_is_organised_around_the_required_activities(lot2_doc: Any) -> None:
