@@ -36,7 +36,9 @@ W_TCPR = qn("w:tcPr")
 #: Left and right cell margins of the filled table (twips), and what a cell needs beyond its
 #: text: both margins and a little slack for the word processor's own rounding.
 CELL_MARGIN = 30
-SLACK_MM = 1.2
+#: The form's borders are 1.5 pt wide (half of each inside the cell): 0.55 mm, and 1.2 mm for
+#: the word processor's rounding.
+SLACK_MM = 1.75
 TWIPS_PER_MM = 56.6929
 
 #: Replaces template rows by one filled copy per row of a table (the form filler's own).
@@ -60,9 +62,6 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
         return
     units = _units_row(templates[0], rows[headings], spec)
     rows[headings].addnext(units)
-    for tr in (*rows[1:headings + 1], *([total] if total is not None else [])):
-        for p in tr.iter(qn("w:p")):  # the form's 6 pt above and below each heading
-            compact_paragraph(p)
     body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
                  table.caption, table.note)
     replace(templates, body, columns, table.note)
@@ -74,6 +73,9 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
             height.getparent().remove(height)
         if table.remark:
             total.addnext(note_row(total, len(grid_columns(tbl)), table.remark))
+    for tr in rows_of(tbl)[1:]:  # ruled rows of figures need no space above and below
+        for p in tr.iter(qn("w:p")):
+            compact_paragraph(p, 0)
     _narrow_margins(tbl)
     header_rows = rows_of(tbl).index(units) + 1
     fit_columns(tbl, header_rows)

@@ -245,15 +245,15 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
 CELL_SPACING = 20
 
 
-def compact_paragraph(p: Any) -> None:
+def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
     spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
     if spacing is None:
         return
     for side in ("w:before", "w:after"):
         value = spacing.get(qn(side))
-        if value is not None and value.isdigit() and int(value) > CELL_SPACING:
-            spacing.set(qn(side), str(CELL_SPACING))
+        if value is not None and value.isdigit() and int(value) > twips:
+            spacing.set(qn(side), str(twips))
 
 
 def _align_end(p: Any) -> None:
