@@ -19,6 +19,7 @@ from ..render.metrics import Text, fit_widths
 from .cells import Cell, Table
 from .description import TableSpec
 from .docx_edit import (
+    cell_span,
     cells_of,
     compact_paragraph,
     copy_row,
@@ -27,6 +28,7 @@ from .docx_edit import (
     repeat_rows,
     rows_of,
     set_cell,
+    set_grid_widths,
 )
 from .locate import normalise, text_of
 
@@ -123,11 +125,6 @@ def _narrow_margins(tbl: Any) -> None:
         edge.set(qn("w:type"), "dxa")
 
 
-def _span(tc: Any) -> int:
-    span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
-    return int(span.get(qn("w:val"))) if span is not None else 1
-
-
 def _texts(tc: Any, first: int, span: int, header: bool) -> list[Text]:
     """The runs of a cell as :class:`Text`, in their own size and weight."""
     out = []
@@ -148,16 +145,15 @@ def fit_columns(tbl: Any, header_rows: int) -> None:
     Rows of one cell across the table (titles, guidance, notes) wrap and take no part;
     what is left of the width goes to the columns in proportion to the form's own widths.
     """
-    grid = tbl.find(qn("w:tblGrid"))
     widths = grid_columns(tbl)
-    if grid is None or not widths:
+    if not widths:
         return
     total = sum(widths)
     texts: list[Text] = []
     for index, tr in enumerate(rows_of(tbl)):
         start = 0
         for tc in cells_of(tr):
-            span = _span(tc)
+            span = cell_span(tc)
             if span < len(widths):
                 texts += _texts(tc, start, span, index < header_rows)
             start += span
@@ -167,14 +163,4 @@ def fit_columns(tbl: Any, header_rows: int) -> None:
         return
     new = [round(w * TWIPS_PER_MM) for w in fitted]
     new[-1] += total - sum(new)
-    for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
-        col.set(qn("w:w"), str(width))
-    for tr in rows_of(tbl):
-        start = 0
-        for tc in cells_of(tr):
-            span = _span(tc)
-            tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
-            if tcw is not None:
-                tcw.set(qn("w:w"), str(sum(new[start:start + span])))
-                tcw.set(qn("w:type"), "dxa")
-            start += span
+    set_grid_widths(tbl, new)
