@@ -22,7 +22,8 @@ from proposal_kit.render import render_bytes
 
 REFERENCE = ROOT / "docs" / "reference"
 TOOLKIT = ROOT / "toolkit" / "proposal_kit"
-CATEGORIES = "schema|eligibility|completeness|consistency|coverage|format|pages|review|texts"
+CATEGORIES = ("schema|eligibility|completeness|consistency|coverage|budget|format|pages|review|"
+              "texts")
 
 
 def page(name: str) -> str:
@@ -37,6 +38,7 @@ def emitted_codes() -> set[str]:
     """Every finding code the source can emit, dynamic ones expanded from the data."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in TOOLKIT.rglob("*.py"))
     codes = set(re.findall(rf'"((?:{CATEGORIES})\.[a-z0-9-]+[a-z0-9])"', source))
+    codes -= {"budget.yaml"}  # the data file's name, not a code
     codes |= {f"review.{c}" for c in re.findall(r'\bgap\(\s*"([a-z0-9-]+)"', source)}
     codes |= {f"{c}-third-country" for c in re.findall(r'_minimum\(ctx, "([a-z.-]+)"', source)}
     codes |= {"eligibility.no-hei", "eligibility.no-vet"}

@@ -1,19 +1,14 @@
-"""`review`: hints from the official form's guidance (deliverables, WP order, ethics), and
-the subcontracting share that `check` now reports."""
+"""`review`: hints from the official form's guidance (deliverables, WP order, ethics).
+
+The subcontracting share moved to `check` (budget.subcontracting-share, tested in
+tests/test_budget_rules.py)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from conftest import EXAMPLES, load
-from proposal_kit import load_project
-from proposal_kit.budget import compute_budget
-from proposal_kit.check import check_file
 from proposal_kit.review import ReviewReport
 
 LOT2 = EXAMPLES / "lot2-blueprint"
@@ -78,25 +73,3 @@ def test_ethics_text_speaks_of_gender_and_children(
     assert not found(mutate(ethics(
         "Gender equality is mainstreamed; no minors take part, and children's rights are "
         "respected in all pilots.")), "ethics-topics")
-
-
-def test_subcontracting_over_thirty_percent(tmp_path: Path) -> None:
-    """`check` warns (the rule moved there from review with the budget by category)."""
-    folder = tmp_path / "lot2"
-    shutil.copytree(LOT2, folder)
-    file = folder / "project.yaml"
-
-    def warned() -> list[str]:
-        return [f.message for f in check_file(file).findings
-                if f.code == "budget.subcontracting-share"]
-
-    assert not warned()
-    total = compute_budget(load_project(file).proposal).total_costs
-    data = load(file)
-    wp = data["work_packages"][1]
-    cost = round(total * 0.45)  # 45 % of today's total is over 30 % of the new one
-    wp["subcontracts"] = [{"title": "Survey fieldwork", "partner": "P14", "cost": cost}]
-    wp["costs"]["P14"]["subcontracting"] = cost
-    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    share = warned()
-    assert share and "over 30%" in share[0] and "S2.1" in share[0]

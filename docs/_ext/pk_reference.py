@@ -316,6 +316,7 @@ def texts_page() -> str:
     rows = [[f"[{code(t.key)}](#text-{slug(t.key)})", cell(t.meta.title),
              cell(", ".join(str(lot) for lot in t.meta.lots))] for t in texts]
     out.append(table(["Key", "Title", "Lots"], rows) + "\n")
+    out.append(budget_figures())
     for t in texts:
         meta = t.meta
         out.append(f"(text-{slug(t.key)})=\n## {meta.title}\n\n")
@@ -343,6 +344,20 @@ def texts_page() -> str:
             out.append("\nNo variables: the text uses only the project's facts.\n")
         out.append("\n")
     return "".join(out)
+
+
+def budget_figures() -> str:
+    """The ``budget`` fields every text and section may use, from the code that fills them."""
+    from proposal_kit.budget import catalogue
+    from proposal_kit.budget.views import budget_fields
+
+    rows = [[code(f"budget.{name}"), cell(what)]
+            for name, what in budget_fields(catalogue()).items()]
+    return ("(budget-figures)=\n## Budget figures\n\n"
+            "Every text and section text may use these figures of the project's costs, "
+            "computed as `proposal-kit budget` computes them (amounts print with thousands "
+            "separators, percentages without their sign):\n\n"
+            + table(["Name", "What it is"], rows) + "\n")
 
 
 def templates_page() -> str:

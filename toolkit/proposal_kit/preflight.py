@@ -74,7 +74,7 @@ def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
 def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
     """Images and directive blocks of every section."""
     from .errors import InputError
-    from .render.directives import gantt_spec, split_directive
+    from .render.directives import gantt_spec, grouped_spec, split_directive
     from .render.images import read_image
     from .render.markdown_parser import parse
     from .render.narrative import section_locator
@@ -91,6 +91,8 @@ def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
                     directive = split_directive(token.info)
                     if directive and directive[0] == "gantt":
                         gantt_spec(token.content, months)
+                    elif directive and directive[0] == "grouped-table":
+                        grouped_spec(token.content)
                     elif directive and directive[0] == "style" and styles and \
                             directive[1].strip() not in styles:
                         raise InputError(f"{{style}} block: the reference document has no "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..costs import round_cents
-from .catalogue import Catalogue, catalogue
+from .catalogue import INDIRECT, Catalogue, catalogue
 
 if TYPE_CHECKING:
     from ..calls import CallRules
@@ -25,8 +25,6 @@ __all__ = ["UNCATEGORISED", "Budget", "Cell", "Line", "MissingRate", "Totals", "
 
 #: The category of an old single figure per partner and WP (no categories given).
 UNCATEGORISED = "uncategorised"
-#: The key of indirect costs among the category totals.
-INDIRECT = "indirect"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..findings import Finding
-from .compute import INDIRECT, UNCATEGORISED, Budget
+from .catalogue import INDIRECT
+from .compute import UNCATEGORISED, Budget
 from .report import BudgetReport
 
 __all__ = ["Table", "format_markdown", "format_text", "tables"]

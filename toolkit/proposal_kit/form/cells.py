@@ -108,17 +108,26 @@ class Table:
     note: str | None = None
     #: ``prompt``: the note asks for missing data; ``info``: it states a fact (n/a).
     note_kind: Literal["prompt", "info"] = "prompt"
+    #: What is still missing from a table that has rows (shown under it as a prompt).
+    remark: str | None = None
+    #: A fact stated under the table (the EU grant under the budget summary).
+    footnote: Cell | None = None
+    #: Headings grouping the columns (label, how many columns), as the form's budget table
+    #: has them; the columns are then headed ``subheadings`` (their units) under them.
+    header_groups: tuple[tuple[str, int], ...] = ()
+    subheadings: tuple[str, ...] = ()
 
     def align(self, column: str) -> Literal["left", "right"]:
         """``right`` for a column of figures."""
         cells = [r.cell(column) for r in self.rows]
-        right = [c for c in cells if not c.empty and c.align == "right"]
-        return "right" if right else "left"
+        filled = [c for c in cells if not c.empty] or cells  # an empty column: as declared
+        return "right" if any(c.align == "right" for c in filled) else "left"
 
     def words(self) -> int:
         """Words in the table's cells and headings: what it adds to a section's length."""
         texts = [h for _, h in self.columns] + [
-            c.text for r in self.rows for c in r.cells.values()]
+            c.text for r in self.rows for c in r.cells.values()] + [
+            self.remark or "", self.footnote.text if self.footnote else ""]
         return sum(len(t.split()) for t in texts)
 
     def headings(self) -> list[str]:

@@ -16,9 +16,11 @@ from .cells import Cell, Line
 from .locate import text_of
 
 __all__ = [
+    "cell_span",
     "cell_width_mm",
     "cells_of",
     "clear_cell",
+    "compact_paragraph",
     "copy_row",
     "grid_columns",
     "note_row",
@@ -27,6 +29,7 @@ __all__ = [
     "rows_of",
     "set_cell",
     "set_cell_text",
+    "set_grid_widths",
     "shade",
     "widen_first_column",
 ]
@@ -78,16 +81,23 @@ def widen_first_column(tbl: Any, share: float) -> None:
     slivers = [w if w < _SLIVER else 0 for w in widths[1:]]
     cells = sum(1 for w in slivers if not w)
     each = (total - first - sum(slivers)) // cells if cells else 0
-    new = [first, *(w or each for w in slivers)]
-    for col, width in zip(grid.iterchildren(qn("w:gridCol")), new, strict=False):
+    set_grid_widths(tbl, [first, *(w or each for w in slivers)])
+
+
+def set_grid_widths(tbl: Any, widths: list[int]) -> None:
+    """Give the grid columns ``widths`` (twips), and each cell the sum of those it spans."""
+    grid = tbl.find(qn("w:tblGrid"))
+    if grid is None:
+        return
+    for col, width in zip(grid.iterchildren(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(width))
     for tr in tbl.iterchildren(W_TR):
         start = 0
         for tc in cells_of(tr):
-            span = _span(tc)
+            span = cell_span(tc)
             tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
             if tcw is not None:
-                tcw.set(qn("w:w"), str(sum(new[start:start + span])))
+                tcw.set(qn("w:w"), str(sum(widths[start:start + span])))
                 tcw.set(qn("w:type"), "dxa")
             start += span
 
@@ -153,7 +163,8 @@ def repeat_rows(tbl: Any, count: int) -> None:
                 tr_pr.append(element)
 
 
-def _span(tc: Any) -> int:
+def cell_span(tc: Any) -> int:
+    """How many grid columns a cell spans."""
     span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
     return int(span.get(qn("w:val"))) if span is not None else 1
 
@@ -167,8 +178,8 @@ def cell_width_mm(tc: Any) -> float:
     for other in cells_of(tr):
         if other is tc:
             break
-        start += _span(other)
-    width = sum(grid[start:start + _span(tc)]) if grid else 0
+        start += cell_span(other)
+    width = sum(grid[start:start + cell_span(tc)]) if grid else 0
     if not width:
         tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
         width = int(float(tcw.get(qn("w:w")) or 0)) if tcw is not None else 0
@@ -234,7 +245,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
         if text:
             p.append(_run(text, rpr, line.bold and not aside))
     for p in tc.iterchildren(W_P):
-        _compact(p)
+        compact_paragraph(p)
         if cell.align == "right":
             _align_end(p)
 
@@ -244,15 +255,15 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
 CELL_SPACING = 20
 
 
-def _compact(p: Any) -> None:
+def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
     spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
     if spacing is None:
         return
     for side in ("w:before", "w:after"):
         value = spacing.get(qn(side))
-        if value is not None and value.isdigit() and int(value) > CELL_SPACING:
-            spacing.set(qn(side), str(CELL_SPACING))
+        if value is not None and value.isdigit() and int(value) > twips:
+            spacing.set(qn(side), str(twips))
 
 
 def _align_end(p: Any) -> None:
@@ -283,7 +294,7 @@ def copy_row(template: Any) -> Any:
     for t in row.iter(W_T):
         t.text = ""
     for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
-        _compact(p)
+        compact_paragraph(p)
     for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
         if height.get(qn("w:hRule"), "atLeast") == "atLeast":
             height.getparent().remove(height)

@@ -29,6 +29,7 @@ from ..derive import Draft
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
+from .budget_table import fill_wp_budget
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
@@ -433,21 +434,7 @@ class FormFiller:
             anchor = tr
 
     def _fill_budget(self, tbl: Any, table: Table) -> None:
-        columns = [c for c, _ in table.columns]
-        rows = rows_of(tbl)
-        templates = [tr for tr in rows if row_text(tr) and
-                     normalise(row_text(tr)[0]) in ("[name]", "")
-                     and rows.index(tr) > 2 and len(cells_of(tr)) == len(columns)]
-        total = next((tr for tr in rows if row_text(tr) and
-                      normalise(row_text(tr)[0]) == "total"), None)
-        body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
-                     table.caption, table.note)
-        if templates:
-            self._replace(templates, body, columns, table.note)
-        totals = [r for r in table.rows if r.kind == "total"]
-        if total is not None:
-            for tc, col in zip(cells_of(total)[1:], columns[1:], strict=False):
-                set_cell(tc, totals[0].cell(col) if totals else Cell())
+        fill_wp_budget(tbl, table, self.form.tables["wp_budget"], self._replace)
 
     # -- the tables after 4.2 and elsewhere ----------------------------------------------------
     def _simple(self, tbl: Any, table_id: str, header_rows: int = 1,

@@ -7,8 +7,11 @@ answer). The own layout, the form filler and `review` all read what these return
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
+from ..budget import UNCATEGORISED
+from ..budget.views import ExactAmount, form_figures, group_figures, share
 from ..derive import Draft
 from ..model import Partner, Task, WorkPackage
 from .cells import Cell, Grid, GridRow, Line, Row, Table, eur, number
@@ -245,25 +248,56 @@ def work_package_tables(draft: Draft, spec: TableSpec, wp: WorkPackage) -> dict[
             "milestones": milestones, "deliverables": deliverables}
 
 
+def _figure(value: float | None, unit: str | None) -> str:
+    """A figure of a budget table: whole euros, or a count; nothing for zero."""
+    if not value:
+        return ""
+    return eur(value) if unit == "EUR" else number(value)
+
+
 def _wp_budget(draft: Draft, spec: TableSpec, wp: WorkPackage) -> Table:
-    # Person-months and totals as computed (from the costs by category, else the old figures).
-    column = draft.proposal.work_packages.index(wp)
-    effort = {pid: values[column] for pid, values, _ in draft.effort.rows}
-    budget = {pid: values[column] for pid, values, _ in draft.budget.rows}
+    """One WP's "Estimated budget — Resources": per participant, the form's columns.
+
+    Figures come from the computed budget (``draft.costs``): each category's amount in its
+    ``form`` column, units and persons in its ``counts`` columns, E and the total. A
+    partner given a single figure shows its total, and the table says what is missing.
+    """
+    book = draft.costs.catalogue
+    units = {c.id: c.unit for c in spec.columns}
+    cells = draft.costs.cells_of_wp(wp.id)
     rows = []
-    for pid in [p.id for p in draft.proposal.partners if budget.get(p.id) or effort.get(p.id)]:
-        rows.append(Row({"participant": Cell.of(partner_short(draft, pid)),
-                         "personnel_pm": Cell.of(number(effort.get(pid)), align="right"),
-                         "total": Cell.of(eur(budget.get(pid)), align="right")}))
+    sums: dict[str, float] = {}
+    for cell in cells:
+        figures = form_figures(cell, book)
+        for column, value in figures.items():
+            sums[column] = sums.get(column, 0.0) + value
+        values = {cid: Cell.of(_figure(figures.get(cid), units[cid]), align="right")
+                  for cid in units if cid != "participant"}
+        rows.append(Row({"participant": Cell.of(partner_short(draft, cell.partner)),
+                         **values}))
     if rows:
         rows.append(Row({"participant": Cell.of("Total", bold=True),
-                         "personnel_pm": Cell.of(number(draft.effort.column_totals[column]),
-                                                 bold=True, align="right"),
-                         "total": Cell.of(eur(draft.budget.column_totals[column]), bold=True,
-                                          align="right")}, kind="total"))
+                         **{cid: Cell.of(_figure(round(sums.get(cid, 0.0), 2), units[cid]),
+                                         bold=True, align="right")
+                            for cid in units if cid != "participant"}}, kind="total"))
+    legacy = [partner_short(draft, c.partner) for c in cells if not c.detailed]
+    remark = None
+    if legacy:
+        remark = (f"Costs by category still missing for {', '.join(legacy)}: "
+                  f"{'it gives' if len(legacy) == 1 else 'they give'} a single figure, shown "
+                  f"as the total. Write the costs of {wp.id} under `costs:` in project.yaml "
+                  "(staff person-months, travel, subcontracting...).")
     columns = tuple((c.id, f"{c.heading} ({c.unit})" if c.unit else c.heading)
                     for c in spec.columns)
-    return _table(spec, rows, columns=columns, note="No budget for this work package yet.")
+    groups: list[tuple[str, int]] = []
+    for c in spec.columns:
+        if groups and groups[-1][0] == c.heading:
+            groups[-1] = (c.heading, groups[-1][1] + 1)
+        else:
+            groups.append((c.heading, 1))
+    table = _table(spec, rows, columns=columns, note="No budget for this work package yet.")
+    return replace(table, remark=remark, header_groups=tuple(groups),
+                   subheadings=tuple(c.unit or "" for c in spec.columns))
 
 
 # -- 4.2: the tables after the work packages ---------------------------------------------------
@@ -390,32 +424,58 @@ def _activities(draft: Draft) -> Table:
     return Table("activities", tuple(columns), tuple(rows), caption=caption)
 
 
+def _percent(value: float) -> str:
+    return f"{value:.1f} %"
+
+
 def _budget_summary(draft: Draft) -> Table:
-    """The estimated budget per work package, its total and the EU grant requested."""
-    wps = draft.proposal.work_packages
-    total = draft.budget.total
-    rows = [Row({"wp": Cell.of(f"WP{wp.number}"), "title": Cell.of(wp.title),
-                 "budget": Cell.of(eur(value), align="right"),
-                 "share": Cell.of(f"{value / total * 100:.1f} %" if total else "",
-                                  align="right")})
-            for wp, value in zip(wps, draft.budget.column_totals, strict=True)]
-    if not rows or not total:
-        return Table("budget_summary", (), (), caption="Estimated budget by work package",
+    """The costs by work package and group of the annex (A Personnel ... E Indirect costs).
+
+    A row of shares gives each group's part of the total; the EU grant requested follows
+    the table. Drawn with the widths its figures need (a grouped table of single headings).
+    """
+    costs = draft.costs
+    book = costs.catalogue
+    total = costs.total_costs
+    caption = "Estimated costs by work package and category (EUR)"
+    if not costs.cells or not total:
+        return Table("budget_summary", (), (), caption=caption,
                      note="No budget yet: give each work package its costs in project.yaml.")
-    rate = draft.call.figures.funding_rate.value
-    cap = f", at most EUR {eur(draft.cap)}" if draft.cap else ""
-    rows.append(Row({"wp": Cell.of("Total", bold=True), "title": Cell.of("Estimated budget "
-                     "of the action", bold=True), "budget": Cell.of(eur(total), bold=True,
-                                                                   align="right"),
-                     "share": Cell.of("100.0 %", bold=True, align="right")}, kind="total"))
-    rows.append(Row({"wp": Cell.of("EU", bold=True),
-                     "title": Cell.of(f"EU grant requested ({rate * 100:.0f} % of the "
-                                      f"estimated budget{cap})", bold=True),
-                     "budget": Cell.of(eur(draft.eu_contribution), bold=True, align="right")},
+    project = group_figures(costs.project, book)
+    groups = [(gid, f"{gid}. {label}") for gid, label in book.groups.items()]
+    if project.get(UNCATEGORISED):
+        groups.append((UNCATEGORISED, "Not yet by category"))
+    columns = (("wp", "WP"), *groups, ("total", "Total"), ("share", "Share"))
+    by_wp = costs.by_work_package()
+    rows = []
+    for wp in draft.proposal.work_packages:
+        figures = group_figures(by_wp[wp.id], book)
+        rows.append(Row({"wp": Cell.of(f"WP{wp.number}"),
+                         **{gid: Cell.of(_figure(figures.get(gid), "EUR"), align="right")
+                            for gid, _ in groups},
+                         "total": Cell.of(eur(by_wp[wp.id].total), align="right"),
+                         "share": Cell.of(_percent(share(by_wp[wp.id].total, total)),
+                                          align="right")}))
+    rows.append(Row({"wp": Cell.of("Total", bold=True),
+                     **{gid: Cell.of(_figure(project.get(gid), "EUR"), bold=True,
+                                     align="right") for gid, _ in groups},
+                     "total": Cell.of(eur(total), bold=True, align="right"),
+                     "share": Cell.of(_percent(100), bold=True, align="right")},
                     kind="total"))
-    return Table("budget_summary", (("wp", "WP"), ("title", "Work package"),
-                                    ("budget", "Estimated budget (EUR)"), ("share", "Share")),
-                 tuple(rows), caption="Estimated budget by work package")
+    rows.append(Row({"wp": Cell.of("Share", bold=True),
+                     **{gid: Cell.of(_percent(share(project.get(gid, 0.0), total)),
+                                     bold=True, align="right") for gid, _ in groups}},
+                    kind="total"))
+    rate = draft.call.figures.funding_rate.value
+    cap = f"; the call's maximum is EUR {eur(costs.max_grant)}" if costs.max_grant else ""
+    capped = ", lowered to the call's maximum" if costs.cap_binds else ""
+    grant = Cell((Line(f"EU grant requested: EUR {ExactAmount(costs.requested_grant)}",
+                       bold=True),
+                  Line(f"{rate * 100:.0f} % of the total costs of EUR {ExactAmount(total)}"
+                       f"{capped}{cap}.")))
+    return Table("budget_summary", columns, tuple(rows), caption=caption, footnote=grant,
+                 header_groups=tuple((heading, 1) for _, heading in columns),
+                 subheadings=("",) * len(columns))
 
 
 def _partners(draft: Draft) -> Table:

@@ -22,7 +22,7 @@ from ..derive import Draft
 from ..errors import SourceLocation
 from ..errors import TemplateError as KitTemplateError
 from ..form import form_for_call
-from ..form.cells import Grid
+from ..form.cells import Grid, Table
 from ..form.layout import segments
 from ..form.tables import build_table, build_timetable, coordinator_contact, work_package_tables
 from ..model import WorkPackage
@@ -86,6 +86,20 @@ def grid_yaml(grid: Grid) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).rstrip()
 
 
+def grouped_yaml(table: Table) -> str:
+    """The body of a ``{grouped-table}`` directive drawing ``table`` (its header groups)."""
+    import yaml
+
+    ids = [cid for cid, _ in table.columns]
+    data = {"groups": [list(g) for g in table.header_groups],
+            "columns": list(table.subheadings),
+            "align": [table.align(cid) for cid in ids],
+            "rows": [{"cells": [row.cell(cid).text for cid in ids],
+                      **({"bold": True} if row.kind == "total" else {})}
+                     for row in table.rows]}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).rstrip()
+
+
 #: The names the Part B templates see, and what each is (the guide's template reference).
 CONTEXT_NAMES: dict[str, str] = {
     "draft": "The derived view model (the Draft fields below).",
@@ -102,6 +116,8 @@ CONTEXT_NAMES: dict[str, str] = {
                  "objectives, tasks, milestones, deliverables).",
     "timetable": "`timetable(id)`: the timetable grid (months or years and quarters).",
     "grid_yaml": "`grid_yaml(grid)`: the body of a `{gantt}` block drawing a grid.",
+    "grouped_yaml": "`grouped_yaml(t)`: the body of a `{grouped-table}` block drawing a table "
+                    "whose columns are grouped under headings (`t.header_groups`).",
     "cover_value": "`cover_value(key)`: the value of a cover field (title, acronym, "
                    "coordinator_contact).",
 }
@@ -121,7 +137,8 @@ def template_context(draft: Draft, narratives: dict[str, str]) -> dict[str, Any]
                "wp_tables": lambda wp: work_package_tables(draft, form.tables["work_package"],
                                                            wp),
                "timetable": lambda table_id: build_timetable(draft, form.tables[table_id]),
-               "grid_yaml": grid_yaml, "cover_value": lambda key: values.get(key, "")}
+               "grid_yaml": grid_yaml, "grouped_yaml": grouped_yaml,
+               "cover_value": lambda key: values.get(key, "")}
     assert context.keys() == CONTEXT_NAMES.keys()
     return context
 

@@ -15,13 +15,14 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..yamlsource import YamlFileError, parse_yaml
 from .gantt import GanttSpec
+from .grouped_table import GroupedTableSpec
 
-__all__ = ["DIRECTIVE", "KNOWN", "gantt_spec", "split_directive"]
+__all__ = ["DIRECTIVE", "KNOWN", "gantt_spec", "grouped_spec", "split_directive"]
 
 #: The info string of a directive block: ``{name} argument``.
 DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 #: Every directive the writers know.
-KNOWN = ("gantt", "pagebreak", "prompt", "section", "style", "toc")
+KNOWN = ("gantt", "grouped-table", "pagebreak", "prompt", "section", "style", "toc")
 #: Most rows a ``{gantt}`` block may have.
 MAX_GANTT_ROWS = 500
 
@@ -73,3 +74,24 @@ def gantt_spec(body: str, max_columns: int | None = None) -> GanttSpec:
             raise InputError(f"{{gantt}} block: row '{row.label[:40]}' shades column {bad[0]}, "
                              f"but there are {width} columns (numbered from 0)")
     return spec
+
+
+def grouped_spec(body: str) -> GroupedTableSpec:
+    """The validated body of a ``{grouped-table}`` block.
+
+    Raises:
+        InputError: the body is not YAML or not such a table.
+    """
+    try:
+        doc = parse_yaml(body, Path("{grouped-table}"))
+    except YamlFileError as exc:
+        raise InputError(f"{{grouped-table}} block: {exc.findings[0].message}") from None
+    try:
+        return GroupedTableSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the block"
+        raise InputError(f"{{grouped-table}} block: {where}: {first['msg']}",
+                         hint="a {grouped-table} block has 'groups:' (heading and span), "
+                         "'columns:' (the headings under them) and 'rows:' (each with "
+                         "'cells:')") from None

@@ -27,7 +27,7 @@ from markdown_it.token import Token
 
 from ..errors import InputError
 from ..form.tags import is_tag_line
-from .directives import gantt_spec, split_directive
+from .directives import gantt_spec, grouped_spec, split_directive
 from .docx_parts import (
     XML_SPACE,
     add_field,
@@ -42,6 +42,7 @@ from .docx_parts import (
     w_sub,
 )
 from .gantt import write_gantt
+from .grouped_table import write_grouped_table
 from .images import read_image
 from .markdown_parser import parse
 from .refdoc import add_missing_styles
@@ -384,6 +385,13 @@ class DocxWriter:
             spec = gantt_spec(tok.content)
             self.keep_last_with_next()
             write_gantt(self.container, spec, self.style_ids, self.width_mm)
+            if self.container is not self.doc:
+                _drop_trailing_paragraph(self.container)
+            self.after_table()
+        elif name == "grouped-table":
+            grouped = grouped_spec(tok.content)
+            self.keep_last_with_next()
+            write_grouped_table(self.container, grouped, self.style_ids, self.width_mm)
             if self.container is not self.doc:
                 _drop_trailing_paragraph(self.container)
             self.after_table()

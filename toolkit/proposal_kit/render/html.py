@@ -12,8 +12,9 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from ..form.tags import ANY_TAG
-from .directives import gantt_spec, split_directive
+from .directives import gantt_spec, grouped_spec, split_directive
 from .gantt import GanttSpec
+from .grouped_table import grouped_html
 from .markdown_parser import markdown
 
 __all__ = ["gantt_html", "markdown_to_html"]
@@ -54,6 +55,8 @@ def _fence(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Optio
         return f'<p class="{html.escape(css)}">{inner}</p>\n'
     if name == "gantt":
         return gantt_html(gantt_spec(tok.content))
+    if name == "grouped-table":
+        return grouped_html(grouped_spec(tok.content))
     if name == "toc":
         return '<nav class="toc" id="toc"></nav>\n'
     return '<hr class="page-break">\n' if name == "pagebreak" else ""

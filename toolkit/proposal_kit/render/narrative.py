@@ -155,8 +155,9 @@ def section_locator(project: Project, section: str) -> Callable[[int | None], So
     return lambda line: SourceLocation(project.file, start, column)
 
 
-_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a key "
-                   "of 'variables:' in the project file, or text(...)")
+_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a budget "
+                   "figure such as budget.total_costs, a key of 'variables:' in the project "
+                   "file, or text(...)")
 
 
 def _block_style(file: Path, line: int, column: int | None) -> str | None:

@@ -18,6 +18,7 @@ from ..form import form_for_call
 from ..project import Project, load_project_or_findings
 from .activities import review_activities, review_requirements
 from .base import Gap, criteria_data
+from .budget import budget_gaps
 from .criteria import CriterionResult, evidence_counts, proposal_gaps, section_gaps
 from .evidence import collect
 from .guidance import guidance_gaps
@@ -74,6 +75,7 @@ def review_project(project: Project) -> ReviewReport:
                if b.prompt and b.answer != "fixed" and not b.default}
     gaps += proposal_gaps(p, evidence, data, prompts)
     gaps += guidance_gaps(p, evidence, data.review.form_guidance)
+    gaps += budget_gaps(p, call, data.review)
     for sid, message in evidence.render_errors:
         gaps.append(Gap(Finding("review.render-error", Severity.WARNING, message,
                                 ("sections", sid) if sid else ("sections",), category="review")))

@@ -13,8 +13,8 @@ from ..findings import Finding, Severity
 from ..findings import Path as DataPath
 from ..resources import data_dir
 
-__all__ = ["CriteriaData", "Criterion", "FormGuidance", "Gap", "ReviewSettings",
-           "criteria_data", "gap"]
+__all__ = ["BudgetHints", "CriteriaData", "Criterion", "FormGuidance", "Gap",
+           "ReviewSettings", "criteria_data", "gap"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,6 +42,17 @@ class FormGuidance(BaseModel):
     ethics_topics: dict[str, str] = {}
 
 
+class BudgetHints(BaseModel):
+    """What an evaluator notes in the cost categories (shares of the total costs)."""
+
+    model_config = _STRICT
+    personnel_share_min: float = 0.4
+    personnel_share_max: float = 0.9
+    travel_share_max: float = 0.2
+    equipment_share_max: float = 0.1
+    partner_share_min: float = 0.02
+
+
 class ReviewSettings(BaseModel):
     """How the review measures a draft."""
 
@@ -53,6 +64,7 @@ class ReviewSettings(BaseModel):
     management_title: str = "(?i)management|coordination"
     placeholders: tuple[str, ...] = ()
     form_guidance: FormGuidance | None = None
+    budget: BudgetHints = BudgetHints()
 
 
 class CriteriaData(BaseModel):

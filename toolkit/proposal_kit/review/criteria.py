@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..budget import compute_budget
 from ..model import Proposal
 from .base import CriteriaData, Criterion, Gap, ReviewSettings, gap
 from .evidence import Evidence, SectionText
@@ -152,7 +151,7 @@ def proposal_gaps(p: Proposal, evidence: Evidence, data: CriteriaData,
     if p.work_packages and not p.risks:
         yield gap("risk-mitigation", "warning", "no risks listed: section 2.1.5 shows an "
                   "empty risk table", ("risks",), criterion="design")
-    yield from _work_packages(p, data.review)
+    yield from _work_packages(p)
 
 
 def _objectives(p: Proposal) -> Iterator[Gap]:
@@ -173,23 +172,12 @@ def _objectives(p: Proposal) -> Iterator[Gap]:
                           ("objectives", o, "indicators", i), criterion="relevance")
 
 
-def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
+def _work_packages(p: Proposal) -> Iterator[Gap]:
     wps = p.work_packages
-    budget = compute_budget(p)
     for w, wp in enumerate(wps):
         if not wp.deliverables:
             yield gap("wp-no-deliverable", "warning", f"{wp.id} '{wp.title}' has no "
                       "deliverable", ("work_packages", w), criterion="design")
-        for pid in sorted(set(wp.budget) - set(wp.effort) - set(wp.costs), key=str):
-            if wp.budget[pid] > 0:
-                yield gap("budget-no-effort", "warning",
-                          f"{pid} has a budget in {wp.id} but no person-months",
-                          ("work_packages", w, "budget", pid), criterion="design")
-        for cell in budget.cells_of_wp(wp.id):
-            if cell.detailed and cell.total > 0 and not cell.person_months:
-                yield gap("budget-no-effort", "warning",
-                          f"{cell.partner} has costs in {wp.id} but no person-months",
-                          ("work_packages", w, "costs", cell.partner), criterion="design")
     if not wps:
         return
     working = {x for wp in wps for t in wp.tasks for x in (t.lead, *t.participants) if x}
@@ -199,17 +187,3 @@ def _work_packages(p: Proposal, settings: ReviewSettings) -> Iterator[Gap]:
                 yield gap("beneficiary-no-task", "warning",
                           f"{partner.id} ({partner.label}) leads or takes part in no task",
                           ("partners", n), criterion="partnership")
-    costs = budget.by_work_package()
-    total = sum(t.total for t in costs.values())
-    pattern = re.compile(settings.management_title)
-    for w, wp in enumerate(wps):
-        if not pattern.search(wp.title) or total <= 0:
-            continue
-        share = costs[wp.id].total / total
-        if share > settings.management_share_max:
-            yield gap("management-share", "warning",
-                      f"{wp.id} '{wp.title}' takes {share:.0%} of the costs; more than "
-                      f"{settings.management_share_max:.0%} for management is unusual",
-                      ("work_packages", w, "costs" if wp.costs else "budget"),
-                      criterion="design")
-        break

@@ -1,7 +1,8 @@
-"""What a generic text sees of the project: ``project`` and partner views, plain dicts.
+"""What a generic text sees of the project: ``project``, ``budget`` and partner views.
 
 The names here are the contract of the library format (see ``generic_texts/README.md``);
-``lint`` checks texts against :data:`PROJECT_FIELDS` and :data:`PARTNER_FIELDS`.
+``lint`` checks texts against :data:`PROJECT_FIELDS`, :data:`PARTNER_FIELDS` and the
+budget's fields (:func:`proposal_kit.budget.views.budget_fields`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-from ..calls import load_call, reference_data
+from ..budget import compute_budget
+from ..budget.views import budget_view
+from ..calls import CallRules, load_call, reference_data
 from ..errors import UsageError
 from ..model import Partner, Proposal
 
@@ -70,6 +73,11 @@ class Placeholder:
     def __getitem__(self, item: object) -> Placeholder:
         return Placeholder(f"{self._name}.{item}")
 
+    def __iter__(self) -> Iterator[Placeholder]:
+        # One item stands for the list (without it, Python would iterate __getitem__
+        # forever on a loop over a placeholder).
+        return iter((Placeholder(f"{self._name}[…]"),))
+
     def __str__(self) -> str:
         return f"[{self._name}]"
 
@@ -99,21 +107,22 @@ def partner_view(partner: Partner) -> PartnerView:
     )
 
 
-def _call_facts(proposal: Proposal) -> tuple[int | None, int | None]:
-    """Lot and year of the project's call; (None, None) if the topic is unknown."""
+def _call(proposal: Proposal) -> CallRules | None:
+    """The rules of the project's call; None if the topic is unknown."""
     try:
-        rules = load_call(proposal.call)
+        return load_call(proposal.call)
     except UsageError:
-        return None, None
-    return rules.lot, rules.year
+        return None
 
 
 def project_context(proposal: Proposal) -> dict[str, Any]:
-    """The variables every text may use: ``project`` (and ``variables``, the project defaults).
+    """The variables every text may use: ``project``, ``budget`` (and ``variables``).
 
-    ``project.year`` is the year of the planned start date, else the call's year.
+    ``project.year`` is the year of the planned start date, else the call's year;
+    ``budget`` holds the computed budget's figures (the grant needs a known call).
     """
-    lot, call_year = _call_facts(proposal)
+    rules = _call(proposal)
+    lot, call_year = (rules.lot, rules.year) if rules is not None else (None, None)
     ecosystems = reference_data().ecosystems
     label = ", ".join(ecosystems[e].label if e in ecosystems else e
                       for e in proposal.ecosystem)
@@ -133,9 +142,11 @@ def project_context(proposal: Proposal) -> dict[str, Any]:
         "year": year if year is not None else date.today().year,
         "partners": [partner_view(p) for p in proposal.partners],
     }
-    return {"project": project, "variables": dict(proposal.variables)}
+    budget = budget_view(compute_budget(proposal, rules), proposal)
+    return {"project": project, "budget": budget, "variables": dict(proposal.variables)}
 
 
 def preview_context() -> dict[str, Any]:
     """A context without a project: every project value prints as a placeholder."""
-    return {"project": Placeholder("project"), "variables": {}, "preview": True}
+    return {"project": Placeholder("project"), "budget": Placeholder("budget"),
+            "variables": {}, "preview": True}

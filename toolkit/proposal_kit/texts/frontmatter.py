@@ -33,7 +33,7 @@ __all__ = ["MAX_TEXT_BYTES", "RESERVED_NAMES", "FrontMatter", "GenericText", "Va
 
 MAX_TEXT_BYTES = 1024 * 1024
 #: Names every body may use without declaring them; a variable may not take them.
-RESERVED_NAMES = frozenset({"project", "text"})
+RESERVED_NAMES = frozenset({"project", "budget", "text"})
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")

@@ -15,6 +15,8 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from markdown_it import MarkdownIt
 
+from ..budget import catalogue
+from ..budget.views import budget_fields
 from ..errors import ProposalKitError, UsageError
 from ..findings import Finding, Severity
 from ..resources import builtin_texts_dir
@@ -84,6 +86,8 @@ def _variables(text: GenericText, ast: nodes.Template, file: str) -> list[TextFi
         if isinstance(owner, nodes.Name) and owner.name == "project":
             fields: tuple[str, ...] = PROJECT_FIELDS
             what = "project"
+        elif isinstance(owner, nodes.Name) and owner.name == "budget":
+            fields, what = tuple(budget_fields(catalogue())), "budget"
         elif (isinstance(owner, nodes.Name) and owner.name in partners) or (
                 isinstance(owner, nodes.Getattr) and owner.attr == "coordinator"
                 and isinstance(owner.node, nodes.Name) and owner.node.name == "project"):

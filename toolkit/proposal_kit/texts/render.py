@@ -164,7 +164,7 @@ def render_text(library: TextLibrary, key: str, variables: Mapping[str, Any],
     text = _lookup(library, key, place)
     values = bind_variables(text, variables, context, place)
     inner = f"generic text '{key}' (used in {place})"
-    names = {"project": context.get("project"),
+    names = {"project": context.get("project"), "budget": context.get("budget"),
              "text": make_text_function(library, context, inner, _chain=(*_chain, key)),
              **values}
     filename = str(text.path)
