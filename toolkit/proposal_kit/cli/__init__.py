@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_CODES, InputError, ProposalKitError
-from ..terminal import safe_text
+from ..terminal import json_text, safe_text
 
 __all__ = ["cli", "main"]
 
@@ -190,8 +189,7 @@ def _report(code: int, kind: str, exc: BaseException | None, json_mode: bool) ->
             click.secho(safe_text(text), err=True, fg="red" if kind != "interrupted" else None,
                         color=_colour(sys.stderr))
         if json_mode:
-            click.echo(json.dumps({"error": _error_dict(code, kind, message, exc)},
-                                  indent=2, ensure_ascii=False))
+            click.echo(json_text({"error": _error_dict(code, kind, message, exc)}))
     except OSError:  # stdout or stderr gone: nothing more can be said
         pass
 

@@ -455,8 +455,8 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
         UsageError: the call cannot be told (give ``call``).
         OutputConflictError: ``folder`` already holds a project (without ``force``).
     """
+    from ..docxfile import open_docx
     from ..form import form_for_topic
-    from .absorb import open_docx
     from .narrative import sections_from_base, sections_from_form, sections_from_headings
 
     document = open_docx(docx_path)
