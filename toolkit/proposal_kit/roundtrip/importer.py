@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import OutputConflictError, UsageError
 from ..form.description import FormDescription
 from ..form.locate import normalise
+from ..form.tags import tag_text
 from ..render.output import write_atomic
 from .base import read_base
 from .docxread import Reading, read_document
@@ -472,7 +473,7 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     warnings = importer.warnings
     if base is not None:
         texts = sections_from_base(base, reading)
-    elif any(f"#@{form.document_tag}@#" in b.md for b in reading.blocks):
+    elif any(tag_text("open", form.document_tag) in b.md for b in reading.blocks):
         texts, found_warnings = sections_from_form(document, form, reading)
         warnings.extend(found_warnings)
     else:
