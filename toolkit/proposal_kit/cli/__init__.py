@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_CODES, InputError, ProposalKitError
+from ..errors import EXIT_CODES, InputError, ProposalKitError, caused_by_interrupt
 from ..terminal import json_text, safe_text
 
 __all__ = ["cli", "main"]
@@ -100,6 +100,8 @@ class _Group(click.Group):
                 "the input needs more memory than is available; it is too large"), json_mode)
             ctx.exit(EXIT_CODES["problems"])
         except Exception as exc:
+            if caused_by_interrupt(exc):  # Ctrl-C inside an import or a class body
+                ctx.exit(_interrupted(json_mode))
             if os.environ.get("PROPOSAL_KIT_DEBUG"):
                 raise
             _report(INTERNAL_ERROR, "internal", exc, json_mode)
