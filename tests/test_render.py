@@ -272,6 +272,33 @@ def test_edited_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     assert result_cli.exit_code == 3 and "--force" in result_cli.output
 
 
+def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path: Path) -> None:
+    """Every command writes through the one writer: 0644 under umask 022 (not mkstemp's
+    0600), 0640 under 027; a replaced file, and its backup, keep the mode it had."""
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        for args, name in ((["render", str(LOT1_FILE), "-o"], "draft.md"),
+                           (["schema", "-o"], "schema.json"),
+                           (["plan", str(LOT1_FILE), "--today", "2026-01-01", "--ics"],
+                            "plan.ics")):
+            out = tmp_path / name
+            assert CliRunner().invoke(cli, [*args, str(out)]).exit_code == 0
+            assert out.stat().st_mode & 0o777 == 0o644, name
+            out.chmod(0o600)
+            out.write_bytes(out.read_bytes() + b"\n")  # edited: replaced only with --force
+            assert CliRunner().invoke(cli, [*args, str(out), "--force"]).exit_code == 0
+            assert out.stat().st_mode & 0o777 == 0o600, name
+            (backup,) = tmp_path.glob(f"{out.stem}.backup-*{out.suffix}")
+            assert backup.stat().st_mode & 0o777 == 0o600, backup
+        os.umask(0o027)
+        assert CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "s.json")]).exit_code == 0
+        assert (tmp_path / "s.json").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(previous)
+
+
 def test_open_document_is_not_replaced(tmp_path: Path) -> None:
     out = tmp_path / "draft.docx"
     render_project(load_project(LOT1_FILE), out)
