@@ -89,8 +89,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     A new file gets the mode the umask allows (0644 under umask 022), or ``mode``; a
     replaced file keeps its mode. Any failure (disk full, read-only file system, a parent
     that is a file, a name too long) raises :class:`OutputConflictError` naming ``path``;
-    nothing is left
-    half-written.
+    nothing is left half-written.
     """
     path = Path(path)
     try:
