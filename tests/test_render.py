@@ -244,6 +244,27 @@ def test_consortium_only_project_renders_a_complete_draft_with_prompts(
     assert all(p.startswith(("TO BE WRITTEN", "No ", "The timetable")) for p in prompts)
 
 
+@pytest.mark.parametrize("layout", ["own", "form"])
+def test_the_document_properties_name_proposal_kit(layout: str) -> None:
+    """Core properties by proposal-kit (not python-docx), the title cut at the 255
+    characters they hold, and app.xml without another program's name or stale counts."""
+    from conftest import official_file
+
+    project = load_project(LOT2_FILE)
+    form = official_file("partb-form-*.docx") if layout == "form" else None
+    data = render_bytes(project, "docx", form=form, force=True)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    core = archive.read("docProps/core.xml").decode()
+    app = archive.read("docProps/app.xml").decode()
+    assert "<dc:creator>proposal-kit</dc:creator>" in core
+    assert "<cp:lastModifiedBy>proposal-kit</cp:lastModifiedBy>" in core
+    assert "python-docx" not in core + app
+    assert "<Application>proposal-kit</Application>" in app
+    assert "Word" not in app and "LibreOffice" not in app and "<Pages>" not in app
+    title = docx.Document(io.BytesIO(data)).core_properties.title
+    assert title.startswith(project.proposal.acronym) and len(title) <= 255
+
+
 def test_two_renders_give_identical_document_xml(lot2_docx: bytes) -> None:
     again = render_bytes(load_project(LOT2_FILE), "docx")
     read = [zipfile.ZipFile(io.BytesIO(b)).read("word/document.xml")
