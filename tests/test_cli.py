@@ -106,3 +106,29 @@ def test_new_call_year_is_a_data_file(tmp_path: Path, monkeypatch: object,
     finally:
         mp.undo()
     del shutil
+
+
+def test_ctrl_c_inside_pythons_machinery_is_an_interruption(monkeypatch: object,
+                                                            tmp_path: Path) -> None:
+    """Ctrl-C during a class body or an import reaches us wrapped in another error
+    (``RuntimeError: Error calling __set_name__``): still exit 130, in text and in JSON."""
+    import pytest
+
+    from proposal_kit.errors import caused_by_interrupt
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr("proposal_kit.cli.checking.check_file", interrupted)
+    file = tmp_path / "project.yaml"
+    file.write_text("call: X\n", encoding="utf-8")
+    code, out = run("check", str(file))
+    assert code == 130 and "interrupted" in out and "internal error" not in out
+    result = CliRunner().invoke(cli, ["check", str(file), "--format", "json"])
+    assert result.exit_code == 130
+    assert json.loads(result.stdout)["error"]["kind"] == "interrupted"
+    assert not caused_by_interrupt(RuntimeError("plain"))

@@ -222,6 +222,27 @@ def test_consortium_only_project_renders_a_complete_draft_with_prompts(
     assert all(p.startswith(("TO BE WRITTEN", "No ", "The timetable")) for p in prompts)
 
 
+@pytest.mark.parametrize("layout", ["own", "form"])
+def test_the_document_properties_name_proposal_kit(layout: str) -> None:
+    """Core properties by proposal-kit (not python-docx), the title cut at the 255
+    characters they hold, and app.xml without another program's name or stale counts."""
+    from conftest import official_file
+
+    project = load_project(LOT2_FILE)
+    form = official_file("partb-form-*.docx") if layout == "form" else None
+    data = render_bytes(project, "docx", form=form, force=True)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    core = archive.read("docProps/core.xml").decode()
+    app = archive.read("docProps/app.xml").decode()
+    assert "<dc:creator>proposal-kit</dc:creator>" in core
+    assert "<cp:lastModifiedBy>proposal-kit</cp:lastModifiedBy>" in core
+    assert "python-docx" not in core + app
+    assert "<Application>proposal-kit</Application>" in app
+    assert "Word" not in app and "LibreOffice" not in app and "<Pages>" not in app
+    title = docx.Document(io.BytesIO(data)).core_properties.title
+    assert title.startswith(project.proposal.acronym) and len(title) <= 255
+
+
 def test_two_renders_give_identical_document_xml(lot2_docx: bytes) -> None:
     again = render_bytes(load_project(LOT2_FILE), "docx")
     read = [zipfile.ZipFile(io.BytesIO(b)).read("word/document.xml")
@@ -248,6 +269,33 @@ def test_edited_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     out.write_text("not a docx")
     result_cli = CliRunner().invoke(cli, ["render", str(LOT1_FILE), "-o", str(out)])
     assert result_cli.exit_code == 3 and "--force" in result_cli.output
+
+
+def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path: Path) -> None:
+    """Every command writes through the one writer: 0644 under umask 022 (not mkstemp's
+    0600), 0640 under 027; a replaced file, and its backup, keep the mode it had."""
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        for args, name in ((["render", str(LOT1_FILE), "-o"], "draft.md"),
+                           (["schema", "-o"], "schema.json"),
+                           (["plan", str(LOT1_FILE), "--today", "2026-01-01", "--ics"],
+                            "plan.ics")):
+            out = tmp_path / name
+            assert CliRunner().invoke(cli, [*args, str(out)]).exit_code == 0
+            assert out.stat().st_mode & 0o777 == 0o644, name
+            out.chmod(0o600)
+            out.write_bytes(out.read_bytes() + b"\n")  # edited: replaced only with --force
+            assert CliRunner().invoke(cli, [*args, str(out), "--force"]).exit_code == 0
+            assert out.stat().st_mode & 0o777 == 0o600, name
+            (backup,) = tmp_path.glob(f"{out.stem}.backup-*{out.suffix}")
+            assert backup.stat().st_mode & 0o777 == 0o600, backup
+        os.umask(0o027)
+        assert CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "s.json")]).exit_code == 0
+        assert (tmp_path / "s.json").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(previous)
 
 
 def test_open_document_is_not_replaced(tmp_path: Path) -> None:

@@ -106,3 +106,18 @@ def test_a_project_check_passes_renders(lot1: Path) -> None:
     assert check_file(lot1).summary["error"] == 0
     for fmt in ("md", "html", "docx"):
         assert render_bytes(load_project(lot1), fmt)  # type: ignore[arg-type]
+
+
+def test_a_refused_section_file_does_not_hide_the_problems_of_the_others(lot1: Path) -> None:
+    """One pass: a section file outside the project is an error, and the other sections are
+    still checked (references, images), as the render would meet them after the fix."""
+    link = lot1.parent / "sections" / "link.md"
+    link.symlink_to("/etc/hostname")
+    text = lot1.read_text(encoding="utf-8")
+    lot1.write_text(text.replace("{file: sections/background.md}", "{file: sections/link.md}"),
+                    encoding="utf-8")
+    _section(lot1, "See [[WP99]].\n\n![figure](no-such-figure.png)\n")
+    codes = {f.code: f for f in _errors(lot1)}
+    assert {"schema.outside-path", "render.reference", "render.block"} <= set(codes), codes
+    assert "WP99" in codes["render.reference"].message
+    assert "no-such-figure.png" in codes["render.block"].message

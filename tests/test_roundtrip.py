@@ -391,7 +391,7 @@ def test_foreign_and_never_rendered_documents_are_refused(lot2: Path, tmp_path: 
     broken = tmp_path / "broken.docx"
     broken.write_text("not a zip")
     result = CliRunner().invoke(cli, ["absorb", str(lot2 / "project.yaml"), str(broken)])
-    assert result.exit_code == 1 and "not a Word document" in result.output
+    assert result.exit_code == 1 and "not a DOCX file" in result.output
 
 
 @pytest.mark.libreoffice

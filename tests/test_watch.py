@@ -104,6 +104,26 @@ def test_watch_rerenders_on_save_and_survives_errors(tmp_path: Path) -> None:
     assert (tmp_path / "WATCH-partB.docx").is_file()
 
 
+def test_watch_ignores_its_own_outputs_and_files_that_are_not_inputs(tmp_path: Path) -> None:
+    """A log written in the project folder (by a script, an editor, the user's shell) and
+    the draft it writes itself do not re-trigger it; an input still does."""
+    path = _small_project(tmp_path)
+    with Watcher(path, pages=False) as watcher:
+        watcher.wait_for("ready", 1, 30)
+        for n in range(5):
+            with (tmp_path / "build.log").open("a", encoding="utf-8") as log:
+                log.write(f"line {n}\n")
+            (tmp_path / "notes.txt").write_text(f"note {n}\n", encoding="utf-8")
+            (tmp_path / "data.yaml").write_text(f"x: {n}\n", encoding="utf-8")
+            time.sleep(0.1)
+        time.sleep(1.5)  # several quiet periods (0.2 s): a re-render would have started
+        assert [e.kind for e in watcher.events].count("rendered") == 1, watcher.events
+        (tmp_path / "impact.md").write_text("Changed impact.\n", encoding="utf-8")
+        watcher.wait_for("rendered", 2, 30)
+        time.sleep(1.5)  # its own write of the draft does not start a third render
+        assert [e.kind for e in watcher.events].count("rendered") == 2, watcher.events
+
+
 @pytest.mark.libreoffice
 def test_warm_office_gives_the_cold_count(tmp_path: Path,
                                           new_warm: Callable[[], set[str]]) -> None:

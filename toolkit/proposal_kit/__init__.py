@@ -4,26 +4,26 @@ The names below are imported on first use, so that a command pays only for the m
 needs (``pages`` starts LibreOffice before the project model is even imported).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from .lazy import lazy_exports
-
+# Nothing is imported here at run time, not even typing or __future__: the console script
+# imports this package before proposal-kit can catch Ctrl-C, so it must take no time at all.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .check import CheckReport, check_file
     from .errors import ProposalKitError
     from .project import Project, load_project
 
-_lazy = lazy_exports(__name__, {
-    "CheckReport": ".check", "check_file": ".check", "ProposalKitError": ".errors",
-    "Project": ".project", "load_project": ".project"})
+_LAZY = {"CheckReport": ".check", "check_file": ".check", "ProposalKitError": ".errors",
+         "Project": ".project", "load_project": ".project"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     """The public names, imported when first used; ``__version__`` from the metadata."""
     if name != "__version__":
-        return _lazy(name)
+        from .lazy import lazy_exports
+
+        return lazy_exports(__name__, _LAZY)(name)
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from .resources import data_dir
@@ -100,4 +99,7 @@ class ActivityList(BaseModel):
 def activities_for(name: str) -> ActivityList:
     """The activity list named ``name`` (a call's ``activities`` field)."""
     path = data_dir() / "activities" / f"{name}.yaml"
-    return ActivityList.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    from .calls import load_data_model  # the one loader of data files (located errors)
+
+    activities: ActivityList = load_data_model(path, ActivityList)
+    return activities

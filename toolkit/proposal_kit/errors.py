@@ -18,6 +18,7 @@ __all__ = [
     "SourceLocation",
     "TemplateError",
     "UsageError",
+    "caused_by_interrupt",
 ]
 
 #: Documented exit codes, shared by every command.
@@ -92,3 +93,19 @@ class ExternalToolError(ProposalKitError):
     """An external program (LibreOffice) is missing, failed or timed out."""
 
     exit_code = EXIT_CODES["external"]
+
+
+def caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or an error Python raised because of one.
+
+    A KeyboardInterrupt inside some of Python's machinery (a class body's ``__set_name__``,
+    an import) reaches us as another exception whose cause or context is the interrupt.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

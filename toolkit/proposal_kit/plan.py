@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -213,13 +215,34 @@ def _day_off_text(why: str) -> str:
     return f"a {why}" if why in ("Saturday", "Sunday") else why
 
 
+@contextmanager
+def _within_calendar(deadline: datetime) -> Iterator[None]:
+    """A date computed meanwhile that falls outside years 1 to 9999 is a usage error."""
+    try:
+        yield
+    except OverflowError:
+        raise UsageError(f"the plan for the deadline {deadline.date().isoformat()} has dates "
+                         "outside the calendar (years 1 to 9999)",
+                         hint="give a deadline such as 2026-03-10T17:00, and steps of at most "
+                              "a few years before it") from None
+
+
 def build_plan(deadline: datetime, steps: Steps, country: str | None = None,
                workdays: bool = False) -> Plan:
     """Date every step of ``steps`` back from ``deadline`` (aware), in the steps' zone.
 
     A step on a weekend or a public holiday of ``country`` is noted; with ``workdays`` a
     movable step goes to the working day before.
+
+    Raises:
+        UsageError: a step's date falls outside the calendar.
     """
+    with _within_calendar(deadline):
+        return _build_plan(deadline, steps, country, workdays)
+
+
+def _build_plan(deadline: datetime, steps: Steps, country: str | None,
+                workdays: bool) -> Plan:
     tz = ZoneInfo(steps.timezone)
     local_deadline = deadline.astimezone(tz)
     dated = []
@@ -251,7 +274,15 @@ def plan_ics(plan: Plan, name: str = "proposal") -> bytes:
 
     The output is deterministic: UIDs come from the step id and the deadline, and the
     time stamp is the deadline's.
+
+    Raises:
+        UsageError: an event's end falls outside the calendar.
     """
+    with _within_calendar(plan.deadline):
+        return _plan_ics(plan, name)
+
+
+def _plan_ics(plan: Plan, name: str) -> bytes:
     from icalendar import Calendar, Event
 
     cal = Calendar()

@@ -136,13 +136,12 @@ def _style_names() -> set[str]:
 def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
     """Every problem the render of ``project`` would stop on, as findings.
 
-    Findings of the project file itself (schema, missing section files) are `check`'s
-    own; when there are errors among them, the render is not attempted. With
+    Findings of the project file itself (schema, missing or refused section files) are
+    `check`'s own; when there are errors among them, the sections that could be read are
+    still checked (in the same pass), but the whole draft is not rendered. With
     ``with_form``, the DOCX is rendered into the project's copy of the official form (text
     already in it is `check`'s own warning, so it is replaced here).
     """
-    if any(f.severity is Severity.ERROR for f in project.problems):
-        return []
     from .calls import load_call
 
     try:
@@ -151,7 +150,7 @@ def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
         return []  # check reports the unknown topic
     texts, found = _section_findings(project)
     found += _block_findings(project, texts)
-    if any(f.severity is Severity.ERROR for f in found):
+    if any(f.severity is Severity.ERROR for f in [*found, *project.problems]):
         return found
     from .render import render_bytes
 

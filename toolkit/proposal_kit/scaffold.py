@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import FileSystemLoader, TemplateError
 
 from .activities import ActivityList, activities_for
 from .calls import CallRules, load_call, reference_data
@@ -22,6 +21,7 @@ from .form import form_for_call
 from .render.output import write_all
 from .resources import builtin_templates_dir
 from .schema import schema_json
+from .templating import BoundedEnvironment, make_environment
 
 __all__ = ["SCHEMA_PATH", "init_project"]
 
@@ -154,12 +154,9 @@ def _section_label(call: CallRules, box_id: str) -> tuple[str, str]:
     return (number, label[len(number):].strip()) if label.startswith(number) else ("", label)
 
 
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(builtin_templates_dir() / "init"),
-                               undefined=StrictUndefined, keep_trailing_newline=True,
-                               trim_blocks=True, lstrip_blocks=True, autoescape=False)
-    env.filters["q"] = _quote
-    return env
+def _environment() -> BoundedEnvironment:
+    return make_environment(FileSystemLoader(builtin_templates_dir() / "init"), trim=True,
+                            filters={"q": _quote})
 
 
 def _quote(value: Any) -> str:

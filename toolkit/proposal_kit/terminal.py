@@ -7,10 +7,12 @@ CLI prints goes through :func:`safe_text`.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from typing import Any
 
-__all__ = ["BIDI_CONTROLS", "INVISIBLE", "safe_text", "unsafe_character"]
+__all__ = ["BIDI_CONTROLS", "INVISIBLE", "json_text", "safe_text", "unsafe_character"]
 
 #: Characters that reorder text (the Unicode bidirectional controls).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -20,7 +22,11 @@ INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2
 
 #: Colour codes proposal-kit itself writes (click.style): kept, everything else escaped.
 _SGR = re.compile(r"\x1b\[[0-9;]{0,32}m")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+#: Lone surrogates stand for bytes of a file name that are not UTF-8: no terminal or
+#: UTF-8 stream can take them as they are.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+                     + "".join(sorted(BIDI_CONTROLS)) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def unsafe_character(text: str) -> str | None:
@@ -49,3 +55,13 @@ def safe_text(text: str) -> str:
         last = colour.end()
     out.append(_UNSAFE.sub(_visible, text[last:]))
     return "".join(out)
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON, UTF-8 as written, lone surrogates as JSON escapes.
+
+    A file name that is not UTF-8 (a lone surrogate in Python) stays valid JSON and can be
+    written to any UTF-8 stream.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -11,8 +10,8 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_CODES, InputError, ProposalKitError
-from ..terminal import safe_text
+from ..errors import EXIT_CODES, InputError, ProposalKitError, caused_by_interrupt
+from ..terminal import json_text, safe_text
 
 __all__ = ["cli", "main"]
 
@@ -101,6 +100,8 @@ class _Group(click.Group):
                 "the input needs more memory than is available; it is too large"), json_mode)
             ctx.exit(EXIT_CODES["problems"])
         except Exception as exc:
+            if caused_by_interrupt(exc):  # Ctrl-C inside an import or a class body
+                ctx.exit(_interrupted(json_mode))
             if os.environ.get("PROPOSAL_KIT_DEBUG"):
                 raise
             _report(INTERNAL_ERROR, "internal", exc, json_mode)
@@ -190,8 +191,7 @@ def _report(code: int, kind: str, exc: BaseException | None, json_mode: bool) ->
             click.secho(safe_text(text), err=True, fg="red" if kind != "interrupted" else None,
                         color=_colour(sys.stderr))
         if json_mode:
-            click.echo(json.dumps({"error": _error_dict(code, kind, message, exc)},
-                                  indent=2, ensure_ascii=False))
+            click.echo(json_text({"error": _error_dict(code, kind, message, exc)}))
     except OSError:  # stdout or stderr gone: nothing more can be said
         pass
 

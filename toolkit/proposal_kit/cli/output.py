@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import click
 
 from ..findings import Finding, Severity
-from ..terminal import safe_text
+from ..terminal import json_text, safe_text
 
 __all__ = ["echo", "emit_json", "finding_line", "print_findings", "strict_failure", "style"]
 
@@ -33,7 +32,7 @@ def echo(text: str = "", err: bool = False) -> None:
 
 def emit_json(data: Any) -> None:
     """Print ``data`` as indented, key-stable JSON."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_text(data))
 
 
 def finding_line(item: Finding, file: str | None = None) -> str:

@@ -80,13 +80,8 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
                                  param_hint="-o")
     project = load_project(file)
     report = proof_project(project)
-    if output_format == "json":
-        emit_json(report.to_dict())
-    elif output_format == "md":
-        echo(_markdown(report))
-    else:
-        print_proof(report)
-    if docx is not None:
+    commented = None
+    if docx is not None:  # before any output: a failure here is the one JSON document
         target = output or docx.with_name(f"{docx.stem}-proofed.docx")
         if target.resolve() == docx.resolve():
             raise click.BadParameter("the output would replace the draft; give another -o",
@@ -94,6 +89,15 @@ def proof(file: Path, output_format: str, docx: Path | None, output: Path | None
         result = add_comments(docx, report.findings)
         inputs = [project.file, *project.input_files, docx]
         backup = write_guarded(target, result.data, force, protected=inputs)
+        commented = (target, result, backup)
+    if output_format == "json":
+        emit_json(report.to_dict())
+    elif output_format == "md":
+        echo(_markdown(report))
+    else:
+        print_proof(report)
+    if commented is not None and docx is not None:
+        target, result, backup = commented
         where = f" (backup: {backup})" if backup else ""
         echo(f"{target}: {len(result.placed)} comments{where}", err=output_format == "json")
         for item in result.unplaced:

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..resources import data_dir
+from .tags import tag_text
 
 __all__ = [
     "DEFAULT_FORM",
@@ -380,7 +381,7 @@ class FormDescription(BaseModel):
 
     def tag_sequence(self) -> list[str]:
         """The tags as the document prints them: ``#@CODE@#`` and ``#§CODE§#``, in order."""
-        return [f"#@{c}@#" if k == "open" else f"#§{c}§#" for k, c in self.tag_events()]
+        return [tag_text(k, c) for k, c in self.tag_events()]
 
     def opening_tag(self, heading_id: str) -> str | None:
         """The tag opened right before a heading, if any (it marks where the heading is)."""

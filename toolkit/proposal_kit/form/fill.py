@@ -19,13 +19,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import docx
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 
 from ..derive import Draft
+from ..docxfile import open_docx
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
@@ -74,13 +74,7 @@ def open_form(path: Path) -> tuple[Document, FormDescription]:
                          hint="open the form from the portal in Word or LibreOffice and save "
                               "it as Word (.docx), or run: soffice --headless --convert-to "
                               f"docx {path.name}")
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds on a broken package
-        raise InputError(f"the form {path} cannot be read as a Word document "
-                         f"({type(exc).__name__})",
-                         hint="open it in Word or LibreOffice and save it again as .docx") \
-            from None
+    document = open_docx(path, "the form")
     _standard_core_properties(document)
     return document, identify(document, [form_description(f) for f in known_forms()])
 

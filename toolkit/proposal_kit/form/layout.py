@@ -22,6 +22,7 @@ from .description import (
     WorkPackageBlock,
     WorkPackagesItem,
 )
+from .tags import tag_text
 
 __all__ = ["Segment", "segments"]
 
@@ -51,10 +52,10 @@ def segments(form: FormDescription) -> list[Segment]:
 
     for item in form.body:
         if isinstance(item, Open):
-            pending.append(f"#@{item.open}@#")
+            pending.append(tag_text("open", item.open))
             continue
         if isinstance(item, Close):
-            pending.append(f"#§{item.close}§#")
+            pending.append(tag_text("close", item.close))
             continue
         flush()
         if isinstance(item, HeadingItem):

@@ -26,7 +26,7 @@ from .description import (
     TableItem,
     WorkPackagesItem,
 )
-from .tags import TAG, tag_events
+from .tags import TAG, tag_events, tag_text
 
 __all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "is_shaded", "locate",
            "normalise",
@@ -127,10 +127,10 @@ def identify(document: Document, forms: list[FormDescription]) -> FormDescriptio
             version proposal-kit has no description of.
     """
     body_text = text_of(document.element.body)
-    candidates = [f for f in forms if f"#@{f.document_tag}@#" in body_text]
+    candidates = [f for f in forms if tag_text("open", f.document_tag) in body_text]
     if not candidates:
         raise InputError("this is not the official Part B form: its document tag "
-                         f"#@{forms[0].document_tag}@# is missing",
+                         f"{tag_text('open', forms[0].document_tag)} is missing",
                          hint="download the form from the Funding & Tenders portal "
                          "(Submission System, Part B) and give that copy to --form")
     for form in candidates:
@@ -188,7 +188,7 @@ def locate(document: Document, form: FormDescription) -> FormMap:
     found.notice = _notice(blocks, form.notice, form.front[0].text if form.front else "")
     tables = [b for b in blocks if b.tag == W_TBL]
     for b in blocks:
-        if b.tag == W_P and f"#@{form.document_tag}@#" in text_of(b):
+        if b.tag == W_P and tag_text("open", form.document_tag) in text_of(b):
             found.document_tag = b
             break
     found.tag_paragraphs = [b for b in blocks if b.tag == W_P and TAG.search(text_of(b))]

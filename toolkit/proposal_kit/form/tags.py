@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ANY_TAG", "TAG", "TAG_LINE", "is_tag_line", "tag_events"]
+__all__ = ["ANY_TAG", "TAG", "TAG_LINE", "is_tag_line", "tag_events", "tag_text"]
 
 #: One tag; group 1 is ``@`` (opens) or ``§`` (closes), group 2 the code.
 TAG = re.compile(r"#(@|§)([A-Za-z0-9_.-]+)\1#")
@@ -28,3 +28,8 @@ def is_tag_line(text: str) -> bool:
 def tag_events(text: str) -> list[tuple[str, str]]:
     """("open" | "close", code) for each tag in ``text``, in order."""
     return [("open" if m.group(1) == "@" else "close", m.group(2)) for m in TAG.finditer(text)]
+
+
+def tag_text(kind: str, code: str) -> str:
+    """The tag as the form prints it: ``#@CODE@#`` for "open", ``#§CODE§#`` for "close"."""
+    return f"#@{code}@#" if kind == "open" else f"#§{code}§#"

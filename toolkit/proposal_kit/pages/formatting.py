@@ -16,7 +16,7 @@ from ..calls import CallRules
 from ..findings import Finding, Severity
 from ..form.description import FormDescription
 from ..form.locate import form_paragraphs
-from ..form.tags import TAG
+from ..form.tags import TAG, tag_text
 from ..validation import did_you_mean
 from .docxinfo import TOC_ENTRY, DocxInfo, W
 from .sections import normalise
@@ -207,27 +207,23 @@ def _tags(info: DocxInfo, summary: FormatSummary, form: FormDescription) -> list
     return findings
 
 
-def _show(kind: str, code: str) -> str:
-    return f"#@{code}@#" if kind == "open" else f"#§{code}§#"
-
-
 def _first_difference(known: list[tuple[str, str, int]],
                       expected: Sequence[tuple[str, str]]) -> Finding:
     """Where the document's tags first part from the form's sequence."""
     for i, (kind, code, where) in enumerate(known):
         if i >= len(expected):
             return Finding("format.tag-unbalanced", Severity.WARNING,
-                           f"tag {_show(kind, code)} in paragraph {where} is one more than "
+                           f"tag {tag_text(kind, code)} in paragraph {where} is one more than "
                            "the form has", hint="remove the extra tag")
         if (kind, code) != expected[i]:
             return Finding("format.tag-order", Severity.WARNING,
-                           f"tag {_show(kind, code)} in paragraph {where}: the form has "
-                           f"{_show(*expected[i])} there",
+                           f"tag {tag_text(kind, code)} in paragraph {where}: the form has "
+                           f"{tag_text(*expected[i])} there",
                            hint="keep the tags as the form places them, in its order")
     kind, code = expected[len(known)]
     return Finding("format.tag-unbalanced", Severity.WARNING,
-                   f"the document ends before the form's tag {_show(kind, code)}",
-                   hint=f"add {_show(kind, code)} where the form has it")
+                   f"the document ends before the form's tag {tag_text(kind, code)}",
+                   hint=f"add {tag_text(kind, code)} where the form has it")
 
 
 def contents_entries(info: DocxInfo) -> list[tuple[str, int | None]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..form.description import FormDescription, Heading
+from ..form.tags import tag_text
 from .pdfread import Line, OutlineEntry
 
 __all__ = ["Anchor", "Hints", "Layout", "Section", "find_anchors", "normalise",
@@ -166,7 +167,7 @@ def _bounds(nodes: list[Heading], i: int, found: dict[str, Anchor], last: int) \
 
 def _search(layout: Layout, node: Heading, code: str | None, low: int, high: int,
             hints: Hints | None) -> Anchor | None:
-    tag = f"#@{code}@#".lower() if code and (hints is None or code in hints.tags) else None
+    tag = tag_text("open", code).lower() if code and (hints is None or code in hints.tags) else None
     for page in range(low, high + 1):
         lines = layout.lines(page)
         for j, line in enumerate(lines):

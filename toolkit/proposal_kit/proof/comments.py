@@ -9,19 +9,16 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.document import Document as DocumentObject
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..errors import InputError, UsageError
+from ..docxfile import open_docx
 from ..render.docx_parts import read_custom_properties, set_custom_properties
 from ..render.output import FINGERPRINT, fingerprint
 from .report import ProofFinding, fold_quote
@@ -121,16 +118,7 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
         UsageError: the file does not exist.
         InputError: it is not a DOCX document.
     """
-    from ..pages.validate import check_input
-
-    docx = Path(docx)
-    if check_input(docx) != "docx":  # not a file, damaged, encrypted, a zip bomb...
-        raise UsageError(f"{docx}: give the draft as .docx (Word) to comment it")
-    try:
-        document = Document(str(docx))
-    except (zipfile.BadZipFile, zlib.error, PackageNotFoundError, KeyError,
-            ValueError) as exc:
-        raise InputError(f"{docx} is not a Word document (.docx): {exc}") from None
+    document = open_docx(Path(docx), "the draft to comment")
     # Splitting runs later does not change a paragraph's text: fold each one once.
     paragraphs = [(p, _text_map(p)[0]) for p in _paragraphs(document)]
     placed: list[ProofFinding] = []

@@ -24,7 +24,7 @@ from ..form import form_for_call
 from ..project import Project, ProjectFileError
 from ..resources import builtin_templates_dir
 from .compose import compose_markdown, template_dirs
-from .docx_parts import set_custom_properties
+from .docx_parts import set_custom_properties, set_extended_properties
 from .docx_writer import write_docx
 from .html import markdown_to_html
 from .markdown_parser import shift_headings
@@ -132,6 +132,7 @@ def _finish(document: Document, project: Project, form_id: str, layout: str) -> 
         if isinstance(value, str) and len(value) > 255:  # the limit of core properties
             value = value[:254] + "…"
         setattr(core, key, value)
+    set_extended_properties(document, "proposal-kit")
     base = attach_base(document, project, form_id, layout)
     set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
                                      "proposal-kit-call": p.call, "proposal-kit-form": form_id,

@@ -39,6 +39,7 @@ __all__ = [
     "set_cell_shading",
     "set_column_widths",
     "set_custom_properties",
+    "set_extended_properties",
     "set_list_numbering",
     "set_paragraph_style",
     "set_table_borders",
@@ -327,6 +328,29 @@ def set_custom_properties(document: Document, values: dict[str, str]) -> None:
             return
     part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+_EXTENDED_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+_EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def set_extended_properties(document: Document, application: str) -> None:
+    """Name ``application`` in docProps/app.xml, without the figures of an earlier save.
+
+    The reference document's and the official form's app.xml name the program that saved
+    them ("Microsoft Macintosh Word", "LibreOffice/7.4") and carry its page and word
+    counts, which say nothing about the new draft.
+    """
+    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{_EXTENDED_NS}" xmlns:vt="{_VT_NS}">'
+            f"<Application>{application}</Application></Properties>").encode()
+    package = document.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/app.xml"), _EXTENDED_CT, blob, package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def read_custom_properties(xml: bytes) -> dict[str, str]:

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -25,6 +24,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
+from ..docxfile import open_docx
 from ..errors import InputError
 from ..form.tags import is_tag_line
 from .directives import gantt_spec, grouped_spec, split_directive
@@ -45,7 +45,7 @@ from .gantt import write_gantt
 from .grouped_table import write_grouped_table
 from .images import read_image
 from .markdown_parser import parse
-from .refdoc import add_missing_styles
+from .refdoc import add_missing_styles, complete_page_setup
 from .toc import new_contents_control, rebuild_contents
 
 __all__ = ["DocxWriter", "write_docx"]
@@ -489,11 +489,10 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
 
     ``toc_pages`` gives the table of contents its page numbers, by heading text.
     """
-    try:
-        document = docx.Document(str(reference_doc))
-    except Exception as exc:  # python-docx raises several types for a broken package
-        raise InputError(f"cannot open the reference document {reference_doc}: {exc}") from None
+    document = open_docx(reference_doc, "the reference document")
     _clear_body(document)
+    document.element.body.get_or_add_sectPr()  # a reference document may have no section
+    complete_page_setup(document.sections[0])
     add_missing_styles(document)
     section = document.sections[0]
     head = section.header.paragraphs[0]

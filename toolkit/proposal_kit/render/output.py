@@ -136,17 +136,20 @@ def _os_error(path: Path, exc: OSError) -> OutputConflictError:
     return OutputConflictError(f"cannot write {path}: {reason}")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    A new file gets the mode the umask allows (0644 under umask 022); a replaced file keeps
-    its mode. Any failure (disk full, read-only file system, a parent that is a file, a
-    name too long) raises :class:`OutputConflictError` naming ``path``; nothing is left
-    half-written.
+    A new file gets the mode the umask allows (0644 under umask 022), or ``mode``; a
+    replaced file keeps its mode. Any failure (disk full, read-only file system, a parent
+    that is a file, a name too long) raises :class:`OutputConflictError` naming ``path``;
+    nothing is left half-written.
     """
     path = Path(path)
     try:
-        mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
+        if path.is_file():
+            mode = path.stat().st_mode & 0o7777
+        elif mode is None:
+            mode = 0o666 & ~_umask()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp",
                                    dir=path.parent)
@@ -177,14 +180,18 @@ def _backup_name(path: Path) -> Path:
 
 
 def _backup(path: Path) -> Path:
-    """Copy ``path`` to a new backup file, atomically, and verify the copy."""
+    """Copy ``path`` to a new backup file, atomically, and verify the copy.
+
+    The backup has the mode of the file (a private file's backup stays private).
+    """
     try:
         original = path.read_bytes()
+        mode = path.stat().st_mode & 0o7777
     except OSError as exc:
         raise OutputConflictError(f"cannot read {path} to back it up: "
                                   f"{exc.strerror or exc}; not overwritten") from None
     backup = _backup_name(path)
-    _write_atomic(backup, original)
+    _write_atomic(backup, original, mode)
     try:
         same = fingerprint(backup.read_bytes()) == fingerprint(original)
     except OSError:

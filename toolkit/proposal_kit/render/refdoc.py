@@ -21,7 +21,8 @@ from docx.styles.style import ParagraphStyle
 
 from .docx_parts import shading
 
-__all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc"]
+__all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
+           "complete_page_setup"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
@@ -182,6 +183,29 @@ def _list_kind(document: docx.document.Document, name: str) -> str | None:
     return str(formats[0])
 
 
+def _numbering(document: docx.document.Document) -> Any:
+    """The ``w:numbering`` element of ``document``, made empty if it has none.
+
+    A reference document without lists (Word leaves the part out) has no numbering part,
+    and python-docx cannot create one itself.
+    """
+    try:
+        return document.part.numbering_part.element
+    except NotImplementedError:
+        from docx.opc.constants import CONTENT_TYPE as CT
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.oxml.ns import nsdecls
+        from docx.parts.numbering import NumberingPart
+
+        blob = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' \
+               f'<w:numbering {nsdecls("w")}/>'.encode()
+        part = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, blob,
+                                  document.part.package)
+        document.part.relate_to(part, RT.NUMBERING)
+        return part.element
+
+
 def _copy_numbering(document: docx.document.Document, template: docx.document.Document,
                     style: Any) -> None:
     """Bring the list numbering a style copied from ``template`` refers to.
@@ -197,7 +221,7 @@ def _copy_numbering(document: docx.document.Document, template: docx.document.Do
     abstract_id = num.abstractNumId.val
     abstract = next(a for a in source.iterchildren(qn("w:abstractNum"))
                     if int(a.get(qn("w:abstractNumId"))) == abstract_id)
-    target = document.part.numbering_part.element
+    target = _numbering(document)
     existing = [int(a.get(qn("w:abstractNumId")))
                 for a in target.iterchildren(qn("w:abstractNum"))]
     new_id = max(existing, default=-1) + 1
@@ -211,15 +235,31 @@ def _copy_numbering(document: docx.document.Document, template: docx.document.Do
     num_id.set(qn("w:val"), str(target.add_num(new_id).numId))
 
 
+def _form_page() -> dict[str, Any]:
+    """The official form's page set-up: A4, its margins, headers and footers at 10 mm."""
+    return {"page_width": Mm(210), "page_height": Mm(297), "top_margin": Mm(FORM_TOP_MM),
+            "bottom_margin": Mm(FORM_BOTTOM_MM), "left_margin": Mm(FORM_SIDE_MM),
+            "right_margin": Mm(FORM_SIDE_MM), "header_distance": Mm(10),
+            "footer_distance": Mm(10)}
+
+
+def complete_page_setup(section: Any) -> None:
+    """Give ``section`` the form's page set-up where it states none.
+
+    A user's reference document keeps every value it does state.
+    """
+    for name, value in _form_page().items():
+        if getattr(section, name) is None:
+            setattr(section, name, value)
+
+
 def build_reference_doc(out: Path) -> None:
     """Write a reference document with A4 pages, 20/18 mm margins and the writer's styles."""
     document = docx.Document()
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
     # The official form's page set-up, so that a draft fills pages as the form does.
-    section.top_margin, section.bottom_margin = Mm(FORM_TOP_MM), Mm(FORM_BOTTOM_MM)
-    section.left_margin = section.right_margin = Mm(FORM_SIDE_MM)
-    section.header_distance = section.footer_distance = Mm(10)
+    for name, value in _form_page().items():
+        setattr(section, name, value)
 
     normal = _paragraph_style(document, "Normal")
     _font(normal, BODY_PT)

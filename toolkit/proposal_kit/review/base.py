@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from ..findings import Finding, Severity
@@ -91,8 +90,10 @@ class CriteriaData(BaseModel):
 @cache
 def criteria_data() -> CriteriaData:
     """The shipped ``data/criteria.yaml``."""
-    text = (data_dir() / "criteria.yaml").read_text(encoding="utf-8")
-    return CriteriaData.model_validate(yaml.safe_load(text))
+    from ..calls import load_data_model  # the one loader of data files (located errors)
+
+    criteria: CriteriaData = load_data_model(data_dir() / "criteria.yaml", CriteriaData)
+    return criteria
 
 
 @dataclass(frozen=True)

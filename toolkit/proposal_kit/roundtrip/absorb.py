@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import InputError, UsageError
+from ..docxfile import open_docx
+from ..errors import InputError
 from ..project import Project, load_project
 from ..render.output import FINGERPRINT, write_all
 from .base import Base, read_base
@@ -28,7 +28,7 @@ from .narrative import sections_under_headings
 from .units import split_units
 from .yamledit import set_values
 
-__all__ = ["AbsorbReport", "SectionResult", "absorb", "open_docx"]
+__all__ = ["AbsorbReport", "SectionResult", "absorb"]
 
 Status = Literal["changed", "unchanged", "conflict"]
 _MARKS = re.compile(r"[*_`]")
@@ -98,26 +98,6 @@ class AbsorbReport:
             "written": [str(p) for p in self.written],
             "backups": [str(p) for p in self.backups],
         }
-
-
-def open_docx(path: Path) -> Any:
-    """The python-docx document at ``path``.
-
-    Raises:
-        UsageError: the file is missing. InputError: it is no Word document.
-    """
-    import docx
-
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    try:
-        return docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: not a Word document (.docx): {exc}") from None
-    except Exception as exc:  # python-docx raises its own errors for other packages
-        if type(exc).__module__.startswith("docx"):
-            raise InputError(f"{path}: not a Word document (.docx): {exc}") from None
-        raise
 
 
 def _load_base(document_path: Path, project: Project) -> Base:

@@ -21,6 +21,7 @@ from ..errors import UsageError
 from ..form.description import FormDescription
 from ..form.locate import normalise
 from ..form.tables import read_coordinator_contact, read_deliverable_description, read_in_kind
+from ..form.tags import tag_text
 from ..render.output import write_all
 from .base import read_base
 from .docxread import Reading, read_document
@@ -486,8 +487,8 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
         OutputConflictError: ``folder`` already holds a project.yaml or a section file it
             would write (without ``force``; with it, each is backed up first).
     """
+    from ..docxfile import open_docx
     from ..form import form_for_topic
-    from .absorb import open_docx
     from .narrative import sections_from_base, sections_from_form, sections_from_headings
 
     document = open_docx(docx_path)
@@ -500,7 +501,7 @@ def import_docx(docx_path: Path, folder: Path, call: str | None = None,
     warnings = importer.warnings
     if base is not None:
         texts = sections_from_base(base, reading)
-    elif any(f"#@{form.document_tag}@#" in b.md for b in reading.blocks):
+    elif any(tag_text("open", form.document_tag) in b.md for b in reading.blocks):
         texts, found_warnings = sections_from_form(document, form, reading)
         warnings.extend(found_warnings)
     else:

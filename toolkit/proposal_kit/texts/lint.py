@@ -6,13 +6,14 @@ headings with markdown-it-py: nothing is parsed by hand.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, meta, nodes
 from markdown_it import MarkdownIt
 
 from ..budget import catalogue
@@ -20,6 +21,7 @@ from ..budget.views import budget_fields
 from ..errors import ProposalKitError, UsageError
 from ..findings import Finding, Severity
 from ..resources import builtin_texts_dir
+from ..templating import BoundedEnvironment, make_environment
 from ..validation import did_you_mean
 from .context import PARTNER_FIELDS, PROJECT_FIELDS
 from .frontmatter import RESERVED_NAMES, GenericText
@@ -28,7 +30,6 @@ from .library import KEY_PATTERN, TextLibrary, check_key, iter_text_files
 __all__ = ["JINJA_TAG", "MAX_WORDS", "MIN_WORDS", "TextFinding", "lint_library", "word_count"]
 
 MIN_WORDS, MAX_WORDS = 200, 600
-_PARSER = Environment(trim_blocks=True, lstrip_blocks=True)
 JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
@@ -53,6 +54,12 @@ def _new(file: str, code: str, message: str, line: int | None = None,
          severity: Severity = Severity.ERROR, hint: str | None = None,
          path: tuple[str | int, ...] = ()) -> TextFinding:
     return TextFinding(code, severity, message, path, line, None, "texts", hint, file)
+
+
+@functools.cache
+def _parser() -> BoundedEnvironment:
+    """The environment whose parser reads the bodies (the one factory's, with its lexer)."""
+    return make_environment(trim=True)
 
 
 def word_count(body: str) -> int:
@@ -165,7 +172,7 @@ def _form(text: GenericText, file: str) -> list[TextFinding]:
 def _check_text(text: GenericText, library: TextLibrary, file: str) -> list[TextFinding]:
     source = "\n" * (text.body_line - 1) + text.body
     try:
-        ast = _PARSER.parse(source)
+        ast = _parser().parse(source)
     except TemplateSyntaxError as exc:
         return [_new(file, "texts.syntax", f"template syntax error: {exc.message}",
                      exc.lineno, hint="variables are written {{ name }}")]

@@ -1,5 +1,9 @@
 """Fill a generic text with variables and the project's facts (strict, sandboxed Jinja).
 
+Texts render in an environment of the one factory (:mod:`proposal_kit.templating`), within
+its limits on time, output and the size of values, so a text asks for no more work than a
+section may.
+
 A draft includes a text with ``{{ text("quality/eqavet-esg", quality_lead="P3") }}``; the
 ``text`` callable comes from :func:`make_text_function`. Every failure is a
 :class:`TemplateError` naming the text, the variable and the place it was used.
@@ -9,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
 import jinja2
-from jinja2 import FunctionLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import FunctionLoader
 
-from ..errors import ProposalKitError, SourceLocation, TemplateError, UsageError
+from ..errors import SourceLocation, TemplateError, UsageError
+from ..templating import BoundedEnvironment, make_environment, render_bounded
 from ..validation import did_you_mean
 from .context import Placeholder
 from .frontmatter import GenericText
@@ -28,11 +31,11 @@ __all__ = ["MAX_DEPTH", "bind_variables", "make_text_function", "render_text",
 
 #: How deep texts may include texts (a cycle is reported before this).
 MAX_DEPTH = 8
-_ENVIRONMENTS: WeakKeyDictionary[TextLibrary, SandboxedEnvironment] = WeakKeyDictionary()
+_ENVIRONMENTS: WeakKeyDictionary[TextLibrary, BoundedEnvironment] = WeakKeyDictionary()
 
 
-def text_environment(library: TextLibrary) -> SandboxedEnvironment:
-    """The sandboxed, strict Jinja environment whose templates are ``library``'s texts.
+def text_environment(library: TextLibrary) -> BoundedEnvironment:
+    """The sandboxed, strict, bounded Jinja environment whose templates are ``library``'s texts.
 
     A template's source is padded with blank lines so that Jinja's line numbers are the
     lines of the text file.
@@ -48,8 +51,7 @@ def text_environment(library: TextLibrary) -> SandboxedEnvironment:
             text = owner.get(key)
             return "\n" * (text.body_line - 1) + text.body, str(text.path), lambda: True
 
-        env = SandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined,
-                                   autoescape=False, trim_blocks=True, lstrip_blocks=True)
+        env = make_environment(FunctionLoader(load), trim=True, keep_trailing_newline=False)
         _ENVIRONMENTS[library] = env
     return env
 
@@ -118,16 +120,6 @@ def bind_variables(text: GenericText, given: Mapping[str, Any], context: Mapping
     return values
 
 
-def _line_in(tb: TracebackType | None, filename: str) -> int | None:
-    """Innermost line of ``filename`` in a (Jinja-rewritten) traceback."""
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
 def _lookup(library: TextLibrary, key: str, place: str) -> GenericText:
     try:
         return library.get(key)
@@ -163,31 +155,23 @@ def render_text(library: TextLibrary, key: str, variables: Mapping[str, Any],
                             f"{' -> '.join((*_chain, key))} (in {place})")
     text = _lookup(library, key, place)
     values = bind_variables(text, variables, context, place)
-    inner = f"generic text '{key}' (used in {place})"
+    where = f"generic text '{key}' (used in {place})"
     names = {"project": context.get("project"), "budget": context.get("budget"),
-             "text": make_text_function(library, context, inner, _chain=(*_chain, key)),
+             "text": make_text_function(library, context, where, _chain=(*_chain, key)),
              **values}
-    filename = str(text.path)
     try:
-        output = text_environment(library).get_template(key).render(names)
-    except ProposalKitError:
-        raise
-    except jinja2.TemplateSyntaxError as exc:
-        raise _body_error(text, f"syntax error: {exc.message}", exc.lineno, place) from None
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError,
-            AttributeError, LookupError) as exc:
-        message = exc.message if isinstance(exc, jinja2.TemplateError) else str(exc)
-        line = _line_in(exc.__traceback__, filename)
-        raise _body_error(text, message or type(exc).__name__, line, place) from None
+        template = text_environment(library).get_template(key)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError) as exc:
+        line = exc.lineno if isinstance(exc, jinja2.TemplateSyntaxError) else None
+        message = (exc.message or "invalid template") \
+            if isinstance(exc, jinja2.TemplateSyntaxError) \
+            else "the text is nested too deeply to be compiled"
+        raise TemplateError(f"{where}: syntax error: {message}",
+                            location=SourceLocation(Path(text.path), line)) from None
+    output = render_bounded(template, names, where,
+                            lambda line: SourceLocation(Path(text.path), line),
+                            hint="declare it under 'variables:' or check the spelling")
     return output.strip("\n").rstrip()
-
-
-def _body_error(text: GenericText, message: str, line: int | None,
-                place: str) -> TemplateError:
-    hint = "declare it under 'variables:' or check the spelling" \
-        if "undefined" in message or "no attribute" in message else None
-    return TemplateError(f"generic text '{text.key}': {message} (used in {place})",
-                         location=SourceLocation(Path(text.path), line), hint=hint)
 
 
 def make_text_function(library: TextLibrary, context: Mapping[str, Any], place: str, *,
