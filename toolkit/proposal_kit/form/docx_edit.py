@@ -33,6 +33,11 @@ __all__ = [
 
 W_P, W_R, W_T, W_TC, W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
 W_PPR, W_RPR, W_TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:tcPr")
+W_B, W_HIGHLIGHT, W_SPACING, W_TR_HEIGHT = qn("w:b"), qn("w:highlight"), qn("w:spacing"), \
+    qn("w:trHeight")
+W_BEFORE, W_AFTER, W_H_RULE, W_GRID_SPAN, W_VAL = qn("w:before"), qn("w:after"), \
+    qn("w:hRule"), qn("w:gridSpan"), qn("w:val")
+XML_SPACE = qn("xml:space")
 
 
 def rows_of(tbl: Any) -> list[Any]:
@@ -154,8 +159,9 @@ def repeat_rows(tbl: Any, count: int) -> None:
 
 
 def _span(tc: Any) -> int:
-    span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
-    return int(span.get(qn("w:val"))) if span is not None else 1
+    tc_pr = tc.find(W_TCPR)
+    span = tc_pr.find(W_GRID_SPAN) if tc_pr is not None else None
+    return int(span.get(W_VAL)) if span is not None else 1
 
 
 def cell_width_mm(tc: Any) -> float:
@@ -177,7 +183,8 @@ def cell_width_mm(tc: Any) -> float:
 
 
 def _first(tc: Any, tag: str) -> Any:
-    found = tc.find(f".//{tag}")
+    """A copy of the first element ``tag`` inside ``tc`` (document order), or None."""
+    found = next(tc.iter(tag), None)
     return copy.deepcopy(found) if found is not None else None
 
 
@@ -198,9 +205,9 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
     r = OxmlElement("w:r")
     if rpr is not None:
         props = copy.deepcopy(rpr)
-        for b in props.findall(qn("w:b")):
+        for b in props.findall(W_B):
             props.remove(b)
-        for h in props.findall(qn("w:highlight")):  # the form greys its placeholders
+        for h in props.findall(W_HIGHLIGHT):  # the form greys its placeholders
             props.remove(h)
         r.append(props)
     if bold:
@@ -211,7 +218,7 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
         props.insert(0, OxmlElement("w:b"))
     t = OxmlElement("w:t")
     t.text = text
-    t.set(qn("xml:space"), "preserve")
+    t.set(XML_SPACE, "preserve")
     r.append(t)
     return r
 
@@ -246,13 +253,14 @@ CELL_SPACING = 20
 
 def _compact(p: Any) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
-    spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
+    ppr = p.find(W_PPR)
+    spacing = ppr.find(W_SPACING) if ppr is not None else None
     if spacing is None:
         return
-    for side in ("w:before", "w:after"):
-        value = spacing.get(qn(side))
+    for side in (W_BEFORE, W_AFTER):
+        value = spacing.get(side)
         if value is not None and value.isdigit() and int(value) > CELL_SPACING:
-            spacing.set(qn(side), str(CELL_SPACING))
+            spacing.set(side, str(CELL_SPACING))
 
 
 def _align_end(p: Any) -> None:
@@ -284,8 +292,8 @@ def copy_row(template: Any) -> Any:
         t.text = ""
     for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
         _compact(p)
-    for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
-        if height.get(qn("w:hRule"), "atLeast") == "atLeast":
+    for height in row.iter(W_TR_HEIGHT):  # the template's minimum, for a blank row
+        if height.get(W_H_RULE, "atLeast") == "atLeast":
             height.getparent().remove(height)
     return row
 

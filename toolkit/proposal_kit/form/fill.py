@@ -726,9 +726,13 @@ def _set_paragraph_text(p: Any, text: str) -> None:
 def fill_document(path: Path, draft: Draft, box_markdown: Mapping[str, str],
                   base_dir: Path | None, force: bool,
                   toc_pages: Mapping[str, int] | None = None,
-                  box_tables: Mapping[str, str] | None = None) -> Document:
-    """Open the form at ``path`` and fill it; refuses a form already holding text."""
-    document, form = open_form(path)
+                  box_tables: Mapping[str, str] | None = None,
+                  opened: tuple[Document, FormDescription] | None = None) -> Document:
+    """Open the form at ``path`` and fill it; refuses a form already holding text.
+
+    ``opened``: what :func:`open_form` gave for ``path`` already (it is not opened again).
+    """
+    document, form = opened or open_form(path)
     filler = FormFiller(document, form, draft, box_markdown, base_dir, box_tables)
     taken = filler.prefilled()
     if taken and not force:

@@ -40,7 +40,7 @@ from .docx_parts import (
 from .gantt import write_gantt
 from .images import read_image
 from .markdown_parser import parse
-from .refdoc import add_missing_styles
+from .refdoc import add_missing_styles, style_ids
 from .toc import new_contents_control, rebuild_contents
 from .wordxml import RowsXml, append_xml, break_run, plain_run, text_run
 
@@ -85,7 +85,7 @@ class DocxWriter:
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
         self.quote = 0
         self.item_started = False
-        self.style_ids = {style.name: style.style_id for style in document.styles}
+        self.style_ids = style_ids(document)
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""

@@ -17,6 +17,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 
 from ..form.locate import is_contents, normalise
+from ..render.refdoc import style_names
 
 __all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "read_document"]
 
@@ -147,7 +148,7 @@ class _Reader:
     def __init__(self, document: Document, policy: Policy) -> None:
         self.document = document
         self.policy = policy
-        self.styles = {s.style_id: s.name for s in document.styles}
+        self.styles = {sid: name for name, sid in style_names(document)}
         self.rels = document.part.rels
         self.blocks: list[Block] = []
         self.tables: list[TableRead] = []
