@@ -182,15 +182,10 @@ def cell_width_mm(tc: Any) -> float:
     return max(20.0, (width - margins) / 56.6929) if width else 150.0
 
 
-def _first(tc: Any, tag: str) -> Any:
-    """A copy of the first element ``tag`` inside ``tc`` (document order), or None."""
-    found = next(tc.iter(tag), None)
-    return copy.deepcopy(found) if found is not None else None
-
-
 def clear_cell(tc: Any) -> Any:
     """Empty a cell, keeping one paragraph in the formatting of its first; return it."""
-    ppr = _first(tc, W_PPR)
+    # The first paragraph's properties move to the new paragraph: what held them goes.
+    ppr = next(tc.iter(W_PPR), None)
     for child in list(tc):
         if child.tag != W_TCPR:
             tc.remove(child)
@@ -228,7 +223,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
 
     Each paragraph keeps the formatting the cell had.
     """
-    rpr = _first(tc, W_RPR)
+    rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
     first = clear_cell(tc)
     lines: list[Line] = list(cell.lines) or [Line("")]
     for n, line in enumerate(lines):

@@ -70,7 +70,8 @@ class DocxWriter:
     """Writes Markdown into ``container``: the body of ``document``, or a cell of it."""
 
     def __init__(self, document: Document, base_dir: Path | None, container: Any = None,
-                 width_mm: float | None = None, heading_base: int = 0) -> None:
+                 width_mm: float | None = None, heading_base: int = 0,
+                 styles: Mapping[str, str] | None = None) -> None:
         self.doc = document
         self.container: Any = container if container is not None else document
         self.width_mm = width_mm or _usable_width_mm(document.sections[-1])
@@ -85,7 +86,8 @@ class DocxWriter:
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
         self.quote = 0
         self.item_started = False
-        self.style_ids = style_ids(document)
+        #: Style name -> id; ``styles`` when given (writers of one document can share it).
+        self.style_ids = styles if styles is not None else style_ids(document)
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""

@@ -9,6 +9,7 @@ header rows repeat on each page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -91,7 +92,7 @@ def _widths(cells: list[_GanttCell], twips: list[int]) -> list[str]:
     return out
 
 
-def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
+def write_gantt(container: Any, spec: GanttSpec, style_ids: Mapping[str, str],
                 width_mm: float) -> None:
     """Append the timetable for ``spec`` to ``container`` (a document body or a cell)."""
     columns = len(spec.columns)

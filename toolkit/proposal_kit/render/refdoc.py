@@ -10,7 +10,7 @@ import copy
 import functools
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -68,11 +68,12 @@ _W_STYLE, _W_NAME, _W_VAL, _W_STYLE_ID = qn("w:style"), qn("w:name"), qn("w:val"
     qn("w:styleId")
 
 
-def style_names(document: docx.document.Document) -> list[tuple[str | None, str | None]]:
+def style_names(document: docx.document.Document) -> list[tuple[str, str]]:
     """``(name, style id)`` of every style, in order; names as python-docx gives them.
 
     Read from the XML in one pass: python-docx builds a style object per style, and the
-    form's filler asks once per box.
+    form's filler asks once per box. (As python-docx's, a name or id may be None in a
+    broken document.)
     """
     from docx.styles import BabelFish
 
@@ -80,12 +81,12 @@ def style_names(document: docx.document.Document) -> list[tuple[str | None, str 
     for style in document.styles.element.iterchildren(_W_STYLE):
         name = style.find(_W_NAME)
         value = name.get(_W_VAL) if name is not None else None
-        out.append((BabelFish.internal2ui(value) if value is not None else None,
-                    style.get(_W_STYLE_ID)))
+        out.append((cast("str", BabelFish.internal2ui(value) if value is not None else None),
+                    cast("str", style.get(_W_STYLE_ID))))
     return out
 
 
-def style_ids(document: docx.document.Document) -> dict[str | None, str | None]:
+def style_ids(document: docx.document.Document) -> dict[str, str]:
     """Style name -> style id (``{s.name: s.style_id for s in document.styles}``)."""
     return dict(style_names(document))
 
