@@ -14,6 +14,7 @@ Usage: ``.venv/bin/python bench/bench_render.py [--runs N]``
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -25,7 +26,9 @@ from common import CLI, ROOT, Figure, alternate, compile_package, median, peak_k
 from generate import large_project, write
 
 EXAMPLE = ROOT / "examples" / "lot2-blueprint" / "project.yaml"
-FORMS = sorted((ROOT.parent / "shared" / "official").glob("partb-form*.docx"))
+#: The official copies beside the checkout (PROPOSAL_KIT_OFFICIAL overrides, as for tests).
+OFFICIAL = Path(os.environ.get("PROPOSAL_KIT_OFFICIAL", ROOT.parent / "shared" / "official"))
+FORMS = sorted(OFFICIAL.glob("partb-form*.docx"))
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:

@@ -2,8 +2,15 @@
 
 The CLI is imported inside :func:`main` so that a Ctrl-C while Python is still importing
 it ends with exit 130 and one line, not a traceback.
+
+Once the command has finished, the process ends at once (:func:`os._exit`, after flushing
+stdout and stderr): every file was written and closed, and every LibreOffice stopped, by
+the command itself, so Python's own teardown of the modules and objects a render leaves
+(a tenth of a second of a render's time) is skipped. Library use is not affected.
 """
 
+import contextlib
+import os
 import sys
 
 
@@ -19,6 +26,19 @@ def main() -> None:
     except KeyboardInterrupt:  # between the CLI's own handlers, e.g. while exiting
         sys.stderr.write("proposal-kit: interrupted\n")
         raise SystemExit(130) from None
+    except SystemExit as exc:
+        _end(exc.code)
+
+
+def _end(code: object) -> None:
+    """Exit with ``code`` as :func:`sys.exit` would, without Python's teardown."""
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+            stream.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
