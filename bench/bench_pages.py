@@ -94,11 +94,12 @@ def _timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def bench_time(path: Path, runs: int) -> None:
+def bench_time(path: Path, runs: int) -> float | None:
+    """Print the timings; the ratio pages / bare soffice (None without LibreOffice)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         print("LibreOffice is not installed: no timing")
-        return
+        return None
     with tempfile.TemporaryDirectory() as out:
         pages = [*_proposal_kit(), "pages", str(path), "--format", "json"]
         bare = [soffice, "--headless", "--convert-to", "pdf", "--outdir", out, str(path)]
@@ -114,6 +115,7 @@ def bench_time(path: Path, runs: int) -> None:
     print(f"  bare soffice --convert-to pdf:      median {b:.2f} s  "
           f"[{', '.join(f'{t:.2f}' for t in theirs)}]")
     print(f"  ratio: {a / b:.2f} (target <= 1.3)")
+    return a / b
 
 
 def bench_estimate(docs: dict[str, Path]) -> None:
@@ -144,19 +146,24 @@ def _rendered_lot2(folder: Path) -> Path:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Any]:
+    """Run the benchmark; print its figures and return the timing ratio's."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from common import Figure
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         docs = generated(Path(folder))
         target = args.file or _rendered_lot2(Path(folder))
-        bench_time(target, args.runs)
+        ratio = bench_time(target, args.runs)
         if target not in docs.values():
             docs[target.name] = target
         if shutil.which("soffice") or shutil.which("libreoffice"):
             bench_estimate(docs)
+    return [] if ratio is None else [Figure("pages / bare soffice", ratio, 1.3)]
 
 
 if __name__ == "__main__":

@@ -1,116 +1,90 @@
 """Benchmark `render` (prints figures; not a test).
 
-Whole-process times, median of N runs, all measured in this run:
-- `proposal-kit render` of the Lot 2 example to DOCX;
-- pandoc converting the same intermediate Markdown to DOCX (the reference);
-- `proposal-kit render` of a generated large project (60 partners, 12 WPs, 150 deliverables).
-Targets (issue 3): render <= 1.5 x pandoc; large project <= 3 x the example.
+Whole processes, medians of N alternating runs, all in this run (issue 17):
+
+* ``proposal-kit render`` of the Lot 2 example (own layout), against pandoc converting the
+  same draft's Markdown to DOCX (what a user would pick instead): target <= 0.8;
+* ``render --form`` (the official Part B form filled) against the same pandoc: <= 1.0;
+* the generated large project (60 partners, 12 WPs, 150 deliverables; bench/generate.py)
+  against the example: <= 1.5; and its peak memory.
+
+Usage: ``.venv/bin/python bench/bench_render.py [--runs N]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import CLI, ROOT, Figure, alternate, compile_package, median, peak_kib, spread
+from generate import large_project, write
+
 EXAMPLE = ROOT / "examples" / "lot2-blueprint" / "project.yaml"
-CLI = [sys.executable, "-m", "proposal_kit"]
-COUNTRIES = ["SE", "DE", "FR", "IT", "ES", "PL", "AT", "BE", "NL", "FI", "NO", "PT"]
-TYPES = ["hei", "vet", "enterprise", "chamber", "trade-association", "ngo"]
+#: The official copies beside the checkout (PROPOSAL_KIT_OFFICIAL overrides, as for tests).
+OFFICIAL = Path(os.environ.get("PROPOSAL_KIT_OFFICIAL", ROOT.parent / "shared" / "official"))
+FORMS = sorted(OFFICIAL.glob("partb-form*.docx"))
 
 
-def timed(command: list[str], runs: int) -> float:
-    """Median wall time of ``command`` over ``runs`` runs (one warm-up run first)."""
-    subprocess.run(command, check=True, capture_output=True)
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def large_project() -> dict[str, Any]:
-    """60 partners, 12 WPs of 4 tasks, 150 deliverables, 48 months."""
-    partners = [{"id": f"P{i}", "name": f"Organisation number {i}", "short_name": f"ORG{i}",
-                 "country": COUNTRIES[i % len(COUNTRIES)], "type": TYPES[i % len(TYPES)],
-                 "role": "coordinator" if i == 1 else "beneficiary",
-                 **({"eche": True} if TYPES[i % len(TYPES)] == "hei" else {})}
-                for i in range(1, 61)]
-    wps = []
-    for w in range(1, 13):
-        ids = [f"P{(w * 5 + k) % 60 + 1}" for k in range(5)]
-        deliverables = [{"title": f"Deliverable {w}.{d} of work package {w}",
-                         "due": min(48, 4 * d), "lead": ids[0], "type": "R",
-                         "dissemination": "PU", "description": "A report on the results."}
-                        for d in range(1, 13 + (1 if w <= 6 else 0))]
-        wps.append({
-            "id": f"WP{w}", "title": f"Work package {w}", "lead": ids[0], "start": 1,
-            "end": 48, "objectives": ["First objective", "Second objective"],
-            "budget": {p["id"]: 6000 + w for p in partners},
-            "effort": {p["id"]: 1.5 for p in partners},
-            "tasks": [{"title": f"Task {t}", "lead": ids[t % 5], "participants": ids,
-                       "start": 12 * (t - 1) + 1, "end": 12 * t,
-                       "description": "Work done in this task."} for t in range(1, 5)],
-            "deliverables": deliverables,
-            "milestones": [{"title": f"Milestone of WP{w}", "due": 24, "lead": ids[0]}],
-        })
-    return {"call": "ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT", "acronym": "LARGE",
-            "title": "A large generated project", "duration_months": 48,
-            "ecosystem": "digital", "partners": partners, "work_packages": wps}
-
-
-def compile_package() -> None:
-    """Byte-compile proposal-kit, as `pip install` does, so no run pays for compiling it.
-
-    (An editable install under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every
-    module on every start.)
-    """
-    import compileall
-
-    import proposal_kit
-
-    compileall.compile_dir(str(Path(proposal_kit.__file__).parent), quiet=1)
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Figure]:
+    """Run the benchmark; print and return its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args(argv)
     compile_package()
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run([*CLI, "render", str(EXAMPLE), "--format", "md", "-o",
-                        str(out / "lot2.md")], check=True, capture_output=True)
-        body = (out / "lot2.md").read_text(encoding="utf-8").split("\n", 1)[1]
+        large = write(large_project(), out / "large" / "project.yaml")
+        markdown = out / "lot2.md"
+        _, _ = peak_kib(["render", str(EXAMPLE), "-o", str(markdown)])
+        body = markdown.read_text(encoding="utf-8").split("\n", 1)[1]  # no fingerprint line
         (out / "plain.md").write_text(body, encoding="utf-8")
-        large = out / "large" / "project.yaml"
-        large.parent.mkdir()
-        large.write_text(yaml.safe_dump(large_project(), sort_keys=False), encoding="utf-8")
-        render = timed([*CLI, "render", str(EXAMPLE), "--force", "-o",
-                        str(out / "lot2.docx")], args.runs)
-        big = timed([*CLI, "render", str(large), "--force", "-o", str(out / "large.docx")],
-                    args.runs)
-        print(f"render Lot 2 example (whole process, median of {args.runs}): {render:.3f} s")
-        print(f"render large project (60 partners, 12 WPs, 150 deliverables): {big:.3f} s")
-        print(f"large / example: {big / render:.2f} (target <= 3)")
+        commands = {"render": [*CLI, "render", str(EXAMPLE), "--force", "-o",
+                               str(out / "lot2.docx")],
+                    "large": [*CLI, "render", str(large), "--force", "-o",
+                              str(out / "large.docx")]}
+        if FORMS:
+            commands["form"] = [*CLI, "render", str(EXAMPLE), "--force", "--form",
+                                str(FORMS[0]), "-o", str(out / "lot2-form.docx")]
         pandoc = shutil.which("pandoc")
         if pandoc:
-            ref = timed([pandoc, "-f", "markdown", "-t", "docx", str(out / "plain.md"), "-o",
-                         str(out / "pandoc.docx")], args.runs)
-            print(f"pandoc, same intermediate Markdown to DOCX: {ref:.3f} s")
-            print(f"render / pandoc: {render / ref:.2f} (target <= 1.5)")
-        else:
-            print("pandoc not installed: no reference figure (scripts/setup installs it)")
+            commands["pandoc"] = [pandoc, "-f", "markdown", "-t", "docx",
+                                  str(out / "plain.md"), "-o", str(out / "pandoc.docx")]
+        times = alternate(commands, args.runs)
+        _, large_peak = peak_kib(["render", str(large), "--force", "-o",
+                                  str(out / "large.docx")])
+        _, example_peak = peak_kib(["render", str(EXAMPLE), "--force", "-o",
+                                    str(out / "lot2.docx")])
+    print(f"medians of {args.runs} alternating runs, whole processes:")
+    names = {"render": "render Lot 2 example (own layout)",
+             "form": "render --form (the official form filled)",
+             "large": "render large project (60 partners, 12 WPs, 150 deliverables)",
+             "pandoc": "pandoc, the same draft's Markdown to DOCX"}
+    for key, samples in times.items():
+        print(f"  {names[key]}: {spread(samples)}")
+    render = median(times["render"])
+    if "pandoc" in times:
+        figures.append(Figure("render / pandoc", render / median(times["pandoc"]), 0.8))
+        if "form" in times:
+            figures.append(Figure("render --form / pandoc",
+                                  median(times["form"]) / median(times["pandoc"]), 1.0))
+    else:
+        print("  pandoc not installed: no reference figure (scripts/setup installs it)")
+    if "form" not in times:
+        print("  no official form in ../shared/official: no --form figure")
+    figures.append(Figure("large / example", median(times["large"]) / render, 1.5))
+    figures.append(Figure("large project render, peak memory", large_peak / 1024,
+                          unit=" MiB"))
+    figures.append(Figure("example render, peak memory", example_peak / 1024, unit=" MiB"))
+    for figure in figures:
+        print(f"  {figure.line()}")
+    return figures
 
 
 if __name__ == "__main__":

@@ -59,8 +59,9 @@ def test_check_several_files(write_project: Writer) -> None:
     b = write_project(project(partners=consortium(full=11)), "b.yaml")
     code, out = run("check", str(a), str(b))
     lines = out.strip().splitlines()
-    assert code == 1 and len(lines) == 2
+    assert code == 1 and len(lines) == 3
     assert "a.yaml: eligible" in lines[0] and "b.yaml: not eligible" in lines[1]
+    assert lines[2].startswith("2 files checked: 1 eligible, 1 not eligible, 0 not checked")
     code, out = run("check", str(a), str(b), "--format", "json")
     data = json.loads(out)
     assert [d["eligible"] for d in data] == [True, False]

@@ -281,3 +281,47 @@ def test_section_lengths_follow_the_text_not_the_page_breaks(tmp_path: Path) -> 
     assert changes[0].change > 1
     # Elsewhere only where a page break now falls: a table moved on, under a quarter page.
     assert all(abs(c.change) < 0.25 for c in changes[1:]), changes
+
+
+def test_the_layout_fingerprint_follows_what_is_laid_out(tmp_path: Path) -> None:
+    from proposal_kit.watch import layout_fingerprint
+
+    path = _small_project(tmp_path)
+    out = tmp_path / "draft.docx"
+    render_project(load_project(path), out)
+    first = layout_fingerprint(out)
+    path.write_text(path.read_text() + "# a comment: nothing rendered changes\n")
+    render_project(load_project(path), out)
+    assert first is not None and layout_fingerprint(out) == first
+    (tmp_path / "impact.md").write_text("Impact text, longer now.\n", encoding="utf-8")
+    render_project(load_project(path), out)
+    assert layout_fingerprint(out) not in (None, first)
+    assert layout_fingerprint(tmp_path / "impact.md") is None  # not a DOCX
+
+
+@pytest.mark.libreoffice
+def test_a_save_that_renders_the_same_is_not_counted_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_tool("soffice")
+    import proposal_kit.watch as watching
+
+    counts: list[Path] = []
+    real = watching.count_pages
+
+    def counting(path: Path, **kwargs: object) -> PagesReport:
+        counts.append(path)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watching, "count_pages", counting)
+    path = _small_project(tmp_path)
+    with Watcher(path, pages=True) as watcher:
+        first = watcher.wait_for("pages", 1)
+        path.write_text(path.read_text() + "# a comment\n")
+        second = watcher.wait_for("pages", 2)
+        assert second.unchanged and second.pages is first.pages and len(counts) == 1
+        path.write_text(path.read_text().replace("First title", "Another title"))
+        third = watcher.wait_for("pages", 3)
+        assert not third.unchanged and len(counts) == 2
+    line = click.unstyle(pages_line(second))
+    assert line.endswith("pages unchanged (the rendered content is the same: not counted "
+                         "again)")

@@ -2,9 +2,23 @@
 
 The CLI is imported inside :func:`main` so that a Ctrl-C while Python is still importing
 it ends with exit 130 and one line, not a traceback.
+
+Once the command has finished, the process ends at once (:func:`os._exit`, after flushing
+stdout and stderr): every file was written and closed, and every LibreOffice stopped, by
+the command itself, so Python's own teardown of the modules and objects a render leaves
+(a tenth of a second of a render's time) is skipped. Library use is not affected.
 """
 
+import contextlib
+import gc
+import os
 import sys
+
+#: Allocations between two collections of the youngest objects (Python's default: 700). A
+#: render allocates hundreds of thousands of short-lived objects (tokens, XML proxies) that
+#: reference counting frees; collecting for cycles every 700 of them costs a large draft
+#: nearly a tenth of its time.
+GC_THRESHOLD = (20_000, 50, 50)
 
 
 def _interrupted() -> SystemExit:
@@ -18,7 +32,6 @@ def _ignore_ctrl_c() -> None:
     CPython puts its own SIGINT handler back to the default while it shuts down, so a
     Ctrl-C then would end the process by the signal; an ignored one it leaves alone.
     """
-    import contextlib
     import signal
 
     with contextlib.suppress(ValueError, OSError):  # not the main thread
@@ -27,6 +40,7 @@ def _ignore_ctrl_c() -> None:
 
 def main() -> None:
     """Import the CLI and run it; Ctrl-C at any moment exits 130."""
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         from .cli import main as cli_main
     except BaseException as exc:
@@ -38,9 +52,24 @@ def main() -> None:
     try:
         cli_main()
     except KeyboardInterrupt:  # between the CLI's own handlers, e.g. while exiting
+        _ignore_ctrl_c()
         raise _interrupted() from None
+    except SystemExit as exc:
+        _ignore_ctrl_c()
+        _end(exc.code)
     finally:
         _ignore_ctrl_c()
+
+
+def _end(code: object) -> None:
+    """Exit with ``code`` as :func:`sys.exit` would, without Python's teardown."""
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`)
+            stream.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

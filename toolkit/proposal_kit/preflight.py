@@ -6,11 +6,15 @@ variables, Jinja syntax and run-time errors (at the line of the section file, or
 project.yaml for a section written inline), every image and every directive block, and the
 partner facts that generic texts use but the project does not give (a warning: the draft
 would read "Website: ."). When none of these fails, the whole draft is rendered in memory,
-so that a project `check` passes renders.
+so that a project `check` passes renders; except a project of data alone (no section text,
+no templates or form of its own, no value with a fenced block or an image), whose draft is
+proposal-kit's templates over validated values: it is rendered (to Markdown, for the size
+and time limits) only when it is large.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,9 +47,11 @@ def _finding(code: str, severity: str, exc: ProposalKitError | str,
 def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
     from .render.narrative import NarrativeRenderer
 
-    renderer = NarrativeRenderer(project, collect=True)
     texts: dict[str, str] = {}
     found: list[Finding] = []
+    if not project.texts:
+        return texts, found
+    renderer = NarrativeRenderer(project, collect=True)
     for sid, text in project.texts.items():
         path = ("sections", sid)
         locate = renderer.locator(sid)
@@ -81,7 +87,6 @@ def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
 
     found: list[Finding] = []
     months = project.proposal.duration_months
-    styles = _style_names()
     for sid, text in texts.items():
         locate = section_locator(project, sid)
         path = ("sections", sid)
@@ -93,8 +98,8 @@ def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
                         gantt_spec(token.content, months)
                     elif directive and directive[0] == "grouped-table":
                         grouped_spec(token.content)
-                    elif directive and directive[0] == "style" and styles and \
-                            directive[1].strip() not in styles:
+                    elif directive and directive[0] == "style" and _style_names() and \
+                            directive[1].strip() not in _style_names():
                         raise InputError(f"{{style}} block: the reference document has no "
                                          f"paragraph style '{directive[1].strip()[:60]}'")
                 elif token.type == "image":
@@ -116,7 +121,8 @@ def _walk(tokens: list[Token], line: int | None = None) -> Iterator[tuple[Token,
             yield from _walk(token.children, here)
 
 
-def _style_names() -> set[str]:
+@functools.cache
+def _style_names() -> frozenset[str]:
     """Paragraph styles of the built-in reference document (empty if it cannot be read)."""
     try:
         import docx
@@ -127,10 +133,64 @@ def _style_names() -> set[str]:
 
         document = docx.Document(str(builtin_templates_dir() / "reference.docx"))
         add_missing_styles(document)
-        return {s.name for s in document.styles
-                if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
+        return frozenset(s.name for s in document.styles
+                         if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name)
     except Exception:  # the render reports a broken reference document itself
-        return set()
+        return frozenset()
+
+
+#: A project of more values than this (each partner, task, deliverable... counts its
+#: fields) is drafted in memory by `check` even when it holds data only: its Markdown may
+#: approach the render's size and time limits. 10,000 partners hold 72,000 values and make
+#: a quarter of the size limit, in a tenth of the time limit.
+LARGE_PROJECT_ITEMS = 100_000
+
+#: Markdown that the Word writer reads further: a directive or code fence, an image.
+_WRITER_MARKUP = ("```", "~~~", "![")
+
+
+def _data_only(project: Project) -> bool:
+    """Whether the draft of ``project`` is the built-in templates over its data alone.
+
+    No section text, no templates of its own, and no value holding Markdown the writer
+    interprets (a fenced block, an image). Such a draft cannot stop on anything the project
+    says: its templates and writer are proposal-kit's, and each value is validated by the
+    loader; so `check` does not render it again in memory (a season of consortia is then
+    checked at the speed of the rules).
+    """
+    from .render.compose import template_dirs
+
+    if project.texts or len(template_dirs(project.base_dir)) > 1:
+        return False
+    return not any(mark in value for value in _strings(project.document.data)
+                   for mark in _WRITER_MARKUP)
+
+
+def _strings(data: object) -> Iterator[str]:
+    """Every string (keys included) in plain YAML data."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def _items(data: object) -> int:
+    """How many values (scalars, lists and mappings) plain YAML data holds."""
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return count
 
 
 def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
@@ -151,6 +211,16 @@ def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
     texts, found = _section_findings(project)
     found += _block_findings(project, texts)
     if any(f.severity is Severity.ERROR for f in [*found, *project.problems]):
+        return found
+    use_form = with_form and project.form_file is not None
+    if not use_form and _data_only(project):
+        if _items(project.document.data) > LARGE_PROJECT_ITEMS:
+            from .render import build_markdown
+
+            try:  # the only limits the data can reach: the render's size and time
+                build_markdown(project)
+            except ProposalKitError as exc:
+                found.append(_finding("render.failed", "error", exc, exc.location, project))
         return found
     from .render import render_bytes
 

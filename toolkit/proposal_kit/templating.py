@@ -373,18 +373,20 @@ def render_bounded(template: jinja2.Template, context: Mapping[str, Any], where:
 
 
 def compile_bounded(env: jinja2.Environment, source: str, where: str,
-                    locate: Callable[[int | None], SourceLocation | None] | None = None) \
-        -> jinja2.Template:
+                    locate: Callable[[int | None], SourceLocation | None] | None = None,
+                    key: str | None = None) -> jinja2.Template:
     """``env.from_string(source)``; a syntax error is a located :class:`TemplateError`.
 
-    The compiled code is kept in the environment's bytecode cache under ``where`` (one
-    entry per section, replaced when its text changes).
+    The compiled code is kept in the environment's bytecode cache under ``key`` (default
+    ``where``): one entry per place, replaced when its text changes. Texts compiled at the
+    same place in one run (a section, then each of its units) need keys of their own, or
+    each would replace the other's entry on every run.
     """
     try:
         cache = env.bytecode_cache
         if cache is None:
             return env.from_string(source)
-        bucket = cache.get_bucket(env, where, None, source)
+        bucket = cache.get_bucket(env, key or where, None, source)
         if bucket.code is None:
             bucket.code = env.compile(source)
             cache.set_bucket(bucket)

@@ -27,7 +27,7 @@ from .project import load_project
 from .render import output_format, render_project
 from .safeio import check_regular
 
-__all__ = ["WatchEvent", "watch"]
+__all__ = ["WatchEvent", "layout_fingerprint", "watch"]
 
 _IGNORED_PREFIXES = (".", "~$", "#")
 _IGNORED_SUFFIXES = (".tmp", ".swp", "~", ".pdf")
@@ -38,7 +38,9 @@ class WatchEvent:
     """What the watch reports: ``rendered``, ``pages``, ``error``, ``note`` or ``ready``.
 
     A ``pages`` event after the first also carries the pages counted before
-    (``pages_before``) and the sections whose pages changed since (``changes``).
+    (``pages_before``) and the sections whose pages changed since (``changes``). When the
+    render laid out the same content as the last count (``unchanged``), its pages are that
+    count's: LibreOffice is not asked again.
     """
 
     kind: str
@@ -48,9 +50,42 @@ class WatchEvent:
     seconds: float = 0.0
     pages_before: int | None = None
     changes: tuple[SectionChange, ...] = ()
+    unchanged: bool = False
 
 
 Report = Callable[[WatchEvent], None]
+
+#: Parts of a DOCX that do not change its layout: properties and the base of `absorb`.
+_NOT_LAID_OUT = ("docProps/", "customXml/")
+
+
+def layout_fingerprint(path: Path) -> str | None:
+    """SHA-256 of every part of the DOCX at ``path`` that LibreOffice lays out.
+
+    Document, styles, numbering, headers, footers, settings, images and relationships;
+    not the document properties nor the base kept for `absorb`, which change no page.
+    None when the file cannot be read.
+    """
+    import hashlib
+    import zipfile
+
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                if not name.startswith(_NOT_LAID_OUT):
+                    digest.update(name.encode() + b"\0" + archive.read(name) + b"\0")
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError):
+        return None
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """The last count and the fingerprint of what it laid out."""
+
+    report: PagesReport
+    fingerprint: str | None
 
 
 class _Changes(FileSystemEventHandler):
@@ -149,8 +184,11 @@ def _office(pages: bool, report: Report) -> Iterator[WarmOffice | None]:
 
 
 def _run_once(project_file: Path, output: Path | None, office: WarmOffice | None,
-              pages: bool, report: Report, previous: PagesReport | None) -> PagesReport | None:
-    """Render, then count; return the new count (``previous`` when there is none)."""
+              pages: bool, report: Report, previous: _Counted | None) -> _Counted | None:
+    """Render, then count; return the new count (``previous`` when there is none).
+
+    A render whose laid-out parts are those of the last count is not counted again.
+    """
     started = time.monotonic()
     try:
         project = load_project(project_file)
@@ -163,16 +201,25 @@ def _run_once(project_file: Path, output: Path | None, office: WarmOffice | None
     if not pages:
         return previous
     started = time.monotonic()
+    fingerprint = layout_fingerprint(result.output)
+    if previous is not None and fingerprint is not None and \
+            fingerprint == previous.fingerprint:
+        last = previous.report
+        report(WatchEvent("pages", f"{last.pages} of {last.limit} pages, unchanged",
+                          result.output, last, time.monotonic() - started, last.pages,
+                          unchanged=True))
+        return previous
     try:
         counted = count_pages(result.output, call=project.proposal.call, office=office)
     except ProposalKitError as exc:
         report(WatchEvent("error", str(exc)))
         return previous
+    before = previous.report if previous else None
     report(WatchEvent("pages", f"{counted.pages} of {counted.limit} pages", result.output,
                       counted, time.monotonic() - started,
-                      previous.pages if previous else None,
-                      tuple(section_changes(previous, counted)) if previous else ()))
-    return counted
+                      before.pages if before else None,
+                      tuple(section_changes(before, counted)) if before else ()))
+    return _Counted(counted, fingerprint)
 
 
 def watch(project_file: Path, output: Path | None = None, *, pages: bool = True,

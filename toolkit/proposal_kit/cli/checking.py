@@ -38,6 +38,18 @@ def _counts(report: CheckReport) -> str:
                      (("error", "error"), ("warning", "warning"), ("info", "note")))
 
 
+def _season_summary(reports: list[CheckReport]) -> str:
+    """The last line of a check of several files: verdicts and findings over all of them."""
+    eligible = sum(1 for r in reports if r.eligible)
+    invalid = sum(1 for r in reports if r.eligible is None)
+    totals = {k: sum(r.summary[k] for r in reports) for k in ("error", "warning", "info")}
+    counts = ", ".join(_plural(totals[k], word) for k, word in
+                       (("error", "error"), ("warning", "warning"), ("info", "note")))
+    return (f"{_plural(len(reports), 'file')} checked: {eligible} eligible, "
+            f"{len(reports) - eligible - invalid} not eligible, {invalid} not checked "
+            f"(invalid); {counts}")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -56,10 +68,11 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     Checks eligibility (countries, full partners, labour-market actors, education and
     training providers, HEI and VET, coordinator, ECHE, duration, ecosystem, grant cap),
     internal consistency (ids, months, leads, budget and effort totals) and completeness.
-    Several files may be given, e.g. a season's consortia: one summary line each. A file
-    that cannot be read (missing, a folder, a FIFO) is reported as an error of that file
-    and the others are still checked. With --format json, one file gives one JSON object
-    and several files a list of them.
+    Several files may be given, e.g. a season's consortia: one summary line each, then a
+    line totalling them (files eligible, not eligible and invalid; errors, warnings and
+    notes). A file that cannot be read (missing, a folder, a FIFO) is reported as an error
+    of that file and the others are still checked. With --format json, one file gives one
+    JSON object and several files a list of them.
     """
     reports = [check_file(f) for f in files]
     for report in reports:
@@ -88,6 +101,7 @@ def check(files: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
                 s = proofs[report.file].summary
                 extra = f"; proof: {s['error']} errors, {s['warning']} warnings"
             echo(f"{report.file}: {_verdict(report)}; {_counts(report)}{extra}")
+        echo(_season_summary(reports))
     if any(f.code == "schema.file" for r in reports for f in r.findings):
         raise SystemExit(EXIT_CODES["usage"])  # a file missing or not a file
     failed = any(r.failed(strict) for r in reports) or \

@@ -60,6 +60,8 @@ def pages_line(event: WatchEvent) -> str:
                  fg=colour, bold=True)
     if event.pages_before is not None and event.pages_before != counted.pages:
         line += style(f" ({counted.pages - event.pages_before:+d})", fg=colour)
+    if event.unchanged:
+        return line + " unchanged (the rendered content is the same: not counted again)"
     line += f" {event.seconds:.1f} s" if counted.exact else " (estimate: no LibreOffice)"
     changed = [f"{_short(c.label)} {c.change:+.1f}" for c in event.changes[:3]]
     if len(event.changes) > 3:

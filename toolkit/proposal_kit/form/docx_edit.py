@@ -36,6 +36,11 @@ __all__ = [
 
 W_P, W_R, W_T, W_TC, W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
 W_PPR, W_RPR, W_TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:tcPr")
+W_B, W_HIGHLIGHT, W_SPACING, W_TR_HEIGHT = qn("w:b"), qn("w:highlight"), qn("w:spacing"), \
+    qn("w:trHeight")
+W_BEFORE, W_AFTER, W_H_RULE, W_GRID_SPAN, W_VAL = qn("w:before"), qn("w:after"), \
+    qn("w:hRule"), qn("w:gridSpan"), qn("w:val")
+XML_SPACE = qn("xml:space")
 
 
 def rows_of(tbl: Any) -> list[Any]:
@@ -165,8 +170,9 @@ def repeat_rows(tbl: Any, count: int) -> None:
 
 def cell_span(tc: Any) -> int:
     """How many grid columns a cell spans."""
-    span = tc.find(f"{W_TCPR}/{qn('w:gridSpan')}")
-    return int(span.get(qn("w:val"))) if span is not None else 1
+    tc_pr = tc.find(W_TCPR)
+    span = tc_pr.find(W_GRID_SPAN) if tc_pr is not None else None
+    return int(span.get(W_VAL)) if span is not None else 1
 
 
 def cell_width_mm(tc: Any) -> float:
@@ -187,14 +193,10 @@ def cell_width_mm(tc: Any) -> float:
     return max(20.0, (width - margins) / 56.6929) if width else 150.0
 
 
-def _first(tc: Any, tag: str) -> Any:
-    found = tc.find(f".//{tag}")
-    return copy.deepcopy(found) if found is not None else None
-
-
 def clear_cell(tc: Any) -> Any:
     """Empty a cell, keeping one paragraph in the formatting of its first; return it."""
-    ppr = _first(tc, W_PPR)
+    # The first paragraph's properties move to the new paragraph: what held them goes.
+    ppr = next(tc.iter(W_PPR), None)
     for child in list(tc):
         if child.tag != W_TCPR:
             tc.remove(child)
@@ -209,9 +211,9 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
     r = OxmlElement("w:r")
     if rpr is not None:
         props = copy.deepcopy(rpr)
-        for b in props.findall(qn("w:b")):
+        for b in props.findall(W_B):
             props.remove(b)
-        for h in props.findall(qn("w:highlight")):  # the form greys its placeholders
+        for h in props.findall(W_HIGHLIGHT):  # the form greys its placeholders
             props.remove(h)
         r.append(props)
     if bold:
@@ -222,7 +224,7 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
         props.insert(0, OxmlElement("w:b"))
     t = OxmlElement("w:t")
     t.text = text
-    t.set(qn("xml:space"), "preserve")
+    t.set(XML_SPACE, "preserve")
     r.append(t)
     return r
 
@@ -232,7 +234,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
 
     Each paragraph keeps the formatting the cell had.
     """
-    rpr = _first(tc, W_RPR)
+    rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
     first = clear_cell(tc)
     lines: list[Line] = list(cell.lines) or [Line("")]
     for n, line in enumerate(lines):
@@ -257,13 +259,14 @@ CELL_SPACING = 20
 
 def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
-    spacing = p.find(f"{W_PPR}/{qn('w:spacing')}")
+    ppr = p.find(W_PPR)
+    spacing = ppr.find(W_SPACING) if ppr is not None else None
     if spacing is None:
         return
-    for side in ("w:before", "w:after"):
-        value = spacing.get(qn(side))
+    for side in (W_BEFORE, W_AFTER):
+        value = spacing.get(side)
         if value is not None and value.isdigit() and int(value) > twips:
-            spacing.set(qn(side), str(twips))
+            spacing.set(side, str(twips))
 
 
 def _align_end(p: Any) -> None:
@@ -295,8 +298,8 @@ def copy_row(template: Any) -> Any:
         t.text = ""
     for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
         compact_paragraph(p)
-    for height in row.iter(qn("w:trHeight")):  # the template's minimum, for a blank row
-        if height.get(qn("w:hRule"), "atLeast") == "atLeast":
+    for height in row.iter(W_TR_HEIGHT):  # the template's minimum, for a blank row
+        if height.get(W_H_RULE, "atLeast") == "atLeast":
             height.getparent().remove(height)
     return row
 

@@ -106,6 +106,8 @@ class FormFiller:
         #: The tables proposal-kit adds to a box (objectives, budget summary...), by box id.
         self.box_tables = box_tables or {}
         self.base_dir = base_dir
+        #: Style name -> id of the document, once its missing styles are added (fill).
+        self.styles: dict[str, str] | None = None
         self.where: FormMap = locate(document, form)
         if self.where.missing:
             raise InputError("this copy of the official form lacks "
@@ -165,9 +167,10 @@ class FormFiller:
     # -- filling ----------------------------------------------------------------------------
     def fill(self, toc_pages: Mapping[str, int] | None = None) -> None:
         """Fill everything; ``toc_pages`` numbers the table of contents."""
-        from ..render.refdoc import add_missing_styles
+        from ..render.refdoc import add_missing_styles, style_ids
 
         add_missing_styles(self.doc)
+        self.styles = style_ids(self.doc)  # for every writer of the boxes
         for element in self.where.notice:
             element.getparent().remove(element)
         self._header()
@@ -286,7 +289,7 @@ class FormFiller:
         tbl = tc.getparent().getparent()
         cell = _Cell(tc, DocxTable(tbl, self.doc._body))
         writer = DocxWriter(self.doc, self.base_dir, container=cell,
-                            width_mm=cell_width_mm(tc), heading_base=base)
+                            width_mm=cell_width_mm(tc), heading_base=base, styles=self.styles)
         writer.run(parse(markdown))
         if len(tc.findall(W_P)) + len(tc.findall(W_TBL)) > 1:
             tc.remove(first)
@@ -299,7 +302,7 @@ class FormFiller:
         body = self.doc.element.body
         before = len(body)
         writer = DocxWriter(self.doc, self.base_dir, width_mm=_width_at(anchor),
-                            heading_base=base)
+                            heading_base=base, styles=self.styles)
         writer.run(parse(markdown))
         added = list(body)[before - 1:len(body) - 1]  # new blocks sit before the sectPr
         target = anchor
@@ -707,9 +710,13 @@ def _set_paragraph_text(p: Any, text: str) -> None:
 def fill_document(path: Path, draft: Draft, box_markdown: Mapping[str, str],
                   base_dir: Path | None, force: bool,
                   toc_pages: Mapping[str, int] | None = None,
-                  box_tables: Mapping[str, str] | None = None) -> Document:
-    """Open the form at ``path`` and fill it; refuses a form already holding text."""
-    document, form = open_form(path)
+                  box_tables: Mapping[str, str] | None = None,
+                  opened: tuple[Document, FormDescription] | None = None) -> Document:
+    """Open the form at ``path`` and fill it; refuses a form already holding text.
+
+    ``opened``: what :func:`open_form` gave for ``path`` already (it is not opened again).
+    """
+    document, form = opened or open_form(path)
     filler = FormFiller(document, form, draft, box_markdown, base_dir, box_tables)
     taken = filler.prefilled()
     if taken and not force:

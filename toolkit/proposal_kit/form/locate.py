@@ -34,6 +34,8 @@ __all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "is_shaded",
 
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 W_P, W_TBL, W_TC, W_TR, W_T = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:t")
+W_TAB, W_BR = qn("w:tab"), qn("w:br")
+W_TC_PR, W_SHD, W_FILL = qn("w:tcPr"), qn("w:shd"), qn("w:fill")
 
 
 def normalise(text: str) -> str:
@@ -45,7 +47,7 @@ def normalise(text: str) -> str:
 def text_of(element: Any) -> str:
     """The text of an element (paragraph, cell, table), deleted text excluded."""
     out = []
-    for node in element.iter(W_T, qn("w:tab"), qn("w:br")):
+    for node in element.iter(W_T, W_TAB, W_BR):
         if node.tag == W_T:
             out.append(node.text or "")
         else:
@@ -324,8 +326,9 @@ def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
 
 def is_shaded(tc: Any) -> bool:
     """Whether a cell has a fill: the form's guidance and heading cells are grey."""
-    shd = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
-    fill = (shd.get(qn("w:fill")) or "auto").lower() if shd is not None else "auto"
+    tc_pr = tc.find(W_TC_PR)
+    shd = tc_pr.find(W_SHD) if tc_pr is not None else None
+    fill = (shd.get(W_FILL) or "auto").lower() if shd is not None else "auto"
     return fill not in ("auto", "ffffff")
 
 

@@ -32,7 +32,8 @@ from .narrative import NarrativeRenderer
 from .output import FINGERPRINT, fingerprint, stamp_text, write_guarded
 
 __all__ = ["SUFFIXES", "Format", "RenderResult", "build_markdown", "default_output",
-           "output_format", "render_bytes", "render_project", "section_texts"]
+           "nest_sections", "output_format", "render_bytes", "render_project",
+           "section_texts"]
 
 Format = Literal["docx", "md", "html"]
 _FIXED_TIME = datetime(2026, 1, 1)
@@ -66,15 +67,19 @@ def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[
     With ``nest``, its headings are moved under the section's heading (``#`` in 2.1.1
     becomes level 4).
     """
-    form = form_for_call(call)
     narrative = NarrativeRenderer(project)
-    texts = {}
-    for sid, text in project.texts.items():
+    texts = {sid: narrative.render(sid, text) for sid, text in project.texts.items()}
+    return nest_sections(texts, call) if nest else texts
+
+
+def nest_sections(texts: Mapping[str, str], call: CallRules) -> dict[str, str]:
+    """Finished section texts with their headings moved under each section's heading."""
+    form = form_for_call(call)
+    out = {}
+    for sid, text in texts.items():
         heading = form.section_of(sid)
-        filled = narrative.render(sid, text)
-        texts[sid] = shift_headings(filled, heading.level if heading else 1) if nest \
-            else filled
-    return texts
+        out[sid] = shift_headings(text, heading.level if heading else 1)
+    return out
 
 
 def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
@@ -98,8 +103,9 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
         raise ProjectFileError(project.file, blocking)
     call = load_call(project.proposal.call)
     texts = section_texts(project, call, nest=False)
-    draft = derive(project.proposal, call, section_texts(project, call))
-    _, form = open_form(form_file)
+    draft = derive(project.proposal, call, nest_sections(texts, call))
+    opened = open_form(form_file)
+    form = opened[1]
     dirs = template_dirs(project.base_dir)
     boxes = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
                                     part="text") for b in form.boxes()}
@@ -107,7 +113,7 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
     tables = {b.id: compose_markdown(draft, texts, dirs, "box.md.j2", box=b, in_form=True,
                                      part="tables") for b in form.boxes() if b.tables}
     document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages,
-                             tables)
+                             tables, opened)
     return _finish(document, project, form.id, "form")
 
 

@@ -1,15 +1,15 @@
 """Word XML pieces python-docx has no API for, or builds too slowly.
 
 Fields, hyperlinks, table rows, header rows, shading, column widths, list numbering restarts
-and custom document properties. Large tables are built with :func:`w_sub` and
-:func:`add_plain_run`, straight on lxml: python-docx's object layer costs several times as
-much per element (a schema-ordered search for every child it adds).
+and custom document properties, built straight on lxml (:func:`w_sub`): python-docx's object
+layer costs several times as much per element (a schema-ordered search for every child it
+adds). The rows of large tables are written as text instead (:mod:`.wordxml`).
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+from typing import Any
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -26,7 +26,6 @@ __all__ = [
     "XML_SPACE",
     "add_field",
     "add_hyperlink",
-    "add_plain_run",
     "add_row",
     "add_text_run",
     "begin_field",
@@ -73,18 +72,6 @@ def w_insert(parent: Any, index: int, name: str, **attributes: str) -> Any:
         element.set(_W + key, value)
     parent.insert(index, element)
     return element
-
-
-def add_plain_run(p: Any, text: str) -> Any:
-    """Append to the ``w:p`` element ``p`` the run python-docx's ``add_run(text)`` writes."""
-    if "\t" in text or "\n" in text or "\r" in text:  # tabs and breaks: python-docx's way
-        return Paragraph(p, cast("Any", None)).add_run(text)._r
-    r = w_sub(p, "r")
-    t = w_sub(r, "t")
-    t.text = text
-    if len(text.strip()) < len(text):
-        t.set(XML_SPACE, "preserve")
-    return r
 
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "") -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -29,29 +29,27 @@ from ..errors import InputError
 from ..form.tags import is_tag_line
 from .directives import gantt_spec, grouped_spec, split_directive
 from .docx_parts import (
-    XML_SPACE,
     add_field,
     add_hyperlink,
-    add_plain_run,
     new_list_numbering,
     set_column_widths,
     set_list_numbering,
     set_paragraph_style,
     set_table_borders,
-    shading,
-    w_sub,
 )
 from .gantt import write_gantt
 from .grouped_table import write_grouped_table
 from .images import read_image
 from .markdown_parser import parse
-from .refdoc import add_missing_styles, complete_page_setup
+from .refdoc import add_missing_styles, complete_page_setup, style_ids
 from .toc import new_contents_control, rebuild_contents
+from .wordxml import RowsXml, append_xml, break_run, plain_run, text_run
 
 __all__ = ["DocxWriter", "write_docx"]
 
 #: A paragraph of processing tags only, e.g. ``#§CON-MET-CM§# #@PRJ-MGT-PM@#``.
 HEADER_FILL = "D9E2F3"
+W_TC, W_P = qn("w:tc"), qn("w:p")
 USABLE_WIDTH_MM = 154.0
 
 
@@ -73,7 +71,8 @@ class DocxWriter:
     """Writes Markdown into ``container``: the body of ``document``, or a cell of it."""
 
     def __init__(self, document: Document, base_dir: Path | None, container: Any = None,
-                 width_mm: float | None = None, heading_base: int = 0) -> None:
+                 width_mm: float | None = None, heading_base: int = 0,
+                 styles: Mapping[str, str] | None = None) -> None:
         self.doc = document
         self.container: Any = container if container is not None else document
         self.width_mm = width_mm or _usable_width_mm(document.sections[-1])
@@ -88,7 +87,8 @@ class DocxWriter:
         self.lists: list[tuple[str, int | None]] = []  # (kind, num id) per open list
         self.quote = 0
         self.item_started = False
-        self.style_ids = {style.name: style.style_id for style in document.styles}
+        #: Style name -> id; ``styles`` when given (writers of one document can share it).
+        self.style_ids = styles if styles is not None else style_ids(document)
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
@@ -188,50 +188,27 @@ class DocxWriter:
         self.inline(paragraph, inline)
 
     def inline(self, paragraph: Paragraph, inline: Token, bold: bool = False) -> None:
-        """Append the inline token's runs (text, emphasis, links, refs) to ``paragraph``.
+        """Append the inline token's runs (text, emphasis, links, refs) to ``paragraph``."""
+        self.write_segments(paragraph, _segments(inline, bold))
 
-        Runs are built on lxml directly, as python-docx writes them (``w:rPr`` in schema
-        order: fonts, bold, italic, strike).
+    def write_segments(self, paragraph: Paragraph, segments: list[Segment]) -> None:
+        """Append ``segments`` (see :func:`_segments`) to ``paragraph``.
+
+        Runs are parsed from their XML text in one go; links and images go through the
+        document's package (relationships).
         """
-        state = {"strong": bold, "em": False, "s": False}
-        href: str | None = None
-        link_text: list[str] = []
-        p = paragraph._p
-        for child in inline.children or []:
-            kind = child.type
-            if kind in ("strong_open", "em_open", "s_open"):
-                state[kind[:-5]] = True
-            elif kind in ("strong_close", "em_close", "s_close"):
-                state[kind[:-6]] = bold if kind == "strong_close" else False
-            elif kind == "link_open":
-                href, link_text = str(child.attrs.get("href", "")), []
-            elif kind == "link_close":
-                add_hyperlink(paragraph, href or "", "".join(link_text) or (href or ""))
-                href = None
-            elif kind in ("text", "code_inline", "html_inline"):
-                if href is not None:
-                    link_text.append(child.content)
-                    continue
-                if kind == "html_inline" and child.content.startswith("<!--"):
-                    continue
-                r = w_sub(p, "r")
-                if state["strong"] or state["em"] or state["s"] or kind == "code_inline":
-                    r_pr = w_sub(r, "rPr")
-                    if kind == "code_inline":
-                        w_sub(r_pr, "rFonts", ascii="Courier New", hAnsi="Courier New")
-                    for name, on in (("b", state["strong"]), ("i", state["em"]),
-                                     ("strike", state["s"])):
-                        if on:
-                            w_sub(r_pr, name)
-                t = w_sub(r, "t")
-                t.text = child.content
-                t.set(XML_SPACE, "preserve")
-            elif kind == "softbreak":
-                add_plain_run(p, " ")
-            elif kind == "hardbreak":
-                w_sub(w_sub(p, "r"), "br")
-            elif kind == "image":
-                self.image(paragraph, child)
+        pending: list[str] = []
+        for segment in segments:
+            if isinstance(segment, str):
+                pending.append(segment)
+                continue
+            append_xml(paragraph._p, "".join(pending))
+            pending = []
+            if isinstance(segment, Token):
+                self.image(paragraph, segment)
+            else:
+                add_hyperlink(paragraph, *segment)
+        append_xml(paragraph._p, "".join(pending))
 
     def image(self, paragraph: Paragraph, tok: Token) -> None:
         """Insert the image of ``tok``, sized to the text width at most."""
@@ -284,8 +261,8 @@ class DocxWriter:
         """Write ``rows`` of (inline token, alignment) as a Word table with a header row.
 
         The first row repeats on each page; no row splits across pages. Rows and cells are
-        built as lxml elements in their final form (widths, shading, header marks), in
-        one pass.
+        written in their final form (widths, shading, header marks) as XML text, parsed
+        in one go (:mod:`.wordxml`); cells holding links or images are filled afterwards.
         """
         ncols = max(len(r) for r in rows)
         texts = [[cell.content for cell, _ in row] for row in rows]
@@ -303,32 +280,28 @@ class DocxWriter:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         set_table_borders(table)
         set_column_widths(table, widths_mm)  # the grid; the cells get theirs below
-        tbl = table._tbl
         styles = (self.style_ids["PK Table Heading"], self.style_ids["PK Table Text"])
+        xml = RowsXml()
+        later: list[tuple[int, int, list[Segment]]] = []  # cells with links or images
         for r, cells in enumerate(rows):
-            tr = w_sub(tbl, "tr")
-            tr_pr = w_sub(tr, "trPr")
-            if r == 0 and height is not None:
-                w_sub(tr_pr, "trHeight", val=height, hRule="atLeast")
-            w_sub(tr_pr, "cantSplit", val="true")
-            if r == 0:
-                w_sub(tr_pr, "tblHeader", val="true")
+            xml.row(header=r == 0, height=height if r == 0 else None)
             for c in range(ncols):
-                tc = w_sub(tr, "tc")
-                tc_pr = w_sub(tc, "tcPr")
-                w_sub(tc_pr, "tcW", type="dxa", w=widths[c])
-                if r == 0:
-                    tc_pr.append(shading(HEADER_FILL))
-                    if c in rotated:
-                        w_sub(tc_pr, "textDirection", val="btLr")
-                p = w_sub(tc, "p")
-                p_pr = w_sub(p, "pPr")
-                w_sub(p_pr, "pStyle", val=styles[0] if r == 0 else styles[1])
+                xml.cell(widths[c], fill=HEADER_FILL if r == 0 else None,
+                         direction="btLr" if r == 0 and c in rotated else None)
+                runs, align = "", None
                 if c < len(cells):
-                    inline, align = cells[c]
-                    if "right" in align:
-                        w_sub(p_pr, "jc", val="right")
-                    self.inline(Paragraph(p, table), inline, bold=r == 0)
+                    inline, style = cells[c]
+                    align = "right" if "right" in style else None
+                    segments = _segments(inline, bold=r == 0)
+                    if all(isinstance(s, str) for s in segments):
+                        runs = "".join(cast("list[str]", segments))
+                    else:
+                        later.append((r, c, segments))
+                xml.paragraph(styles[0] if r == 0 else styles[1], runs, align)
+        trs = xml.append_to(table._tbl)
+        for r, c, segments in later:
+            p = trs[r].findall(W_TC)[c].find(W_P)
+            self.write_segments(Paragraph(p, table), segments)
         self.after_table()
 
     def after_table(self) -> None:
@@ -419,6 +392,42 @@ class DocxWriter:
             section.addprevious(control)
         else:
             body.append(control)
+
+
+#: What an inline token writes: run XML text, a link ``(url, text)`` or an image token.
+Segment = str | tuple[str, str] | Token
+
+
+def _segments(inline: Token, bold: bool = False) -> list[Segment]:
+    """The runs, links and images of ``inline``, in order (``bold``: all text bold)."""
+    state = {"strong": bold, "em": False, "s": False}
+    href: str | None = None
+    link_text: list[str] = []
+    out: list[Segment] = []
+    for child in inline.children or []:
+        kind = child.type
+        if kind in ("strong_open", "em_open", "s_open"):
+            state[kind[:-5]] = True
+        elif kind in ("strong_close", "em_close", "s_close"):
+            state[kind[:-6]] = bold if kind == "strong_close" else False
+        elif kind == "link_open":
+            href, link_text = str(child.attrs.get("href", "")), []
+        elif kind == "link_close":
+            out.append((href or "", "".join(link_text) or (href or "")))
+            href = None
+        elif kind in ("text", "code_inline", "html_inline"):
+            if href is not None:
+                link_text.append(child.content)
+            elif kind != "html_inline" or not child.content.startswith("<!--"):
+                out.append(text_run(child.content, state["strong"], state["em"], state["s"],
+                                    kind == "code_inline"))
+        elif kind == "softbreak":
+            out.append(plain_run(" "))
+        elif kind == "hardbreak":
+            out.append(break_run())
+        elif kind == "image":
+            out.append(child)
+    return out
 
 
 def _inlines(markdown: str) -> list[Token]:

@@ -9,20 +9,15 @@ header rows repeat on each page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.table import Table
 from pydantic import BaseModel, ConfigDict, Field
 
-from .docx_parts import (
-    add_plain_run,
-    set_cell_margins,
-    set_column_widths,
-    set_table_borders,
-    shading,
-    w_sub,
-)
+from .docx_parts import set_cell_margins, set_column_widths, set_table_borders
+from .wordxml import RowsXml, plain_run
 
 __all__ = ["GanttRowSpec", "GanttSpec", "body_runs", "write_gantt"]
 
@@ -73,29 +68,19 @@ class _GanttCell(NamedTuple):
     fill: str | None = None
 
 
-def _add_row(table: Table, cells: list[_GanttCell], widths: list[str], header: bool) -> None:
-    """Append a row of ``cells``, each one ``w:tc`` spanning its columns (lxml directly).
+def _add_rows(table: Table, rows: list[tuple[list[_GanttCell], list[str], bool]]) -> None:
+    """Append ``rows`` of (cells, their widths in twips, header?) to ``table``.
 
-    ``widths`` are the cells' widths in twips; a ``header`` row repeats on each page. No
-    row splits across pages.
+    Each cell is one ``w:tc`` spanning its columns; a header row repeats on each page and
+    no row splits across pages. Written as XML text, parsed in one go.
     """
-    tr = w_sub(table._tbl, "tr")
-    tr_pr = w_sub(tr, "trPr")
-    w_sub(tr_pr, "cantSplit", val="true")
-    if header:
-        w_sub(tr_pr, "tblHeader", val="true")
-    for cell, width in zip(cells, widths, strict=True):
-        tc = w_sub(tr, "tc")
-        tc_pr = w_sub(tc, "tcPr")
-        w_sub(tc_pr, "tcW", type="dxa", w=width)
-        if cell.span > 1:
-            w_sub(tc_pr, "gridSpan", val=str(cell.span))
-        if cell.fill:
-            tc_pr.append(shading(cell.fill))
-        p = w_sub(tc, "p")
-        w_sub(w_sub(p, "pPr"), "pStyle", val=cell.style)
-        if cell.text:
-            add_plain_run(p, cell.text)
+    xml = RowsXml()
+    for cells, widths, header in rows:
+        xml.row(header=header)
+        for cell, width in zip(cells, widths, strict=True):
+            xml.cell(width, span=cell.span, fill=cell.fill)
+            xml.paragraph(cell.style, plain_run(cell.text) if cell.text else "")
+    xml.append_to(table._tbl)
 
 
 def _widths(cells: list[_GanttCell], twips: list[int]) -> list[str]:
@@ -107,7 +92,7 @@ def _widths(cells: list[_GanttCell], twips: list[int]) -> list[str]:
     return out
 
 
-def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
+def write_gantt(container: Any, spec: GanttSpec, style_ids: Mapping[str, str],
                 width_mm: float) -> None:
     """Append the timetable for ``spec`` to ``container`` (a document body or a cell)."""
     columns = len(spec.columns)
@@ -134,5 +119,4 @@ def write_gantt(container: Any, spec: GanttSpec, style_ids: dict[str, str],
         rows.append(([_GanttCell(1, item.label, style),
                       *(_GanttCell(last - first + 1, "", text, fill if on else None)
                         for first, last, on in body_runs(cells, columns))], False))
-    for row, header in rows:
-        _add_row(table, row, _widths(row, twips), header)
+    _add_rows(table, [(row, _widths(row, twips), header) for row, header in rows])

@@ -10,13 +10,13 @@ breaks; the rest of the width goes to them in proportion.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .docx_parts import (
-    add_plain_run,
     set_cell_margins,
     set_column_widths,
     set_table_borders,
@@ -24,6 +24,7 @@ from .docx_parts import (
     w_sub,
 )
 from .metrics import Text, fit_widths, longest_word_mm
+from .wordxml import append_xml, plain_run
 
 __all__ = ["GroupedRow", "GroupedTableSpec", "grouped_html", "write_grouped_table"]
 
@@ -127,7 +128,7 @@ def _cell(tr: Any, text: str, width: str, style: str, *, span: int = 1,
     if align != "left":
         w_sub(p_pr, "jc", val=align)
     if text:
-        add_plain_run(p, text)
+        append_xml(p, plain_run(text))
 
 
 def _row(table: Any, header: bool) -> Any:
@@ -139,7 +140,7 @@ def _row(table: Any, header: bool) -> Any:
     return tr
 
 
-def write_grouped_table(container: Any, spec: GroupedTableSpec, style_ids: dict[str, str],
+def write_grouped_table(container: Any, spec: GroupedTableSpec, style_ids: Mapping[str, str],
                         width_mm: float) -> None:
     """Append the table to ``container`` (a document body or a cell)."""
     heading, text = style_ids["PK Table Heading"], style_ids["PK Table Text"]

@@ -18,7 +18,7 @@ from ..errors import SourceLocation
 from ..errors import TemplateError as KitTemplateError
 from ..model import Proposal
 from ..project import Project
-from ..templating import compile_bounded, make_environment, render_bounded
+from ..templating import MAX_OUTPUT, compile_bounded, make_environment, render_bounded
 from ..texts import TextLibrary, make_text_function, project_context
 from ..texts.context import recording_empty_facts
 from ..validation import did_you_mean
@@ -70,16 +70,20 @@ class NarrativeRenderer:
         """See :func:`section_locator`."""
         return section_locator(self.project, section)
 
-    def render(self, section: str, markdown: str) -> str:
-        """Return the finished Markdown of ``section``."""
+    def render(self, section: str, markdown: str, unit: int | None = None) -> str:
+        """Return the finished Markdown of ``section`` (or of its ``unit``-th unit)."""
         place = self._place(section)
         locate = self.locator(section)
-        variables = dict(self.context)
-        variables.update(self.project.proposal.variables)
-        text = make_text_function(self.library, self.context, place)
-        variables["text"] = self._collecting(text, locate) if self.collect else text
-        template = compile_bounded(self.env, markdown, place, locate)
-        filled = render_bounded(template, variables, place, locate, hint=_UNDEFINED_HINT)
+        if _is_plain(markdown):
+            filled = markdown
+        else:
+            variables = dict(self.context)
+            variables.update(self.project.proposal.variables)
+            text = make_text_function(self.library, self.context, place)
+            variables["text"] = self._collecting(text, locate) if self.collect else text
+            key = place if unit is None else f"{place} unit {unit}"
+            template = compile_bounded(self.env, markdown, place, locate, key=key)
+            filled = render_bounded(template, variables, place, locate, hint=_UNDEFINED_HINT)
         return REFERENCE.sub(lambda m: self._resolve(m, place, filled, locate), filled)
 
     def _collecting(self, text: Callable[..., str],
@@ -117,6 +121,14 @@ class NarrativeRenderer:
             raise error
         self.problems.append(error)
         return match.group(0)
+
+
+def _is_plain(markdown: str) -> bool:
+    """Whether Jinja would give ``markdown`` back as it is (no tag, no line ending to change).
+
+    Such a text (most paragraphs) is not compiled: its output is the text itself.
+    """
+    return "{" not in markdown and "\r" not in markdown and len(markdown) <= MAX_OUTPUT
 
 
 def _template_line() -> int | None:

@@ -7,9 +7,10 @@ with their own (``render --reference-doc``); the renderer only needs the style n
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -22,7 +23,7 @@ from docx.styles.style import ParagraphStyle
 from .docx_parts import shading
 
 __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
-           "complete_page_setup"]
+           "complete_page_setup", "style_ids", "style_names"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
@@ -63,9 +64,42 @@ def _shade(style: ParagraphStyle, fill: str) -> None:
     style.element.get_or_add_pPr().append(shading(fill))
 
 
+_W_STYLE, _W_NAME, _W_VAL, _W_STYLE_ID = qn("w:style"), qn("w:name"), qn("w:val"), \
+    qn("w:styleId")
+
+
+def style_names(document: docx.document.Document) -> list[tuple[str, str]]:
+    """``(name, style id)`` of every style, in order; names as python-docx gives them.
+
+    Read from the XML in one pass: python-docx builds a style object per style, and the
+    form's filler asks once per box. (As python-docx's, a name or id may be None in a
+    broken document.)
+    """
+    from docx.styles import BabelFish
+
+    out = []
+    for style in document.styles.element.iterchildren(_W_STYLE):
+        name = style.find(_W_NAME)
+        value = name.get(_W_VAL) if name is not None else None
+        out.append((cast("str", BabelFish.internal2ui(value) if value is not None else None),
+                    cast("str", style.get(_W_STYLE_ID))))
+    return out
+
+
+def style_ids(document: docx.document.Document) -> dict[str, str]:
+    """Style name -> style id (``{s.name: s.style_id for s in document.styles}``)."""
+    return dict(style_names(document))
+
+
+@functools.cache
+def _default_template() -> docx.document.Document:
+    """python-docx's default template, which defines Word's built-in styles (read only)."""
+    return docx.Document()
+
+
 def _paragraph_style(document: docx.document.Document, name: str) -> ParagraphStyle:
     styles = document.styles
-    if name in [s.name for s in styles]:
+    if name in style_ids(document):
         style = styles[name]
     else:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -134,12 +168,12 @@ def add_missing_styles(document: docx.document.Document) -> None:
     proposal-kit's own styles are created; Word's built-in ones are copied from
     python-docx's default template, which defines them all.
     """
-    present = {s.name for s in document.styles}
+    present = set(style_ids(document))
     missing_builtin = [name for name in BUILTIN if name not in present]
     broken = [name for name, kind in LIST_STYLES.items()
               if name in present and _list_kind(document, name) != kind]
     if missing_builtin or broken:
-        template = docx.Document()
+        template = _default_template()
         for name in missing_builtin:
             element = copy.deepcopy(template.styles[name].element)
             _copy_numbering(document, template, element)

@@ -89,21 +89,28 @@ def _entry_styles(document: Document) -> dict[int, str]:
     return out
 
 
-_SAFE_ID = re.compile(r"[\w .-]+")
+_W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), \
+    qn("w:val")
 
 
-def _candidates(body: Any, levels: Mapping[str, int]) -> Any:
+def _candidates(body: Any, levels: Mapping[str, int]) -> list[Any]:
     """The paragraphs that may be headings: an outline level, or a style that has one.
 
-    Selected by XPath in lxml, not by walking every paragraph in Python (a large draft
-    holds thousands of table-cell paragraphs).
+    Found from their ``w:pStyle`` and ``w:outlineLvl`` elements, which lxml selects by tag
+    (a large draft holds thousands of table-cell paragraphs, which Python then never
+    visits), in document order.
     """
-    ids = [sid for sid in levels if sid]
-    if not all(_SAFE_ID.fullmatch(sid) for sid in ids):  # pragma: no cover - odd style ids
-        return body.iter(W_P)
-    styled = " or ".join(f'@w:val="{sid}"' for sid in ids)
-    test = "w:pPr/w:outlineLvl" + (f" or w:pPr/w:pStyle[{styled}]" if styled else "")
-    return body.xpath(f".//w:p[{test}]")
+    out: list[Any] = []
+    seen: set[Any] = set()
+    for mark in body.iter(_W_PSTYLE, _W_OUTLINE):
+        if mark.tag == _W_PSTYLE and mark.get(_W_VAL) not in levels:
+            continue
+        ppr = mark.getparent()
+        p = ppr.getparent() if ppr.tag == _W_PPR else None
+        if p is not None and p.tag == W_P and p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
 
 
 def heading_entries(document: Document, low: int = 1, high: int = 9) -> list[tuple[int, str]]:

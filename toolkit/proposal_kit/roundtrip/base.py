@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -29,6 +29,9 @@ from ..errors import InputError, TemplateError
 from ..project import Project
 from .docxread import read_document
 from .units import Unit, plain_paragraphs, split_units
+
+if TYPE_CHECKING:
+    from ..render.narrative import NarrativeRenderer
 
 __all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "build_base", "read_base"]
 
@@ -84,16 +87,14 @@ class Base:
                     for k, s in data["sections"].items()})
 
 
-def _unit_paragraphs(project: Project, sid: str, units: list[Unit],
+def _unit_paragraphs(narrative: NarrativeRenderer, sid: str, units: list[Unit],
                      level: int) -> list[list[str]] | None:
     from ..render.markdown_parser import shift_headings
-    from ..render.narrative import NarrativeRenderer
 
-    narrative = NarrativeRenderer(project)
     out = []
-    for unit in units:
+    for k, unit in enumerate(units):
         try:
-            rendered = narrative.render(sid, unit.text)
+            rendered = narrative.render(sid, unit.text, unit=k if len(units) > 1 else None)
         except TemplateError:  # a {% if %} across blank lines: the section is one unit
             return None
         out.append(plain_paragraphs(shift_headings(rendered, level)))
@@ -115,7 +116,9 @@ def build_base(document: Document, project: Project, form_id: str, layout: str) 
     """The base of ``document`` as just rendered from ``project``."""
     from ..calls import load_call
     from ..form import form_for_call
+    from ..render.narrative import NarrativeRenderer
 
+    renderer = NarrativeRenderer(project)
     reading = read_document(document)
     form = form_for_call(load_call(project.proposal.call))
     flat = [b.plain for b in reading.blocks]
@@ -128,10 +131,10 @@ def build_base(document: Document, project: Project, form_id: str, layout: str) 
         heading = form.section_of(sid)
         level = heading.level if heading and layout == "own" else 0
         units = split_units(project.texts[sid])
-        paragraphs = _unit_paragraphs(project, sid, units, level)
+        paragraphs = _unit_paragraphs(renderer, sid, units, level)
         if paragraphs is None:
             units = [Unit(project.texts[sid])]
-            paragraphs = _unit_paragraphs(project, sid, units, level) or [[]]
+            paragraphs = _unit_paragraphs(renderer, sid, units, level) or [[]]
         wanted = [p for unit in paragraphs for p in unit]
         start = _find(flat, taken, wanted)
         narrative = project.proposal.sections.get(sid)

@@ -17,6 +17,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 
 from ..form.locate import is_contents, normalise
+from ..render.refdoc import style_names
 
 __all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "read_document"]
 
@@ -28,6 +29,16 @@ W_INS, W_DEL, W_MOVE_TO, W_MOVE_FROM = qn("w:ins"), qn("w:del"), qn("w:moveTo"),
 W_HYPERLINK, W_SDT, W_SDT_CONTENT = qn("w:hyperlink"), qn("w:sdt"), qn("w:sdtContent")
 W_C_START, W_C_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
 W_ID, W_VAL = qn("w:id"), qn("w:val")
+W_PPR, W_RPR, W_PSTYLE, W_NUMPR = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:numPr")
+W_T, W_DEL_TEXT, W_TAB = qn("w:t"), qn("w:delText"), qn("w:tab")
+W_BR, W_CR, W_NO_BREAK_HYPHEN = qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
+W_B, W_I, W_AUTHOR, W_DATE, R_ID = qn("w:b"), qn("w:i"), qn("w:author"), qn("w:date"), \
+    qn("r:id")
+#: What a run's child contributes to the text (its own text for w:t and w:delText).
+_RUN_TEXT = {W_TAB: "\t", W_BR: " ", W_CR: " ", W_NO_BREAK_HYPHEN: "-"}
+#: Wrappers whose runs are read as the paragraph's own.
+_TRANSPARENT = frozenset({qn("w:smartTag"), qn("w:customXml"), W_SDT, W_SDT_CONTENT,
+                          qn("w:fldSimple")})
 _TOC_STYLE = re.compile(r"(?i)^(?:toc|contents)\s*\d$")
 _HEADING = re.compile(r"(?i)^heading\s*(\d)$")
 _LIST = re.compile(r"(?i)^list (bullet|number|continue)\s*(\d)?$")
@@ -125,9 +136,10 @@ def _fold(pieces: Pieces) -> str:
 
 
 def _on(rpr: Any, tag: str) -> bool:
+    """Whether the toggle ``tag`` (a Clark name, e.g. :data:`W_B`) is on in ``rpr``."""
     if rpr is None:
         return False
-    node = rpr.find(qn(tag))
+    node = rpr.find(tag)
     return node is not None and (node.get(W_VAL) or "true").lower() not in ("0", "false",
                                                                             "none")
 
@@ -136,7 +148,7 @@ class _Reader:
     def __init__(self, document: Document, policy: Policy) -> None:
         self.document = document
         self.policy = policy
-        self.styles = {s.style_id: s.name for s in document.styles}
+        self.styles = {sid: name for name, sid in style_names(document)}
         self.rels = document.part.rels
         self.blocks: list[Block] = []
         self.tables: list[TableRead] = []
@@ -188,19 +200,23 @@ class _Reader:
                                      if b.cell == (read.number, r, c)))
             read.rows.append(row)
 
-    def _style(self, p: Any) -> str:
-        node = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    def _style(self, ppr: Any) -> str:
+        node = ppr.find(W_PSTYLE) if ppr is not None else None
         sid = node.get(W_VAL) if node is not None else None
         return self.styles.get(sid, sid or "") if sid else ""
 
     def paragraph(self, p: Any, cell: tuple[int, int, int] | None) -> None:
-        style = self._style(p)
-        if _TOC_STYLE.match(style):
+        if len(p) == 0 or (len(p) == 1 and p[0].tag == W_PPR):
+            return  # no run, link or mark: nothing to read (most empty table cells)
+        ppr = p.find(W_PPR)
+        style = self._style(ppr)
+        if style and _TOC_STYLE.match(style):
             return
         pieces: Pieces = []
         plain: list[str] = []
         index = len(self.blocks)
-        deleted_mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}")
+        rpr = ppr.find(W_RPR) if ppr is not None else None
+        deleted_mark = rpr.find(W_DEL) if rpr is not None else None
         self._walk(p, pieces, plain, index, None, None)
         md = _fold(pieces).strip()
         text = "".join(plain).strip()
@@ -210,13 +226,13 @@ class _Reader:
             return
         heading = 0
         prefix = ""
-        match = _HEADING.match(style)
+        match = _HEADING.match(style) if style else None
         if match:
             heading = int(match.group(1))
             prefix = "#" * heading + " "
             md = md.replace("**", "")  # heading styles are bold already
-        list_match = _LIST.match(style)
-        has_num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+        list_match = _LIST.match(style) if style else None
+        has_num = ppr is not None and ppr.find(W_NUMPR) is not None
         list_item = False
         if list_match or (has_num and not heading):
             kind = list_match.group(1).lower() if list_match else "bullet"
@@ -244,7 +260,7 @@ class _Reader:
             elif tag in (W_DEL, W_MOVE_FROM):
                 self._walk(child, pieces, plain, index, ("deletion", child), link)
             elif tag == W_HYPERLINK:
-                rid = child.get(qn("r:id"))
+                rid = child.get(R_ID)
                 target = None
                 if rid and rid in self.rels and self.rels[rid].is_external:
                     target = self.rels[rid].target_ref
@@ -259,22 +275,18 @@ class _Reader:
                     self.comments[cid].block = index
             elif tag == W_C_END:
                 self.open_comments.discard(child.get(W_ID) or "")
-            elif tag in (qn("w:smartTag"), qn("w:customXml"), W_SDT, W_SDT_CONTENT,
-                         qn("w:fldSimple")):
+            elif tag in _TRANSPARENT:
                 self._walk(child, pieces, plain, index, tracked, link)
 
     def _run(self, r: Any, pieces: Pieces, plain: list[str], index: int,
              tracked: tuple[str, Any] | None) -> None:
         out = []
         for node in r:
-            if node.tag in (qn("w:t"), qn("w:delText")):
+            tag = node.tag
+            if tag in (W_T, W_DEL_TEXT):
                 out.append(node.text or "")
-            elif node.tag == qn("w:tab"):
-                out.append("\t")
-            elif node.tag in (qn("w:br"), qn("w:cr")):
-                out.append(" ")
-            elif node.tag == qn("w:noBreakHyphen"):
-                out.append("-")
+            elif tag in _RUN_TEXT:
+                out.append(_RUN_TEXT[tag])
         text = "".join(out)
         if not text:
             return
@@ -284,12 +296,12 @@ class _Reader:
         if tracked is not None:
             kind, element = tracked
             self.changes.append(Change("insertion" if kind == "insertion" else "deletion",
-                                       element.get(qn("w:author")) or "",
-                                       element.get(qn("w:date")) or "", text, index))
+                                       element.get(W_AUTHOR) or "",
+                                       element.get(W_DATE) or "", text, index))
             if (kind == "insertion") != (self.policy == "accept"):
                 return
-        rpr = r.find(qn("w:rPr"))
-        marker = ("**" if _on(rpr, "w:b") else "") + ("*" if _on(rpr, "w:i") else "")
+        rpr = r.find(W_RPR)
+        marker = ("**" if _on(rpr, W_B) else "") + ("*" if _on(rpr, W_I) else "")
         plain.append(text)
         pieces.append((marker, text))
 
