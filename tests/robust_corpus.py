@@ -81,9 +81,10 @@ def with_yaml(folder: Path, old: str, new: str) -> Path:
 
 
 def project_commands(file: Path, out: Path | None = None) -> list[Args]:
-    """check, review, proof and render (md, docx and html) of ``file``."""
+    """check, review, proof, budget and render (md, docx and html) of ``file``."""
     out = out or file.parent / "out"
     return [["check", str(file)], ["review", str(file)], ["proof", str(file)],
+            ["budget", str(file)],
             ["render", str(file), "-o", f"{out}.md", "--force"],
             *section_commands(file, out)]
 
@@ -684,7 +685,7 @@ def case_documents_over_inputs(folder: Path) -> list[Args]:
 # --- running the corpus -------------------------------------------------------------------
 
 #: The commands (first words) that take ``--format json``.
-JSON_COMMANDS = {("absorb",), ("check",), ("calls",), ("comments",), ("pages",), ("plan",),
+JSON_COMMANDS = {("absorb",), ("budget",), ("check",), ("calls",), ("comments",), ("pages",), ("plan",),
                  ("proof",), ("review",),
                  ("texts", "list"), ("texts", "show"), ("texts", "search"), ("texts", "lint")}
 
