@@ -26,7 +26,6 @@ from ..resources import builtin_templates_dir
 from .compose import compose_markdown, template_dirs
 from .docx_parts import set_custom_properties, set_extended_properties
 from .docx_writer import write_docx
-from .html import markdown_to_html
 from .markdown_parser import shift_headings
 from .narrative import NarrativeRenderer
 from .output import FINGERPRINT, fingerprint, stamp_text, write_guarded
@@ -154,6 +153,7 @@ def _html_page(project: Project, markdown: str) -> str:
 
     from ..errors import TemplateError as KitTemplateError
     from ..templating import make_environment, render_bounded
+    from .html import markdown_to_html
 
     env = make_environment(FileSystemLoader([str(d) for d in template_dirs(project.base_dir)]),
                            autoescape=select_autoescape(["html", "j2"]))

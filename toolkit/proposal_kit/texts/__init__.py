@@ -11,6 +11,9 @@ Example:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .context import (
     PARTNER_FIELDS,
     PROJECT_FIELDS,
@@ -22,10 +25,17 @@ from .context import (
 )
 from .frontmatter import FrontMatter, GenericText, Variable
 from .library import ENV_VAR, KEY_PATTERN, Layer, TextLibrary, UnknownTextError, check_key
-from .lint import TextFinding, lint_library
 from .render import make_text_function, render_text
-from .search import SearchHit, search
-from .skeleton import new_text, skeleton
+
+if TYPE_CHECKING:
+    from .lint import TextFinding, lint_library
+    from .search import SearchHit, search
+    from .skeleton import new_text, skeleton
+
+#: The `texts` command's tools, imported when first used (a render needs none of them).
+__getattr__ = lazy_exports(__name__, {
+    "TextFinding": ".lint", "lint_library": ".lint", "SearchHit": ".search",
+    "search": ".search", "new_text": ".skeleton", "skeleton": ".skeleton"})
 
 __all__ = [
     "ENV_VAR",
