@@ -105,6 +105,11 @@ class _Builder:
         self._categories(self.wb.create_sheet("By category"))
         self._months(self.wb.create_sheet("Person-months"))
         self._summary(summary, totals)
+        for ws in self.wb.worksheets:  # printed or saved as PDF: as wide as the page
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.page_setup.orientation = "landscape" if ws is not summary else "portrait"
+            ws.print_options.gridLines = False
         props = self.wb.properties
         props.creator, props.title = "proposal-kit", f"Detailed budget of {self.p.acronym}"
         props.created = props.modified = _CREATED
@@ -134,7 +139,7 @@ class _Builder:
             ("Requested EU grant — copy it into Part A (EUR)", f"={totals['grant']}", EUR,
              "RequestedGrant"),
         ]
-        _header(ws, 5, ["", "Value"], [62, 20])
+        _header(ws, 5, ["", "Value"], [62, 26])
         for n, (label, value, fmt, name) in enumerate(rows, 6):
             ws.cell(n, 1, label).alignment = _WRAP
             cell = ws.cell(n, 2, value)
@@ -152,7 +157,7 @@ class _Builder:
 
     def _beneficiaries(self, ws: Worksheet) -> None:
         _header(ws, 1, ["No.", "Id", "Name", "Short name", "Country", "Role", "Affiliated to",
-                        "Sheet"], [16, 8, 44, 16, 9, 8, 13, 16])
+                        "Sheet"], [16, 8, 44, 16, 10, 8, 13, 16])
         for n, e in enumerate(self.entities, 2):
             p = e.partner
             for col, value in enumerate([e.label, p.id, p.name, p.short_name or "", p.country,
@@ -189,7 +194,7 @@ class _Builder:
             row += 1
         head = row + 1
         _header(ws, head, ["Code", "Cost item", "Units", "Unit", "Cost per unit", "Amount",
-                           "Note", "Category"], [8, 52, 11, 14, 15, 17, 40, 14])
+                           "Note", "Category"], [8, 52, 11, 14, 15, 20, 40, 14])
         ws.column_dimensions["H"].hidden = True
         ws.freeze_panes = f"A{head + 1}"
         row = head + 1
@@ -262,7 +267,7 @@ class _Builder:
     def _matrix_head(self, ws: Worksheet, labels: list[str]) -> None:
         ws["A1"], ws["A1"].font = ws.title, _TITLE
         _header(ws, 3, ["No.", "Id", "Beneficiary", "Role", *labels],
-                [16, 8, 30, 6, *([15] * len(labels))])
+                [16, 8, 30, 6, *([21] * len(labels))])
         ws.freeze_panes = "E4"
 
     def _overview(self, ws: Worksheet) -> dict[str, str]:
