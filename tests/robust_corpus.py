@@ -685,8 +685,8 @@ def case_documents_over_inputs(folder: Path) -> list[Args]:
 # --- running the corpus -------------------------------------------------------------------
 
 #: The commands (first words) that take ``--format json``.
-JSON_COMMANDS = {("absorb",), ("budget",), ("check",), ("calls",), ("comments",), ("pages",), ("plan",),
-                 ("proof",), ("review",),
+JSON_COMMANDS = {("absorb",), ("budget",), ("check",), ("calls",), ("comments",), ("pages",),
+                 ("plan",), ("proof",), ("review",),
                  ("texts", "list"), ("texts", "show"), ("texts", "search"), ("texts", "lint")}
 
 
