@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,20 @@ IN_CI = bool(os.environ.get("CI"))
 
 # Countries used to build consortia: 10 EU Member States, then associated countries.
 COUNTRIES = ["SE", "DE", "FR", "IT", "ES", "PL", "AT", "BE", "NL", "FI", "NO", "RS"]
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """Each test ends with the Ctrl-C and hang-up handlers it started with.
+
+    The CLI, run in-process, ignores a second Ctrl-C once it has reported the first one;
+    left so, every later subprocess would inherit the ignored SIGINT and a test that sends
+    it one would wait forever.
+    """
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGHUP)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
 
 
 def consortium(full: int = 12, countries: int = 8, lma: int = 5, et: int = 5,
