@@ -10,7 +10,6 @@ whose recalculated values must equal the budget.
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 import zipfile
@@ -25,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
 from ..model import Proposal
-from ..render.output import FINGERPRINT, WORKBOOK_PLACEHOLDER, stamp_workbook
+from ..render.output import FINGERPRINT, WORKBOOK_PLACEHOLDER, workbook_bytes
 from ..safeio import check_regular
 from .annex_layout import AnnexLayout, annex_layouts
 from .annex_shape import Shaper
@@ -280,6 +279,4 @@ def fill_annex(path: Path, proposal: Proposal, budget: Budget) -> FilledAnnex:
     props = [p for p in wb.custom_doc_props.props if p.name != FINGERPRINT]
     wb.custom_doc_props.props = props
     wb.custom_doc_props.append(StringProperty(name=FINGERPRINT, value=WORKBOOK_PLACEHOLDER))
-    out = io.BytesIO()
-    wb.save(out)
-    return FilledAnnex(stamp_workbook(out.getvalue()), path.suffix.lower(), layout, checks)
+    return FilledAnnex(workbook_bytes(wb), path.suffix.lower(), layout, checks)

@@ -10,7 +10,6 @@ everything else is a formula, so the workbook keeps adding up as they work in it
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calls import CallRules
 from ..model import Proposal
-from ..render.output import FINGERPRINT, WORKBOOK_PLACEHOLDER, stamp_workbook
+from ..render.output import FINGERPRINT, WORKBOOK_PLACEHOLDER, workbook_bytes
 from .compute import Budget, Line
 from .entities import Entity, entities
 
@@ -351,6 +350,4 @@ def own_workbook(proposal: Proposal, call: CallRules | None,
     """
     builder = _Builder(proposal, call, budget)
     wb = builder.build()
-    out = io.BytesIO()
-    wb.save(out)
-    return stamp_workbook(out.getvalue()), builder.names
+    return workbook_bytes(wb), builder.names

@@ -16,7 +16,7 @@ from ..errors import OutputConflictError
 from .docx_parts import read_custom_properties
 
 __all__ = ["FINGERPRINT", "WORKBOOK_PLACEHOLDER", "fingerprint", "read_state", "stamp_workbook",
-           "write_all", "write_guarded"]
+           "workbook_bytes", "write_all", "write_guarded"]
 
 FINGERPRINT = "proposal-kit-fingerprint"
 _TEXT_MARK = "<!-- proposal-kit fingerprint: "
@@ -63,6 +63,20 @@ def stamp_workbook(data: bytes) -> bytes:
                 fixed.external_attr = 0o644 << 16
                 target.writestr(fixed, member)
     return out.getvalue()
+
+
+def workbook_bytes(workbook: object) -> bytes:
+    """An openpyxl workbook as stamped bytes (see :func:`stamp_workbook`).
+
+    openpyxl's own ``save`` sets the modification date to now; this writes the workbook
+    with the dates it holds, so that the same input gives the same bytes.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    return stamp_workbook(out.getvalue())
 
 
 def _workbook_state(path: Path) -> str:
