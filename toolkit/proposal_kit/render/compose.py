@@ -122,9 +122,10 @@ def _dump(data: dict[str, Any]) -> str:
     """
     import yaml
 
-    fast = getattr(yaml, "CSafeDumper", None) is not None and all(
-        _C_SAFE.fullmatch(s) and len(s.encode("unicode_escape")) < 450
-        for s in _strings(data))
+    strings = list(_strings(data))
+    fast = getattr(yaml, "CSafeDumper", None) is not None and \
+        _C_SAFE.fullmatch("".join(strings)) is not None and \
+        all(len(s) < 75 or len(s.encode("unicode_escape")) < 450 for s in strings)
     dumper = yaml.CSafeDumper if fast else yaml.SafeDumper
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
                      width=1000).rstrip()
