@@ -116,6 +116,15 @@ PROJECT_EDITS = {
     "call-is-path": ("files", "call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP", "call: /etc/passwd"),
     "call-is-relative-path": ("files", "call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP",
                               "call: ../../x"),
+    "amount-huge": ("yaml", "staff: {Manager: 6,", "staff: {Manager: 1.0e300,"),
+    "amount-product-overflows": ("yaml", "travel: {units: 2, cost: 420",
+                                 "travel: {units: 1.0e308, cost: 1.0e308"),
+    "section-name-too-long": ("files", "{file: sections/needs.md}",
+                              "{file: " + "a" * 5000 + ".md}"),
+    "texts-dirs-name-too-long": ("files", "\nkeywords:\n",
+                                 "\ntexts_dirs: [" + "x" * 300 + "]\nkeywords:\n"),
+    "image-name-too-long": ("files", "{file: sections/needs.md}",
+                            "\"![figure](" + "y" * 300 + ".png)\""),
 }
 
 
@@ -438,6 +447,24 @@ def case_missing_file(folder: Path) -> list[Args]:
             ["check", str(missing), str(LOT1_EXAMPLE / "project.yaml")],
             ["texts", "show", "x", "--project", str(missing)], ["plan", str(missing)],
             ["plan", "--steps", str(missing)]]
+
+
+@case("files")
+def case_argument_names_too_long(folder: Path) -> list[Args]:
+    """Names the system cannot even look up: a part over 255 bytes, a path over 4,096."""
+    file = example(folder)
+    lines: list[Args] = []
+    for name in (str(folder / ("n" * 300 + ".yaml")),
+                 str(folder) + "/" + "/".join(["d" * 200] * 30) + "/x.docx"):
+        lines += [*project_commands(Path(name)), ["pages", name], ["plan", name],
+                  ["texts", "lint", name], ["texts", "list", "--project", name],
+                  ["comments", name], ["absorb", str(file), name],
+                  ["import", name, "-o", str(folder / "imported")],
+                  ["plan", "--steps", name, "--call", "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"],
+                  ["init", name, "--call", "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"],
+                  ["texts", "new", "a/b", "--dir", name], ["schema", "-o", name],
+                  ["check", name, str(file)]]
+    return lines
 
 
 @case("files")

@@ -548,3 +548,55 @@ def test_no_heading_word_is_wider_than_its_column(lot2_doc: Any) -> None:
                 mm = int(width.get(qn("w:w"))) / 56.69
                 assert longest_word_mm(text, bold=True) + margins_mm <= mm, (text, mm)
     assert grouped >= len(load_project(LOT2_FILE).proposal.work_packages)
+
+
+def test_custom_properties_escape_what_xml_would_read_as_markup(tmp_path: Path) -> None:
+    """A value with ``&``, ``<`` or quotes stays a value: Word and python-docx open the file,
+    and the properties read back as written, also when they replace earlier ones."""
+    from lxml import etree
+
+    from proposal_kit.render.docx_parts import (
+        read_custom_properties,
+        set_custom_properties,
+        set_extended_properties,
+    )
+
+    values = {"department": "R&D <Innovation> \"office\" 'A'", "note": "a ]]> b & c",
+              'odd "name" & <co>': "x"}
+    document = docx.Document()
+    set_custom_properties(document, {"first": "replaced"})
+    set_custom_properties(document, values)
+    set_extended_properties(document, "proposal-kit & <friends>")
+    path = tmp_path / "props.docx"
+    document.save(str(path))
+    reopened = docx.Document(str(path))  # python-docx opens it again
+    assert reopened.core_properties is not None
+    archive = zipfile.ZipFile(path)
+    assert archive.namelist().count("docProps/custom.xml") == 1
+    custom = archive.read("docProps/custom.xml")
+    etree.fromstring(custom)  # well-formed
+    assert read_custom_properties(custom) == values
+    app = etree.fromstring(archive.read("docProps/app.xml"))
+    assert app[0].text == "proposal-kit & <friends>"
+    assert [p.get("pid") for p in etree.fromstring(custom)] == ["2", "3", "4"]
+
+
+def test_proof_comments_keep_a_custom_property_with_markup(tmp_path: Path) -> None:
+    """A property a partner added in Word ("R&D") survives proof --docx, which rewrites the
+    custom properties with the new fingerprint."""
+    from proposal_kit.render.docx_parts import read_custom_properties, set_custom_properties
+
+    draft = tmp_path / "draft.docx"
+    data = render_bytes(load_project(LOT2_FILE), "docx")
+    document = docx.Document(io.BytesIO(data))
+    props = read_custom_properties(zipfile.ZipFile(io.BytesIO(data)).read("docProps/custom.xml"))
+    set_custom_properties(document, {**props, "Department": "R&D <IRO>"})
+    document.save(str(draft))
+    out = tmp_path / "commented.docx"
+    result = CliRunner().invoke(cli, ["proof", str(LOT2_FILE), "--docx", str(draft), "-o",
+                                      str(out)])
+    assert result.exit_code in (0, 1), result.output
+    docx.Document(str(out))
+    after = read_custom_properties(zipfile.ZipFile(out).read("docProps/custom.xml"))
+    assert after["Department"] == "R&D <IRO>"
+    assert after["proposal-kit-call"] == props["proposal-kit-call"]

@@ -117,3 +117,23 @@ def test_default_folder_is_in_the_user_cache(monkeypatch: pytest.MonkeyPatch,
     folder = templating.bytecode_folder({})
     assert folder is not None
     assert folder.parent == tmp_path / "xdg" / "proposal-kit" / "jinja"
+
+
+@pytest.mark.parametrize("text", [
+    "Digital skills", "yes", "1.5", "€ 12,000", "a: b", "'quoted'", '"double"', "  lead",
+    "tab\there", "two\nlines", "", "é—“”…", "x" * 400,
+    "NEL\x85", "line\u2028sep", "\ufeffbom", "emoji 😀", "long \t" * 300])
+def test_directive_yaml_is_pyyaml_s_own(text: str) -> None:
+    """The table directives' YAML is what PyYAML's pure-Python emitter writes, byte for byte.
+
+    (libyaml writes it when its output is the same; long or unusual strings go through
+    PyYAML's own emitter.)
+    """
+    import yaml
+
+    from proposal_kit.render.compose import _dump
+
+    data = {"groups": [[text, 2]], "columns": [text, "b"], "align": ["left", "right"],
+            "rows": [{"cells": [text, "1"], "bold": True}, {"cells": ["c", text]}]}
+    assert _dump(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                         width=1000).rstrip()

@@ -14,8 +14,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Amount", "BudgetSettings", "CostLine", "PartnerCosts", "StaffLine", "TravelLine",
-           "round_cents"]
+__all__ = ["MAX_AMOUNT", "Amount", "BudgetSettings", "CostLine", "PartnerCosts", "StaffLine",
+           "TravelLine", "round_cents"]
+
+#: The largest euro amount or count of units a project file may give: far above any
+#: Erasmus+ budget, and small enough that every product and sum of them stays exact to the
+#: cent in a spreadsheet's 15 significant digits' worth of range checks.
+MAX_AMOUNT = 1e9
 
 
 def round_cents(value: float) -> float:
@@ -25,10 +30,14 @@ def round_cents(value: float) -> float:
     LibreOffice round the number to its 15 significant digits first (2.68). The budget
     annex's figures are the spreadsheet's, so every amount is rounded this way.
     """
+    if not math.isfinite(value) or abs(value) >= _NO_CENTS:
+        return value  # no cents left in 15 significant digits (or no number at all)
     return float(Decimal(format(value, ".15g")).quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
 _CENT = Decimal("0.01")
+#: From here on, 15 significant digits hold no cents: rounding to them changes nothing.
+_NO_CENTS = 1e15
 
 
 def _finite_number(value: Any) -> Any:
@@ -42,7 +51,7 @@ def _finite_number(value: Any) -> Any:
 
 #: A euro amount or a count of units: finite and not negative.
 Amount = Annotated[float, BeforeValidator(_finite_number),
-                   Field(ge=0, allow_inf_nan=False)]
+                   Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):

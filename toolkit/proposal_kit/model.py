@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from .calls import reference_data
-from .costs import BudgetSettings, PartnerCosts
+from .costs import MAX_AMOUNT, BudgetSettings, PartnerCosts
 from .form import form_for_topic
 from .validation import one_of
 
@@ -78,9 +78,10 @@ Id = Annotated[str, BeforeValidator(_plain_id), Field(max_length=20)]
 Month = Annotated[int, BeforeValidator(_no_bool),
                   Field(ge=1, le=120, description="Project month; month 1 is the start.")]
 Money = Annotated[float, BeforeValidator(_no_bool),
-                  Field(ge=0, allow_inf_nan=False, description="Euro amount.")]
+                  Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False, description="Euro amount.")]
 PersonMonths = Annotated[float, BeforeValidator(_no_bool),
-                         Field(ge=0, allow_inf_nan=False, description="Effort in person-months.")]
+                         Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False,
+                               description="Effort in person-months.")]
 Slugs = Annotated[list[str], Field(default_factory=list)]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import InputError, SourceLocation
 from .findings import Finding, Severity
 from .model import Proposal
-from .safeio import CONTROL, InputFileError, confine, first_control, read_text
+from .safeio import CONTROL, InputFileError, confine_present, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 
@@ -93,8 +93,7 @@ def _read_sections(proposal: Proposal, doc: YamlDocument,
         line, column = doc.locate(path)
         target = base / narrative.file
         try:
-            if target.exists() or target.is_symlink():
-                confine(target, roots, f"section '{key}': the file")
+            confine_present(target, roots, f"section '{key}': the file")
             texts[key] = read_text(target, MAX_SECTION_BYTES, f"section '{key}': the file")
             control = first_control(texts[key])
             if control is not None:

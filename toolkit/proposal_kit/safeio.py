@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .errors import InputError, SourceLocation
 
-__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_regular", "confine", "first_control",
-           "read_bytes", "read_text", "within"]
+__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_regular", "confine",
+           "confine_present", "first_control", "name_problem", "read_bytes", "read_text", "within"]
 
 
 class InputFileError(InputError):
@@ -166,6 +166,34 @@ def confine(path: Path, roots: list[Path], what: str = "the file") -> Path:
     if not within(path, roots):
         raise InputFileError(path, f"{what} {path} is outside the project folder; refused",
                              "outside", ALLOW_HINT)
+    return path
+
+
+def name_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why the system cannot even look ``path`` up (a name too long, a NUL byte), or None.
+
+    Such a path is neither there nor absent: every later ``exists()`` would raise.
+    """
+    try:
+        os.lstat(path)
+    except ValueError:
+        return "the name holds a NUL character"
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return "the name is too long for the file system"
+        if exc.errno == errno.ELOOP:
+            return "it is a symbolic link that loops"
+    return None
+
+
+def confine_present(path: Path, roots: list[Path], what: str = "the file") -> Path:
+    """:func:`confine` ``path`` if it exists (a dangling link counts); a missing one passes.
+
+    A name the system cannot look up at all (too long, a NUL byte) counts as missing here:
+    reading it then says why.
+    """
+    if os.path.lexists(path):
+        confine(path, roots, what)
     return path
 
 

@@ -7,6 +7,7 @@ only what the writer must still fill in; every placeholder says so in its name.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,14 @@ _FILES = {"project.yaml.j2": "project.yaml", "README.md.j2": "README.md",
 _FOLDERS = ("texts", "templates")
 
 
+def _not_empty(folder: Path) -> bool:
+    """Whether ``folder`` holds anything (a folder that cannot be listed counts as full)."""
+    try:
+        return any(folder.iterdir())
+    except OSError:
+        return True
+
+
 def init_project(folder: Path | str, topic: str, ecosystem: str | None = None,
                  acronym: str | None = None) -> list[Path]:
     """Create a project folder for ``topic``; return the files written.
@@ -184,7 +193,7 @@ def init_project(folder: Path | str, topic: str, ecosystem: str | None = None,
     if ecosystem is not None and ecosystem not in slugs:
         raise UsageError(f"unknown ecosystem '{ecosystem}'",
                          hint=f"choose one of: {', '.join(slugs)}")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if os.path.lexists(folder) and (not os.path.isdir(folder) or _not_empty(folder)):
         raise OutputConflictError(f"{folder} exists and is not empty; nothing was written",
                                   hint="give a new or empty folder")
     context = _context(call, ecosystem, acronym)

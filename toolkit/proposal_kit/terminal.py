@@ -8,6 +8,7 @@ CLI prints goes through :func:`safe_text`.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from typing import Any
@@ -57,11 +58,25 @@ def safe_text(text: str) -> str:
     return "".join(out)
 
 
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN or infinite float replaced by None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def json_text(data: Any) -> str:
     """``data`` as indented JSON, UTF-8 as written, lone surrogates as JSON escapes.
 
     A file name that is not UTF-8 (a lone surrogate in Python) stays valid JSON and can be
-    written to any UTF-8 stream.
+    written to any UTF-8 stream; a NaN or an infinity, which JSON cannot hold, is null.
     """
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # NaN or an infinity: not JSON; null says "no number"
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

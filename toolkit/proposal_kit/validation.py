@@ -171,7 +171,7 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str |
               "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
     if kind in bounds:
         words, key = bounds[kind]
-        return "schema.value", f"must be {words} {ctx.get(key)}, got {given!r}", None
+        return "schema.value", f"must be {words} {_number(ctx.get(key))}, got {given!r}", None
     if kind in ("too_short", "string_too_short"):
         return "schema.value", "must not be empty", None
     if kind in ("too_long", "string_too_long"):
@@ -181,6 +181,13 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str |
         shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
         return "schema.type", f"{plain}, got {shown}", None
     return "schema.value", str(err["msg"]), None
+
+
+def _number(bound: Any) -> str:
+    """A bound as users write it: 1,000,000,000 rather than 1000000000.0."""
+    if isinstance(bound, float) and bound.is_integer():
+        bound = int(bound)
+    return f"{bound:,}" if isinstance(bound, int) and abs(bound) >= 10_000 else str(bound)
 
 
 def errors_to_findings(exc: ValidationError, model: type[BaseModel],

@@ -7,12 +7,12 @@ from typing import Literal, cast
 
 import click
 
-from .options import force_option, format_option
+from .options import PathType, force_option, format_option
 from .output import echo, emit_json, style
 
 __all__ = ["COMMANDS"]
 
-_DOCX = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DOCX = PathType(exists=True, dir_okay=False, path_type=Path)
 _POLICY = click.option("--tracked", "tracked", type=click.Choice(["accept", "reject"]),
                        default="accept", show_default=True,
                        help="Read tracked changes as accepted (the text as it would be after "

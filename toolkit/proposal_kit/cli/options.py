@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["force_option", "format_option"]
+__all__ = ["PathType", "force_option", "format_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PathType(click.Path):
+    """``click.Path`` that also refuses a name the system cannot look up (too long)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The path, or a usage error naming it."""
+        from ..safeio import name_problem
+
+        problem = name_problem(value) if isinstance(value, str | os.PathLike) else None
+        if problem:
+            shown = os.fsdecode(value)
+            shown = shown if len(shown) <= 80 else shown[:60] + f"… ({len(shown):,} characters)"
+            self.fail(f"{shown}: {problem}", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import EXIT_CODES, UsageError
-from .options import format_option
+from .options import PathType, format_option
 from .output import echo, emit_json, print_findings, style
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ __all__ = ["COMMANDS", "report_pages"]
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Page limit (default: the call's limit, 40 for Part B).")
 @click.option("--call", "call", metavar="TOPIC",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from ..errors import UsageError
-from .options import force_option, format_option
+from .options import PathType, force_option, format_option
 from .output import echo, emit_json, style
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ def _local(value: datetime, zone: ZoneInfo | None) -> datetime:
 
 @click.command()
 @click.argument("file", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=PathType(exists=True, dir_okay=False, path_type=Path))
 @click.option("--call", "topic", metavar="TOPIC", help="Take the deadline of this call topic.")
 @click.option("--deadline", metavar="DATETIME",
               help="Deadline as ISO date-time, e.g. 2026-03-10T17:00 (naive: Brussels time).")
-@click.option("--steps", "steps_file", type=click.Path(exists=True, dir_okay=False,
+@click.option("--steps", "steps_file", type=PathType(exists=True, dir_okay=False,
               path_type=Path), help="Your own plan steps (YAML) [default: PROPOSAL_KIT_PLAN "
               "or the built-in plan].")
 @format_option(("text", "json"))

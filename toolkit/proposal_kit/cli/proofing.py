@@ -10,7 +10,7 @@ from ..errors import EXIT_CODES
 from ..project import load_project
 from ..proof import ProofReport, add_comments, proof_project
 from ..render.output import write_guarded
-from .options import force_option, format_option
+from .options import PathType, force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "print_proof"]
@@ -50,9 +50,9 @@ def print_proof(report: ProofReport) -> None:
 
 @click.command()
 @click.argument("file", required=False, default=Path("project.yaml"),
-                type=click.Path(dir_okay=False, path_type=Path))
+                type=PathType(dir_okay=False, path_type=Path))
 @format_option(("text", "md", "json"))
-@click.option("--docx", "docx", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--docx", "docx", type=PathType(dir_okay=False, path_type=Path),
               help="Write the findings as Word comments into a copy of this DOCX (the "
                    "rendered draft or the filled official form).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

@@ -9,7 +9,7 @@ import click
 
 from ..check import check_project
 from ..project import load_project
-from .options import force_option
+from .options import PathType, force_option
 from .output import echo, style
 
 if TYPE_CHECKING:
@@ -19,16 +19,16 @@ __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file [default: <ACRONYM>-partB.<format> beside FILE].")
 @click.option("--format", "output_format", type=click.Choice(["docx", "md", "html"]),
               help="Output format [default: from the -o file's extension, else docx].")
-@click.option("--reference-doc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--reference-doc", type=PathType(exists=True, dir_okay=False, path_type=Path),
               help="A .docx whose styles and page set-up the draft uses.")
 @force_option("Replace an output that was edited or not written by proposal-kit "
               "(a backup copy is kept).")
-@click.option("--form", "form", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--form", "form", type=PathType(exists=True, dir_okay=False, path_type=Path),
               help="Fill this copy of the official Part B form (.docx, downloaded from the "
                    "Funding & Tenders portal) instead of writing proposal-kit's own layout "
                    "[default: part_b_form: in FILE].")

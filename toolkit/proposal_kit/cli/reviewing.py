@@ -10,14 +10,14 @@ from ..errors import EXIT_CODES, UsageError
 from ..review import review_file
 from ..review.format import format_markdown, format_text
 from ..terminal import safe_text
-from .options import format_option
+from .options import PathType, format_option
 from .output import echo, emit_json, style
 
 __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @format_option(("text", "json", "md"))
 def review(file: Path, output_format: str) -> None:
     """Review FILE against the call's required activities and the award criteria.

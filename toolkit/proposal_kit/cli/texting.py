@@ -22,13 +22,13 @@ from ..texts import (
     search,
 )
 from ..validation import did_you_mean
-from .options import force_option, format_option
+from .options import PathType, force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "texts"]
 
 _project_option = click.option(
-    "--project", "project_file", type=click.Path(dir_okay=False, path_type=Path),
+    "--project", "project_file", type=PathType(dir_okay=False, path_type=Path),
     help="Project file: search its texts/ and texts_dirs first, fill values from it.")
 
 
@@ -204,7 +204,7 @@ def new(key: str, folder: Path, title: str | None, owner: str, force: bool) -> N
 
 
 @texts.command()
-@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folders", nargs=-1, type=PathType(file_okay=False, path_type=Path))
 @_project_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @format_option(("text", "json"))

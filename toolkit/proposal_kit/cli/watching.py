@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .options import PathType
 from .output import echo, style
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output .docx [default: <ACRONYM>-partB.docx beside FILE].")
 @click.option("--pages/--no-pages", "pages", default=True, show_default=True,

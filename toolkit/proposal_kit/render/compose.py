@@ -7,7 +7,9 @@ naming the template file and line.
 
 from __future__ import annotations
 
+import re
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,19 +79,15 @@ def _template_location(exc: BaseException, dirs: list[Path]) -> str:
 
 def grid_yaml(grid: Grid) -> str:
     """The body of a ``{gantt}`` directive drawing ``grid``."""
-    import yaml
-
     data = {"unit": grid.unit, "groups": [list(g) for g in grid.groups],
             "columns": list(grid.columns),
             "rows": [{"label": r.label, "kind": r.kind, "cells": sorted(r.shaded)}
                      for r in grid.rows]}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).rstrip()
+    return _dump(data)
 
 
 def grouped_yaml(table: Table) -> str:
     """The body of a ``{grouped-table}`` directive drawing ``table`` (its header groups)."""
-    import yaml
-
     ids = [cid for cid, _ in table.columns]
     data = {"groups": [list(g) for g in table.header_groups],
             "columns": list(table.subheadings),
@@ -97,7 +95,40 @@ def grouped_yaml(table: Table) -> str:
             "rows": [{"cells": [row.cell(cid).text for cid in ids],
                       **({"bold": True} if row.kind == "total" else {})}
                      for row in table.rows]}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).rstrip()
+    return _dump(data)
+
+
+#: Text that libyaml's emitter writes exactly as PyYAML's pure-Python one: printable
+#: characters of the Basic Multilingual Plane (no NEL, line or paragraph separator, BOM).
+_C_SAFE = re.compile("[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    """``data`` as block YAML, through libyaml when its output is the same as PyYAML's.
+
+    The two emitters differ only on long strings (folded at the width) and a few
+    characters (NEL, separators, BOM, beyond the BMP): those go through PyYAML's own.
+    """
+    import yaml
+
+    strings = list(_strings(data))
+    fast = getattr(yaml, "CSafeDumper", None) is not None and \
+        _C_SAFE.fullmatch("".join(strings)) is not None and \
+        all(len(s) < 75 or len(s.encode("unicode_escape")) < 450 for s in strings)
+    dumper = yaml.CSafeDumper if fast else yaml.SafeDumper
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
+                     width=1000).rstrip()
 
 
 #: The names the Part B templates see, and what each is (the guide's template reference).

@@ -301,20 +301,18 @@ def set_list_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -> Non
 
 
 def set_custom_properties(document: Document, values: dict[str, str]) -> None:
-    """Store string custom properties (docProps/custom.xml), replacing existing ones."""
-    items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{name}"><vt:lpwstr>{value}</vt:lpwstr>'
-        "</property>" for pid, (name, value) in enumerate(sorted(values.items()), start=2))
-    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>'
-            ).encode()
-    package = document.part.package
-    for rel in list(package.rels.values()):
-        if rel.reltype == RT.CUSTOM_PROPERTIES:
-            rel.target_part._blob = blob
-            return
-    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+    """Store string custom properties (docProps/custom.xml), replacing existing ones.
+
+    Names and values are escaped by the XML builder: a value with ``&`` or ``<`` (a
+    property a partner added in Word, "R&D") stays a value.
+    """
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(sorted(values.items()), start=2):
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID,
+                                pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    _set_properties_part(document, RT.CUSTOM_PROPERTIES, "/docProps/custom.xml", _CUSTOM_CT,
+                         root)
 
 
 _EXTENDED_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
@@ -328,16 +326,23 @@ def set_extended_properties(document: Document, application: str) -> None:
     them ("Microsoft Macintosh Word", "LibreOffice/7.4") and carry its page and word
     counts, which say nothing about the new draft.
     """
-    blob = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Properties xmlns="{_EXTENDED_NS}" xmlns:vt="{_VT_NS}">'
-            f"<Application>{application}</Application></Properties>").encode()
+    root = etree.Element(f"{{{_EXTENDED_NS}}}Properties",
+                         nsmap={None: _EXTENDED_NS, "vt": _VT_NS})
+    etree.SubElement(root, f"{{{_EXTENDED_NS}}}Application").text = application
+    _set_properties_part(document, RT.EXTENDED_PROPERTIES, "/docProps/app.xml", _EXTENDED_CT,
+                         root)
+
+
+def _set_properties_part(document: Document, reltype: str, partname: str, content_type: str,
+                         root: Any) -> None:
+    """Serialise ``root`` as the package's ``reltype`` part, replacing the one there."""
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = document.part.package
     for rel in list(package.rels.values()):
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
+        if rel.reltype == reltype:
             rel.target_part._blob = blob
             return
-    part = Part(PackURI("/docProps/app.xml"), _EXTENDED_CT, blob, package)
-    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    package.relate_to(Part(PackURI(partname), content_type, blob, package), reltype)
 
 
 def read_custom_properties(xml: bytes) -> dict[str, str]:

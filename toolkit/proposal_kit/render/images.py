@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..safeio import InputFileError, confine, read_bytes
+from ..safeio import InputFileError, confine_present, read_bytes
 
 __all__ = ["MAX_IMAGE_BYTES", "image_kind", "read_image"]
 
@@ -35,8 +35,7 @@ def read_image(base: Path, src: str, roots: list[Path]) -> bytes:
                          "folder and link it by its file name")
     path = base / src
     try:
-        if path.exists() or path.is_symlink():
-            confine(path, roots, "the image")
+        confine_present(path, roots, "the image")
         data = read_bytes(path, MAX_IMAGE_BYTES, "the image")
     except InputFileError as exc:
         if exc.reason == "missing":

@@ -112,11 +112,11 @@ class TextLibrary:
         layers: list[Layer] = []
         if project is not None:
             own = project.base_dir / "texts"
-            if own.is_dir():
+            if os.path.isdir(own):
                 layers.append(Layer(own, "project"))
             for i, entry in enumerate(project.proposal.texts_dirs):
                 folder = project.base_dir / Path(entry).expanduser()
-                if not folder.is_dir():
+                if not os.path.isdir(folder):
                     raise UsageError(f"texts_dirs: folder '{entry}' not found (looked for "
                                      f"{folder})", location=project.document.location(
                                          ("texts_dirs", i)))
@@ -125,7 +125,7 @@ class TextLibrary:
             if not entry:
                 continue
             folder = Path(entry).expanduser()
-            if not folder.is_dir():
+            if not os.path.isdir(folder):
                 raise UsageError(f"{ENV_VAR} names '{entry}', which is not a folder")
             layers.append(Layer(folder, ENV_VAR))
         layers.append(Layer(builtin_texts_dir(), "built-in"))
@@ -143,7 +143,7 @@ class TextLibrary:
 
     def keys(self) -> list[str]:
         """Every valid key, once, sorted."""
-        found = {key for layer in self.layers if layer.folder.is_dir()
+        found = {key for layer in self.layers if os.path.isdir(layer.folder)
                  for key, _ in iter_text_files(layer.folder) if KEY_PATTERN.match(key)}
         return sorted(found)
 
@@ -157,7 +157,7 @@ class TextLibrary:
         key = check_key(key)
         for layer in self.layers:
             path = layer.folder / f"{key}.md"
-            if path.is_file():
+            if os.path.isfile(path):
                 return self._load(key, path, layer.folder)
         return None
 
@@ -175,7 +175,7 @@ class TextLibrary:
         errors: list[ProposalKitError] = []
         seen: set[str] = set()
         for layer in self.layers:
-            if not layer.folder.is_dir():
+            if not os.path.isdir(layer.folder):
                 continue
             for key, path in iter_text_files(layer.folder):
                 if key in seen:

@@ -7,6 +7,7 @@ headings with markdown-it-py: nothing is parsed by hand.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def lint_library(folder: Path | str, *, include_from: list[Path] | None = None) 
         UsageError: ``folder`` is not a folder.
     """
     folder = Path(folder)
-    if not folder.is_dir():
+    if not os.path.isdir(folder):
         raise UsageError(f"no such folder: {folder}")
     extra = include_from if include_from is not None else [builtin_texts_dir()]
     library = TextLibrary([folder, *extra])
