@@ -332,3 +332,40 @@ def test_check_reports_what_render_would_refuse_in_the_named_form(
     letter.save(str(folder / "letter.docx"))
     assert set(codes("letter.docx")) == {"form.unreadable"}
     assert set(codes("missing.docx")) == {"form.missing"}
+
+
+def test_every_row_of_data_is_kept_whole(filled: dict[str, Path]) -> None:
+    """Deliverables, tasks, events, staff and risks: each row on one page (w:cantSplit)."""
+    import re
+
+    for name, path in filled.items():
+        body = docx.Document(str(path)).element.body
+        data = [tr for tr in body.iter(qn("w:tr"))
+                if re.match(r"(D|T|E)\d+\.\d+\b", text_of(tr).strip())]
+        assert len(data) > 20, name
+        loose = [text_of(tr)[:40] for tr in data
+                 if tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None]
+        assert not loose, (name, loose)
+
+
+@pytest.mark.parametrize("layout", ["form", "own"])
+@pytest.mark.parametrize("name", sorted(PROJECTS))
+def test_the_pages_break_no_header_word_row_or_caption(name: str, layout: str,
+                                                       filled: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    """Judged on LibreOffice's PDF, page by page, as an evaluator reads it."""
+    require_tool("soffice")
+    require_tool("pdftotext")
+    from pdf_layout import broken_words, captions_apart, lonely_blocks, split_rows, tagged_pdf
+
+    if layout == "form":
+        path = filled[name]
+    else:
+        path = tmp_path / f"{name}-own.docx"
+        render_project(load_project(PROJECTS[name]), path)
+    pdf = tagged_pdf(path, tmp_path)
+    assert not broken_words(pdf, path)
+    # Only a long answer in one of the form's text boxes may run on to the next page.
+    assert not [str(r) for r in split_rows(pdf, path) if not r.can_split]
+    assert not lonely_blocks(pdf)
+    assert not captions_apart(pdf)

@@ -23,6 +23,7 @@ __all__ = [
     "compact_paragraph",
     "copy_row",
     "grid_columns",
+    "keep_row_whole",
     "note_row",
     "repeat_rows",
     "row_text",
@@ -153,19 +154,22 @@ def _narrow_margins(tc: Any, twips: int = 30) -> None:
 def repeat_rows(tbl: Any, count: int) -> None:
     """Repeat the first ``count`` rows on each page and keep every row whole."""
     for index, tr in enumerate(tbl.iterchildren(W_TR)):
-        tr_pr = tr.find(qn("w:trPr"))
-        if tr_pr is None:
-            tr_pr = tr.makeelement(qn("w:trPr"), {})
-            tc = tr.find(W_TC)
-            if tc is not None:
-                tc.addprevious(tr_pr)
-            else:
-                tr.append(tr_pr)
-        tags = ("w:cantSplit", "w:tblHeader") if index < count else ("w:cantSplit",)
-        for tag in tags:
-            if tr_pr.find(qn(tag)) is None:
-                element = tr_pr.makeelement(qn(tag), {qn("w:val"): "true"})
-                tr_pr.append(element)
+        keep_row_whole(tr, header=index < count)
+
+
+def keep_row_whole(tr: Any, header: bool = False) -> None:
+    """Keep the row ``tr`` on one page; a ``header`` row is also repeated on each page."""
+    tr_pr = tr.find(qn("w:trPr"))
+    if tr_pr is None:
+        tr_pr = tr.makeelement(qn("w:trPr"), {})
+        tc = tr.find(W_TC)
+        if tc is not None:
+            tc.addprevious(tr_pr)
+        else:
+            tr.append(tr_pr)
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
+        if tr_pr.find(qn(tag)) is None:
+            tr_pr.append(tr_pr.makeelement(qn(tag), {qn("w:val"): "true"}))
 
 
 def cell_span(tc: Any) -> int:
@@ -248,8 +252,7 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
             p.append(_run(text, rpr, line.bold and not aside))
     for p in tc.iterchildren(W_P):
         compact_paragraph(p)
-        if cell.align == "right":
-            _align_end(p)
+        _align(p, cell.align)  # not the template's justification, which gaps narrow columns
 
 
 #: The space above and below a line of a filled table cell (twips): the form's template rows
@@ -269,8 +272,8 @@ def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
             spacing.set(side, str(twips))
 
 
-def _align_end(p: Any) -> None:
-    """Align a paragraph to the right (figures in a column)."""
+def _align(p: Any, value: str) -> None:
+    """Align a paragraph to the ``value`` side ("right" for figures in a column)."""
     ppr = p.find(W_PPR)
     if ppr is None:
         ppr = OxmlElement("w:pPr")
@@ -278,7 +281,7 @@ def _align_end(p: Any) -> None:
     for old in ppr.findall(qn("w:jc")):
         ppr.remove(old)
     jc = OxmlElement("w:jc")
-    jc.set(qn("w:val"), "right")
+    jc.set(qn("w:val"), value)
     later = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTightWrap",
                                     "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
                                     "pPrChange")}

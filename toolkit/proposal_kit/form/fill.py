@@ -29,7 +29,7 @@ from ..docxfile import open_docx
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
-from .budget_table import fill_wp_budget
+from .budget_table import fill_wp_budget, fit_columns
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
@@ -37,6 +37,7 @@ from .docx_edit import (
     copy_row,
     grid_columns,
     keep_labels_whole,
+    keep_row_whole,
     note_row,
     repeat_rows,
     row_text,
@@ -427,6 +428,7 @@ class FormFiller:
             new_rows.append(note_row(template, len(grid_columns(parent)) or
                                      len(cells_of(template)), empty))
         for tr in new_rows:
+            keep_row_whole(tr)  # a deliverable, task or event is read on one page
             anchor.addnext(tr)
             anchor = tr
 
@@ -452,6 +454,7 @@ class FormFiller:
 
     def _fill_staff(self, tbl: Any) -> None:
         self._simple(tbl, "staff")
+        fit_columns(tbl, 2)  # long names and roles ("Entrepreneurship") whole in their column
 
     def _fill_risks(self, tbl: Any) -> None:
         self._simple(tbl, "risks")
