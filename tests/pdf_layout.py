@@ -43,6 +43,13 @@ class Element:
     role: str
     pages: set[int] = field(default_factory=set)
     children: list[Element] = field(default_factory=list)
+    #: The text drawn in the element's own marked content (not its children's).
+    text: str = ""
+
+    @property
+    def all_text(self) -> str:
+        """The text of the element and of everything under it."""
+        return self.text + "".join(child.all_text for child in self.children)
 
     @property
     def first(self) -> int:
@@ -53,6 +60,36 @@ class Element:
         return max(self.pages) if self.pages else 0
 
 
+def _page_texts(number: int, page: Any, texts: dict[tuple[int, int], str]) -> None:
+    """Add the text of each marked-content sequence of ``page`` to ``texts``."""
+    stack: list[int | None] = []
+
+    def operator(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op == b"BDC":
+            props = args[1] if len(args) > 1 else None
+            mcid = props.get("/MCID") if hasattr(props, "get") else None
+            stack.append(int(mcid) if mcid is not None else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, *_: Any) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None and value:
+            texts[number, mcid] = texts.get((number, mcid), "") + value
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+
+
+def _marked_texts(reader: Any) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence: ``{(page, MCID): text}``."""
+    texts: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        _page_texts(number, page, texts)
+    return texts
+
+
 def structure(pdf: Path) -> Element:
     """The structure tree of a tagged PDF, each element with the pages it is drawn on."""
     from pypdf import PdfReader
@@ -60,10 +97,16 @@ def structure(pdf: Path) -> Element:
 
     reader = PdfReader(str(pdf))
     numbers = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
+    marked = _marked_texts(reader)
 
     def page_of(node: Any, inherited: int | None) -> int | None:
         ref = node.raw_get("/Pg") if "/Pg" in node else None
         return numbers.get(ref.idnum, inherited) if ref is not None else inherited
+
+    def content(parent: Element, page: int, mcid: Any) -> None:
+        parent.pages.add(page)
+        if isinstance(mcid, int):
+            parent.text += marked.get((page, mcid), "")
 
     def build(node: Any, parent: Element, page: int | None) -> None:
         if isinstance(node, IndirectObject):
@@ -76,7 +119,7 @@ def structure(pdf: Path) -> Element:
             page = page_of(node, page)
             if kind == "/MCR":
                 if page:
-                    parent.pages.add(page)
+                    content(parent, page, node.get("/MCID"))
             elif kind != "/OBJR":
                 element = Element(str(node.get("/S", "")).lstrip("/"))
                 parent.children.append(element)
@@ -84,7 +127,7 @@ def structure(pdf: Path) -> Element:
                     build(node["/K"], element, page)
                 parent.pages |= element.pages
         elif isinstance(node, int) and page:  # a marked-content id on the element's page
-            parent.pages.add(page)
+            content(parent, page, node)
 
     root = Element("Root")
     build(reader.trailer["/Root"]["/StructTreeRoot"].get("/K"), root, None)
@@ -156,15 +199,25 @@ def lonely_blocks(pdf: Path, roles: re.Pattern[str] = _HEADS) -> list[tuple[int,
     return out
 
 
+#: A caption is a line at most: a longer paragraph before a table is text that may end a page.
+CAPTION_CHARS = 120
+
+
 def captions_apart(pdf: Path) -> list[tuple[int, str]]:
-    """Paragraphs just before a table (its caption) drawn on a page before it: (page, role)."""
+    """Captions (a short paragraph just before a table) drawn on a page before it.
+
+    ``(page, text)`` of each; a paragraph of text that happens to precede a table (a
+    section's answer before the next box of the form) may end a page like any other.
+    """
     out = []
 
     def visit(element: Element) -> None:
         kids = [k for k in element.children if k.pages]
         for kid, after in itertools.pairwise(kids):
-            if after.role == "Table" and kid.role != "Table" and after.first > kid.last:
-                out.append((kid.last, kid.role))
+            caption = " ".join(kid.all_text.split())
+            if after.role == "Table" and kid.role != "Table" and after.first > kid.last \
+                    and len(caption) <= CAPTION_CHARS:
+                out.append((kid.last, caption or kid.role))
         for kid in kids:
             visit(kid)
 

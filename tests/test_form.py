@@ -10,6 +10,7 @@ import collections
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -346,6 +347,46 @@ def test_every_row_of_data_is_kept_whole(filled: dict[str, Path]) -> None:
         loose = [text_of(tr)[:40] for tr in data
                  if tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None]
         assert not loose, (name, loose)
+
+
+def _staff_table(path: Path) -> Any:
+    body = docx.Document(str(path)).element.body
+    return next(t for t in body.iter(qn("w:tbl"))
+                if "Professional profile and expertise" in text_of(t))
+
+
+def _grid_mm(tbl: Any) -> list[float]:
+    return [int(g.get(qn("w:w"))) / 56.69 for g in tbl.iter(qn("w:gridCol"))]
+
+
+def test_the_staff_table_is_as_low_as_its_text_allows(blank: Path,
+                                                      filled: dict[str, Path]) -> None:
+    """Its columns go where they lower the rows; the text under it is not glued to it."""
+    from proposal_kit.render.metrics import longest_word_mm, wrapped_lines
+
+    margins = 2 * 108 / 56.69  # the form's cell margins, 0.19 cm a side
+    forms = _grid_mm(_staff_table(blank))
+    for name, path in filled.items():
+        tbl = _staff_table(path)
+        widths = _grid_mm(tbl)
+        assert sum(widths) == pytest.approx(sum(forms), abs=0.1)
+        rows = [[text_of(tc) for tc in tr.findall(qn("w:tc"))] for tr in tbl.iter(qn("w:tr"))
+                if len(tr.findall(qn("w:tc"))) == 4][1:]
+        assert len(rows) >= 5, name
+
+        def height(grid: list[float], rows: list[list[str]] = rows) -> int:
+            return sum(max(wrapped_lines(c, w - margins) for c, w in zip(row, grid,
+                                                                         strict=True))
+                       for row in rows)
+
+        assert all(longest_word_mm(c) + margins <= w  # no word broken
+                   for row in rows for c, w in zip(row, widths, strict=True)), name
+        # the form's own columns would make the rows higher
+        assert height(widths) < height(forms), (name, height(widths), height(forms))
+        after = tbl.getnext()
+        assert after.tag == qn("w:p"), name
+        spacing = after.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert spacing is not None and int(spacing.get(qn("w:before"))) >= 120, name
 
 
 @pytest.mark.parametrize("layout", ["form", "own"])

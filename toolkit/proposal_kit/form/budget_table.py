@@ -42,6 +42,8 @@ CELL_MARGIN = 30
 #: the word processor's rounding.
 SLACK_MM = 1.75
 TWIPS_PER_MM = 56.6929
+#: Word's left and right cell margin when a table sets none (0.19 cm).
+WORD_CELL_MARGIN = 108
 
 #: Replaces template rows by one filled copy per row of a table (the form filler's own).
 Replace = Callable[[list[Any], Table, list[Any], "str | None"], None]
@@ -107,6 +109,20 @@ def _units_row(template: Any, headings: Any, spec: TableSpec) -> Any:
     return row
 
 
+def _side_margins(tbl: Any) -> int:
+    """The left plus right cell margin (twips) the table gives its cells."""
+    margins = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    total = 0
+    for sides in (("w:start", "w:left"), ("w:end", "w:right")):
+        edge = None
+        if margins is not None:
+            edge = next((e for e in (margins.find(qn(side)) for side in sides)
+                         if e is not None), None)
+        value = edge.get(qn("w:w")) if edge is not None else None
+        total += int(value) if value is not None and value.isdigit() else WORD_CELL_MARGIN
+    return total
+
+
 def _narrow_margins(tbl: Any) -> None:
     """Narrow left and right margins for every cell of the table (its ``tblCellMar``)."""
     tbl_pr = tbl.find(qn("w:tblPr"))
@@ -125,7 +141,7 @@ def _narrow_margins(tbl: Any) -> None:
         edge.set(qn("w:type"), "dxa")
 
 
-def _texts(tc: Any, first: int, span: int, header: bool) -> list[Text]:
+def _texts(tc: Any, first: int, span: int, header: bool, row: int) -> list[Text]:
     """The runs of a cell as :class:`Text`, in their own size and weight."""
     out = []
     for r in tc.iter(qn("w:r")):
@@ -135,7 +151,7 @@ def _texts(tc: Any, first: int, span: int, header: bool) -> list[Text]:
         size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
         pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
         bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
-        out.append(Text(text, first, span, pt, bold, header))
+        out.append(Text(text, first, span, pt, bold, header, row))
     return out
 
 
@@ -155,10 +171,10 @@ def fit_columns(tbl: Any, header_rows: int) -> None:
         for tc in cells_of(tr):
             span = cell_span(tc)
             if span < len(widths):
-                texts += _texts(tc, start, span, index < header_rows)
+                texts += _texts(tc, start, span, index < header_rows, index)
             start += span
     fitted = fit_widths(texts, len(widths), total / TWIPS_PER_MM,
-                        2 * CELL_MARGIN / TWIPS_PER_MM + SLACK_MM, weights=widths)
+                        _side_margins(tbl) / TWIPS_PER_MM + SLACK_MM, weights=widths)
     if fitted is None:  # too wide whatever we do: keep the form's proportions
         return
     new = [round(w * TWIPS_PER_MM) for w in fitted]

@@ -32,6 +32,7 @@ __all__ = [
     "set_cell_text",
     "set_grid_widths",
     "shade",
+    "space_before",
     "widen_first_column",
 ]
 
@@ -270,6 +271,29 @@ def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
         value = spacing.get(side)
         if value is not None and value.isdigit() and int(value) > twips:
             spacing.set(side, str(twips))
+
+
+#: Children of ``w:pPr`` that the schema puts after ``w:spacing``.
+_AFTER_SPACING = {qn(f"w:{n}") for n in (
+    "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+    "pPrChange")}
+
+
+def space_before(p: Any, twips: int) -> None:
+    """Give a paragraph at least ``twips`` of space above it (text right under a table)."""
+    ppr = p.find(W_PPR)
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    spacing = ppr.find(W_SPACING)
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        position = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_SPACING), len(ppr))
+        ppr.insert(position, spacing)
+    value = spacing.get(W_BEFORE)
+    if value is None or not value.isdigit() or int(value) < twips:
+        spacing.set(W_BEFORE, str(twips))
 
 
 def _align(p: Any, value: str) -> None:

@@ -45,6 +45,7 @@ from .docx_edit import (
     set_cell,
     set_cell_text,
     shade,
+    space_before,
     widen_first_column,
 )
 from .locate import FormMap, identify, is_shaded, locate, normalise, text_of
@@ -55,6 +56,8 @@ __all__ = ["FormFiller", "open_form"]
 
 W_P, W_TBL, W_TR = qn("w:p"), qn("w:tbl"), qn("w:tr")
 BEIGE = "DDD9C3"
+#: The space (twips, 6 pt) above text written right under one of the form's tables.
+TEXT_UNDER_TABLE = 120
 #: Tables filled row by row from template rows, with how many header rows follow the title.
 _SIMPLE_TABLES = {"staff": 1, "risks": 1, "subcontracting": 1, "events": 2,
                   "previous_projects": 1}
@@ -306,6 +309,8 @@ class FormFiller:
                             heading_base=base, styles=self.styles)
         writer.run(parse(markdown))
         added = list(body)[before - 1:len(body) - 1]  # new blocks sit before the sectPr
+        if added and anchor.tag == W_TBL and added[0].tag == W_P:
+            space_before(added[0], TEXT_UNDER_TABLE)  # not glued to the box's last row
         target = anchor
         for element in added:
             target.addnext(element)

@@ -86,7 +86,7 @@ def column_widths(spec: GroupedTableSpec, room_mm: float) -> list[float]:
              for first, span, label in _group_cells(spec)]
     texts += [Text(heading, c, bold=True, header=True)
               for c, heading in enumerate(spec.columns) if heading]
-    texts += [Text(value, c, bold=row.bold) for row in spec.rows
+    texts += [Text(value, c, bold=row.bold, row=r) for r, row in enumerate(spec.rows)
               for c, value in enumerate(row.cells) if value]
     widths = fit_widths(texts, len(spec.columns), room_mm, 2 * MARGIN_MM + SLACK_MM)
     if widths is None:  # too many columns for the room: in proportion, words may break

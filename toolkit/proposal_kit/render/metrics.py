@@ -83,14 +83,17 @@ class Text:
     size_pt: float = 9.0
     bold: bool = False
     header: bool = False
+    #: The row the cell is in: a row is as high as its tallest cell.
+    row: int = 0
 
 
 def fit_widths(texts: Sequence[Text], columns: int, room_mm: float, pad_mm: float,
                weights: Sequence[float] | None = None) -> list[float] | None:
     """Column widths (mm) within ``room_mm``: no word breaks, then as few lines as may be.
 
-    First every cell holds its widest word; then body cells get one line each, the cheapest
-    first; then the header rows take as few lines as the room allows. What is left goes to
+    First every cell holds its widest word; then body cells get one line each if they all
+    can, or else the rows get as low as the room allows (:func:`_fewest_lines`); then the
+    header rows take as few lines as the room allows. What is left goes to
     the columns in proportion to ``weights`` (default: their widths). None when even the
     widest words do not fit.
     """
@@ -105,14 +108,12 @@ def fit_widths(texts: Sequence[Text], columns: int, room_mm: float, pad_mm: floa
         spread(widths, cell, longest_word_mm(cell.text, cell.size_pt, cell.bold))
     if sum(widths) > room_mm:
         return None
+    body = [t for t in texts if t.span == 1 and not t.header]
     one_line = list(widths)
-    for cell in texts:
-        if cell.span == 1 and not cell.header:
-            spread(one_line, cell, text_mm(" ".join(cell.text.split()), cell.size_pt,
-                                           cell.bold))
-    for c in sorted(range(columns), key=lambda c: one_line[c] - widths[c]):
-        if sum(widths) - widths[c] + one_line[c] <= room_mm:
-            widths[c] = one_line[c]
+    for cell in body:
+        spread(one_line, cell, text_mm(" ".join(cell.text.split()), cell.size_pt, cell.bold))
+    fits = sum(one_line) <= room_mm
+    widths = one_line if fits else _fewest_lines(widths, body, room_mm, pad_mm)
     headers = [t for t in texts if t.header]
     most = max((wrapped_lines(t.text, widths[t.first] - pad_mm, t.size_pt, t.bold)
                 for t in headers if t.span == 1), default=1)
@@ -126,3 +127,49 @@ def fit_widths(texts: Sequence[Text], columns: int, room_mm: float, pad_mm: floa
     share = list(weights) if weights is not None else widths
     spare = room_mm - sum(widths)
     return [w + spare * s / sum(share) for w, s in zip(widths, share, strict=True)]
+
+
+def _fewest_lines(widths: list[float], body: Sequence[Text], room_mm: float,
+                  pad_mm: float) -> list[float]:
+    """The narrowest columns for the lowest rows, one line off one row at a time.
+
+    A row is as high as its tallest cell, so the room goes row by row: each step takes a
+    line off the row that costs the least width to lower (every cell of the row within one
+    line less), while the columns still fit the room.
+    """
+    rows: dict[int, list[Text]] = {}
+    for cell in body:
+        rows.setdefault(cell.row, []).append(cell)
+    budget = {r: max(wrapped_lines(t.text, widths[t.first] - pad_mm, t.size_pt, t.bold)
+                     for t in cells) for r, cells in rows.items()}
+    needed: dict[tuple[int, int], float] = {}
+
+    def width(cell: Text, lines: int) -> float:
+        key = (id(cell), lines)
+        if key not in needed:
+            needed[key] = width_for_lines(cell.text, lines, cell.size_pt, cell.bold) + pad_mm
+        return needed[key]
+
+    best = list(widths)
+    for cell in body:
+        best[cell.first] = max(best[cell.first], width(cell, budget[cell.row]))
+    spare = room_mm - sum(best)
+    while True:
+        step: tuple[float, int] | None = None
+        for r, lines in budget.items():
+            if lines <= 1:
+                continue
+            grow: dict[int, float] = {}
+            for cell in rows[r]:
+                more = width(cell, lines - 1) - best[cell.first]
+                grow[cell.first] = max(grow.get(cell.first, 0.0), more)
+            cost = sum(grow.values())
+            if cost <= spare and (step is None or cost < step[0]):
+                step = (cost, r)
+        if step is None:
+            return best
+        cost, r = step
+        budget[r] -= 1
+        for cell in rows[r]:
+            best[cell.first] = max(best[cell.first], width(cell, budget[r]))
+        spare = room_mm - sum(best)
