@@ -26,7 +26,7 @@ from proposal_kit.errors import OutputConflictError, TemplateError
 from proposal_kit.form import FormDescription, form_for_call
 from proposal_kit.pages import PagesReport, Section, count_pages
 from proposal_kit.render import render_bytes, render_project
-from proposal_kit.render.metrics import longest_word_mm
+from proposal_kit.render.metrics import longest_word_mm, unbreakable
 
 Writer = Callable[..., Path]
 LOT2_FILE = EXAMPLES / "lot2-blueprint" / "project.yaml"
@@ -548,6 +548,20 @@ def test_no_heading_word_is_wider_than_its_column(lot2_doc: Any) -> None:
                 mm = int(width.get(qn("w:w"))) / 56.69
                 assert longest_word_mm(text, bold=True) + margins_mm <= mm, (text, mm)
     assert grouped >= len(load_project(LOT2_FILE).proposal.work_packages)
+
+
+def test_a_long_reference_wraps_at_its_hyphens_and_no_heading_turns_upright(
+        lot2_doc: Any) -> None:
+    """A project reference ("ERASMUS-EDU-2022-PEX-COVE-000000303") breaks after its hyphens,
+    as Word and LibreOffice break it, so it does not claim the width that turns the
+    previous projects' headings upright."""
+    assert unbreakable("ERASMUS-EDU-2022-PEX-COVE-000000303, CoVE-ET") == \
+        ["ERASMUS-", "EDU-2022-", "PEX-", "COVE-000000303,", "CoVE-", "ET"]
+    assert unbreakable("2021-2024 KA220-2022") == ["2021-2024", "KA220-2022"]  # digits hold
+    table = next(t for t in lot2_doc.tables
+                 if "Project Reference No" in "".join(c.text for c in t.rows[0].cells))
+    assert "ERASMUS-EDU-2022" in "".join(c.text for row in table.rows for c in row.cells)
+    assert not list(table._tbl.iter(qn("w:textDirection")))
 
 
 def test_custom_properties_escape_what_xml_would_read_as_markup(tmp_path: Path) -> None:

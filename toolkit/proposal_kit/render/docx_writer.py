@@ -41,6 +41,7 @@ from .gantt import write_gantt
 from .grouped_table import write_grouped_table
 from .images import read_image
 from .markdown_parser import parse
+from .metrics import unbreakable
 from .refdoc import add_missing_styles, complete_page_setup, style_ids
 from .toc import new_contents_control, rebuild_contents
 from .wordxml import RowsXml, append_xml, break_run, plain_run, text_run
@@ -453,7 +454,7 @@ def _rotated_headers(texts: Sequence[Sequence[str]], ncols: int, room: float) ->
     char_mm, pad_mm = _CHAR_MM, _PAD_MM
 
     def longest(column: Sequence[str]) -> int:
-        return max((len(w) for t in column for w in t.split()), default=1)
+        return max((len(w) for t in column for w in unbreakable(t)), default=1)
 
     header = [longest([texts[0][c]]) if c < len(texts[0]) else 1 for c in range(ncols)]
     body = [longest([row[c] for row in texts[1:] if c < len(row)]) for c in range(ncols)]
@@ -477,7 +478,7 @@ def _column_widths(texts: Sequence[Sequence[str]], ncols: int,
     minimum, desired = [], []
     for c in range(ncols):
         column = [row[c] for row in texts if c < len(row)]
-        longest_word = max((len(w) for t in column for w in t.split()), default=1)
+        longest_word = max((len(w) for t in column for w in unbreakable(t)), default=1)
         typical = sorted(len(t) for t in column)[len(column) // 2] if column else 1
         low = min(longest_word * char_mm + pad_mm, 60.0)
         minimum.append(low)

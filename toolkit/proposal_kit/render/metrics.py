@@ -8,11 +8,12 @@ a word (the budget tables' headings and figures), in as few lines as the width a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Text", "fit_widths", "longest_word_mm", "text_mm", "width_for_lines",
-           "wrapped_lines"]
+__all__ = ["Text", "fit_widths", "longest_word_mm", "text_mm", "unbreakable",
+           "width_for_lines", "wrapped_lines"]
 
 _EM_MM_PER_PT = 25.4 / 72
 #: Advance widths (1/1000 em) of Arial regular.
@@ -38,6 +39,16 @@ def text_mm(text: str, size_pt: float = 9.0, bold: bool = False) -> float:
     """The width of ``text`` on one line, in mm."""
     units = sum(_WIDTHS.get(ch, _UNKNOWN) for ch in text)
     return units / 1000 * size_pt * _EM_MM_PER_PT * (_BOLD if bold else 1.0)
+
+
+#: Where a line may break inside a word: after a hyphen that a letter follows (the Unicode
+#: line-breaking rule: "2021-1" holds together, "KA220-VET" may break after the hyphen).
+_BREAK_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[^\W\d_])")
+
+
+def unbreakable(text: str) -> list[str]:
+    """The pieces of ``text`` a line never breaks inside: its words, split after hyphens."""
+    return [piece for word in text.split() for piece in _BREAK_AFTER_HYPHEN.split(word)]
 
 
 def longest_word_mm(text: str, size_pt: float = 9.0, bold: bool = False) -> float:
