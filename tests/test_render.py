@@ -550,6 +550,20 @@ def test_no_heading_word_is_wider_than_its_column(lot2_doc: Any) -> None:
     assert grouped >= len(load_project(LOT2_FILE).proposal.work_packages)
 
 
+def test_a_box_after_a_table_under_the_same_heading_shows_its_title(lot2_doc: Any) -> None:
+    """Under DECLARATIONS the financial-support answer follows the double-funding table:
+    its title says what it answers. A box right under its own heading is not titled twice;
+    the seal of excellence table has headings, not the form's "[YES] [NO]" placeholder."""
+    texts = [p.text for p in lot2_doc.paragraphs]
+    title = texts.index("Financial support to third parties (if applicable)")
+    assert texts[title + 1].startswith("Not applicable")
+    assert "Outside resources (subcontracting, seconded staff, etc)" in texts
+    assert texts.count("Background and general objectives") == 0  # the heading is numbered
+    seal = next(t for t in lot2_doc.tables
+                if "Share the proposal" in "".join(c.text for c in t.rows[-1].cells))
+    assert [c.text for c in seal.rows[0].cells] == ["Declaration", "YES/NO"]
+
+
 def test_a_long_reference_wraps_at_its_hyphens_and_no_heading_turns_upright(
         lot2_doc: Any) -> None:
     """A project reference ("ERASMUS-EDU-2022-PEX-COVE-000000303") breaks after its hyphens,

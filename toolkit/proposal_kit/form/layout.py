@@ -38,12 +38,16 @@ class Segment:
     table: str | None = None
     block: WorkPackageBlock | None = None
     orientation: str | None = None
+    #: A box that follows a table or another box under the same heading: the own layout
+    #: shows its title, which the heading above does not give.
+    titled: bool = False
 
 
 def segments(form: FormDescription) -> list[Segment]:
     """The body of ``form`` as segments, in document order."""
     out: list[Segment] = []
     pending: list[str] = []
+    since_heading = False  # a box or table came after the last heading
 
     def flush() -> None:
         if pending:
@@ -60,10 +64,13 @@ def segments(form: FormDescription) -> list[Segment]:
         flush()
         if isinstance(item, HeadingItem):
             out.append(Segment("heading", heading=item.heading))
+            since_heading = False
         elif isinstance(item, BoxItem):
-            out.append(Segment("box", box=item.box))
+            out.append(Segment("box", box=item.box, titled=since_heading))
+            since_heading = True
         elif isinstance(item, TableItem):
             out.append(Segment("table", table=item.table))
+            since_heading = True
         elif isinstance(item, WorkPackagesItem):
             out.append(Segment("work_packages", block=item.work_packages))
         elif isinstance(item, OrientationItem):
