@@ -26,7 +26,8 @@ from proposal_kit.form import form_for_topic
 from proposal_kit.form.description import FormDescription
 from proposal_kit.form.docx_edit import cells_of, rows_of
 from proposal_kit.form.fill import open_form
-from proposal_kit.form.locate import first_paragraph_text, locate, normalise, tags_in, text_of
+from proposal_kit.form.locate import (first_paragraph_text, form_paragraphs, locate, normalise,
+                                      tags_in, text_of)
 from proposal_kit.project import Project
 from proposal_kit.render import render_project
 
@@ -103,6 +104,23 @@ def test_every_guidance_row_and_table_heading_is_kept(filled: tuple[Project, Any
             if table_id == "timetable_quarters" and column.startswith("YEAR"):
                 continue  # the filler names the years by the calendar
             assert normalise(column) in text, (table_id, column)
+
+
+def test_the_applicants_table_rows_are_not_the_forms_text(filled: tuple[Project, Any]) -> None:
+    """The format check leaves out the form's own text only: a risk the project wrote is
+    the applicant's, held to the font minimum (a column without a heading once made every
+    row of every table look like the form's)."""
+    project, document = filled
+    form = _form(project)
+    seal = form.tables["seal_of_excellence"]
+    headless = seal.model_copy(update={"columns": [c.model_copy(update={"heading": ""})
+                                                   for c in seal.columns]})
+    form = form.model_copy(update={"tables": {**form.tables, "seal_of_excellence": headless}})
+    owned = form_paragraphs(document, form)
+    risk = project.proposal.risks[0].description.split()[0]
+    rows = [p for p in document.element.body.iter(qn("w:p"))
+            if text_of(p).strip().startswith(risk)]
+    assert rows and not any(p in owned for p in rows)
 
 
 def test_the_notice_goes_and_the_cover_is_filled(filled: tuple[Project, Any]) -> None:

@@ -279,8 +279,9 @@ def test_section_lengths_follow_the_text_not_the_page_breaks(tmp_path: Path) -> 
     changes = section_changes(count_pages(first), count_pages(second))
     assert changes[0].label == "2.1.1 Concept and methodology"
     assert changes[0].change > 1
-    # Elsewhere only where a page break now falls: a table moved on, under a quarter page.
-    assert all(abs(c.change) < 0.25 for c in changes[1:]), changes
+    # Elsewhere only where a page break now falls: a table kept with its caption moves on
+    # whole (the budget table under 2.1.4, about a third of a page), never by pages.
+    assert all(abs(c.change) < 0.5 for c in changes[1:]), changes
 
 
 def test_the_layout_fingerprint_follows_what_is_laid_out(tmp_path: Path) -> None:

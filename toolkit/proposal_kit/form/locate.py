@@ -288,6 +288,7 @@ def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
         headings.add(normalise(spec.title.format(n=1)).split(":")[0])
         for col in (*spec.columns, *(c for part in spec.parts.values() for c in part.columns)):
             headings.add(normalise(col.heading))
+    headings.discard("")  # an empty heading would make every cell look like one
     children = list(body)
     cover = next((i for i, child in enumerate(children) if child.tag == W_TBL and
                   _starts_with(first_paragraph_text(child), form.cover.table)), None)
