@@ -31,7 +31,9 @@ myst_heading_anchors = 3
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
+# The generated example-*.md files are parts of examples.md (included), not pages of their own.
 exclude_patterns = ["_build", "_generated_example", "reference/generated/example-form.md",
+                    "reference/generated/example-facts.md",
                     "Thumbs.db", ".DS_Store"]
 language = "en"
 # Keep "--strict" as typed: smart quotes would print the CLI's help texts with an en dash.

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from pydantic import BaseModel
 from sphinx.application import Sphinx
 
@@ -52,6 +53,16 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def flag(text: str) -> str:
+    """A small label after a value (``unverified``), styled by ``pk.css``."""
+    return f"{{pk-flag}}`{text}`"
+
+
+def nowrap(text: str) -> str:
+    """A cell value kept on one line (a list of lots, ``1, 2, 3``)."""
+    return f"{{pk-nowrap}}`{text}`" if text else ""
 
 
 def slug(text: str) -> str:
@@ -171,7 +182,7 @@ def _figure_value(value: Any) -> str:
         return ", ".join(f"{k} months: EUR {v:,}" if isinstance(v, int) else f"{k}: {v}"
                          for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
@@ -196,8 +207,9 @@ def call_page(topic: str) -> str:
            f"`covers:` slugs in {{ref}}`covers-{slug(topic)}`.\n\n",
            f"Deadline: **{rules.deadline:%d %B %Y, %H:%M} ({rules.deadline.tzname()}, "
            f"{rules.figures.deadline.timezone or 'Europe/Brussels'})**.\n\n",
-           "Figures marked **unverified** are not confirmed by an official text: check them "
-           "against the current Programme Guide and call document before relying on them.\n\n"]
+           f"Figures marked {flag('unverified')} are not confirmed by an official text: check "
+           "them against the current Programme Guide and call document before relying on them. "
+           "Every other figure is confirmed by the source named beside it.\n\n"]
     rows = []
     unverified = 0
     for name, info in Figures.model_fields.items():
@@ -205,11 +217,12 @@ def call_page(topic: str) -> str:
         if figure is None:
             continue
         label = info.description or FIGURE_LABELS.get(name, name.replace("_", " ").capitalize())
-        status = "⚠ **unverified**" if figure.unverified else "confirmed"
+        value = cell(_figure_value(figure.value))
+        if figure.unverified:
+            value = f"{value} {flag('unverified')}".strip()
         unverified += figure.unverified
-        rows.append([code(name), cell(label), cell(_figure_value(figure.value)), status,
-                     cell(figure.source)])
-    out.append(table(["Figure", "Meaning", "Value", "Status", "Source"], rows))
+        rows.append([code(name), cell(label), value, cell(figure.source)])
+    out.append(table(["Figure", "Meaning", "Value", "Source"], rows))
     out.append(f"\n{len(rows)} figures, {unverified} unverified. Rules file: "
                f"`{rules.source_file.name if rules.source_file else topic + '.yaml'}`.\n")
     return "".join(out)
@@ -233,13 +246,13 @@ def covers_page(topics: list[str]) -> str:
                 else "a proposal pursues one or more")
         out.append(f"(covers-{slug(topic)})=\n## {rules.short_name}: `{topic}`\n\n"
                    f"{acts.heading} ({rule}). Source: {cell(acts.source)}"
-                   + (" (**unverified**)" if acts.unverified else "") + ".\n\n")
+                   + (f" {flag('unverified')}" if acts.unverified else "") + ".\n\n")
         rows = []
         for group in acts.groups:
             for key in group.activities:
                 act = acts.activities[key]
-                flag = " ⚠ unverified" if act.unverified or acts.unverified else ""
-                rows.append([code(key), cell(act.title) + flag, cell(group.title),
+                mark = f" {flag('unverified')}" if act.unverified or acts.unverified else ""
+                rows.append([code(key), cell(act.title) + mark, cell(group.title),
                              cell(act.summary)])
         out.append(table(["Slug", "Title", "Group", "What it covers"], rows) + "\n")
     return "".join(out)
@@ -314,7 +327,7 @@ def texts_page() -> str:
            "section with `{{ text(\"key\", variable=value) }}`; see "
            "{doc}`/howto/text-library`.\n\n"]
     rows = [[f"[{code(t.key)}](#text-{slug(t.key)})", cell(t.meta.title),
-             cell(", ".join(str(lot) for lot in t.meta.lots))] for t in texts]
+             nowrap(cell(", ".join(str(lot) for lot in t.meta.lots)))] for t in texts]
     out.append(table(["Key", "Title", "Lots"], rows) + "\n")
     out.append(budget_figures())
     for t in texts:
@@ -323,12 +336,15 @@ def texts_page() -> str:
         out.append(f"{cell(meta.summary)}\n\n")
         needed = [f'{name}="..."' for name, v in meta.variables.items() if v.required]
         args = "".join(f", {a}" for a in needed)
-        out.append("Copy into a section:\n\n```jinja\n"
+        # Both blocks wrap on screen (class pk-wrap in pk.css); a wrapped line still copies
+        # as the one line it is.
+        out.append("Copy into a section:\n\n```{code-block} jinja\n:class: pk-wrap\n\n"
                    f'{{{{ text("{t.key}"{args}) }}}}\n```\n\n')
-        out.append(f"The text:\n\n````jinja\n{t.body.strip()}\n````\n\n")
+        out.append("The text:\n\n````{code-block} jinja\n:class: pk-wrap\n\n"
+                   f"{t.body.strip()}\n````\n\n")
         facts = [["Key", code(t.key)], ["Library", cell(library.origin(t))],
                  ["Part B sections", cell(", ".join(meta.sections) or "any")],
-                 ["Lots", cell(", ".join(str(lot) for lot in meta.lots) or "any")],
+                 ["Lots", nowrap(cell(", ".join(str(lot) for lot in meta.lots) or "any"))],
                  ["Tags", cell(", ".join(meta.tags))],
                  ["Version", f"{cell(meta.version)}, reviewed {meta.reviewed:%d.%m.%Y} by "
                              f"{cell(meta.owner)}"],
@@ -516,6 +532,40 @@ def form_comparison(project: Any) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- HTML
+
+def _span_role(css_class: str) -> Any:
+    """A role that wraps its text in ``<span class="css_class">``."""
+    def role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+             options: dict[str, Any] | None = None,
+             content: list[str] | None = None) -> tuple[list[nodes.Node], list[Any]]:
+        return [nodes.inline(rawtext, text, classes=[css_class])], []
+    return role
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CODE_PIECE = re.compile(r'<span class="pre">([^<]*)</span>')
+#: After "_" or "/", and after "." before a letter (``budget.travel_share``, not ``2.5``).
+_BREAK_AFTER = re.compile(r"(?<=[_/])(?=[^_/])|(?<=\.)(?=[A-Za-z])")
+
+
+def _code_breaks(match: re.Match[str]) -> str:
+    pieces = _BREAK_AFTER.split(match.group(1))
+    return "<wbr>".join(f'<span class="pre">{piece}</span>' for piece in pieces)
+
+
+def break_long_codes(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: Any) -> None:
+    """Let a long code in a table cell wrap after ``_``, ``/`` or ``.``, never at a hyphen.
+
+    ``financial_support_to_third_parties`` would otherwise widen its column past the page.
+    Each piece stays unbreakable (``span.pre``); ``<wbr>`` adds nothing to copied text.
+    """
+    body = context.get("body")
+    if isinstance(body, str):
+        context["body"] = _TABLE.sub(lambda t: _CODE_PIECE.sub(_code_breaks, t.group(0)), body)
+
+
 def generate(app: Sphinx) -> None:
     """Write every generated page and the example outputs."""
     from proposal_kit.calls import available_calls
@@ -545,4 +595,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # html_extra_path is checked before builder-inited: the folder must exist already.
     EXAMPLE_OUT.mkdir(parents=True, exist_ok=True)
     app.connect("builder-inited", generate)
+    app.connect("html-page-context", break_long_codes)
+    app.add_role("pk-flag", _span_role("pk-flag"))
+    app.add_role("pk-nowrap", _span_role("pk-nowrap"))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
