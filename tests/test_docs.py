@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import os
 import re
 import shutil
@@ -46,8 +47,19 @@ variables:
   board_size:
     description: Number of members of the board
     default: seven
+  lighthouse_keeper_full_name:
+    description: Full name of the keeper (a long name, so the copy line wraps at 1280 px)
+    required: true
+  lighthouse_island_and_region:
+    description: Island and region of the lighthouse
+    required: true
+  lighthouse_first_lit_in_year:
+    description: Year the lighthouse was first lit
+    required: true
 ---
-{{{{ project.acronym }}}} has a board of {{{{ board_size }}}} members.
+{{{{ project.acronym }}}} has a board of {{{{ board_size }}}} members, and
+{{{{ lighthouse_keeper_full_name }}}} keeps the light on {{{{ lighthouse_island_and_region }}}},
+lit since {{{{ lighthouse_first_lit_in_year }}}}.
 """
 
 
@@ -100,6 +112,27 @@ def test_reference_follows_the_call_data(site: Path) -> None:
     assert TEST_TOPIC in page.read_text(encoding="utf-8")
     assert TEST_TOPIC in (site / "reference" / "generated" / "calls.html").read_text(
         encoding="utf-8")
+
+
+def test_call_page_flags_unverified_figures_in_the_value_cell(site: Path) -> None:
+    """Four columns; each unverified figure, and only those, has the label beside its value."""
+    from proposal_kit.calls import Figures, available_calls, load_call
+
+    for topic in available_calls():
+        rules = load_call(topic)
+        page = (site / "reference" / "generated" / f"call-{topic}.html").read_text(
+            encoding="utf-8")
+        table = re.search(r"<table.*?</table>", page, re.S)
+        assert table, topic
+        heads = [re.sub(r"<[^>]+>", "", h).strip()
+                 for h in re.findall(r"<th[^>]*>(.*?)</th>", table.group(0), re.S)]
+        assert heads == ["Figure", "Meaning", "Value", "Source"], (topic, heads)
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0), re.S)[1:]
+        flagged = {re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[0])
+                   .strip() for row in rows if 'class="pk-flag"' in row}
+        unverified = {name for name in Figures.model_fields
+                      if (f := getattr(rules.figures, name)) is not None and f.unverified}
+        assert unverified and flagged == unverified, (topic, flagged ^ unverified)
 
 
 def test_reference_follows_the_text_library(site: Path) -> None:
@@ -245,8 +278,24 @@ def server(site: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site; ``PAGE.html?pk-layout`` also runs ``_LAYOUT_JS`` in the page."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if query != "pk-layout" or not path.endswith(".html"):
+            super().do_GET()
+            return
+        page = Path(self.directory, unquote(path).lstrip("/"))
+        data = page.read_bytes().replace(
+            b"</body>", f"<script>{_LAYOUT_JS}</script></body>".encode(), 1)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
 
 def _free_port() -> int:
@@ -268,6 +317,7 @@ def _chromium(url: str, tmp_path: Path) -> tuple[str, list[str]]:
         [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr",
+         "--window-size=1280,900",  # a laptop screen: furo shows the left sidebar
          "--v=0", "--virtual-time-budget=5000", "--dump-dom", url],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -331,3 +381,90 @@ def test_console_errors_are_detected(tmp_path: Path) -> None:
     _, problems = _chromium(page.as_uri(), tmp_path)
     assert any("boom" in line for line in problems)
     assert any("Uncaught" in line for line in problems)
+
+
+# ----------------------------------------------------------------------------- layout
+
+#: Run in a page after it loaded: what sticks out sideways at the window's width, what wraps
+#: that must stay on one line, and what copying each ``text()`` block gives. The result is
+#: appended as JSON in ``<pre id="pk-layout">`` for ``--dump-dom`` to carry out.
+_LAYOUT_JS = r"""
+window.addEventListener('load', function () { setTimeout(function () {
+  var out = {overflow: [], wrapped: [], copies: []};
+  var doc = document.documentElement;
+  var label = function (el) { return el.textContent.trim().replace(/\s+/g, ' ').slice(0, 60); };
+  var lines = function (el) {
+    var range = document.createRange(); range.selectNodeContents(el);
+    var tops = Array.from(range.getClientRects()).filter(function (r) { return r.width > 0; })
+      .map(function (r) { return r.top; });
+    var first = Math.min.apply(null, tops), height = parseFloat(getComputedStyle(el).fontSize);
+    return tops.some(function (t) { return t > first + height * 0.8; }) ? 2 : 1;
+  };
+  if (doc.scrollWidth > doc.clientWidth)
+    out.overflow.push('the page is ' + doc.scrollWidth + ' px wide in ' + doc.clientWidth);
+  document.querySelectorAll('article table').forEach(function (table) {
+    var width = table.getBoundingClientRect().width, room = table.parentElement.clientWidth;
+    if (width > room + 1) out.overflow.push('table "' + label(table.rows[0]) + '" is ' +
+                                            Math.round(width) + ' px wide in ' + room);
+    var heads = Array.from(table.querySelectorAll('thead th')).map(label);
+    Array.from(table.querySelectorAll('tbody tr')).forEach(function (row) {
+      var cells = Array.from(row.cells);
+      heads.forEach(function (head, i) {
+        if (head === 'Lots' && cells[i] && lines(cells[i]) > 1) out.wrapped.push(label(cells[i]));
+      });
+      if (cells.length === 2 && label(cells[0]) === 'Lots' && lines(cells[1]) > 1)
+        out.wrapped.push(label(cells[1]));
+    });
+  });
+  document.querySelectorAll('article pre').forEach(function (pre) {
+    if (pre.scrollWidth > pre.clientWidth + 1)
+      out.overflow.push('code block "' + label(pre) + '" scrolls: ' + pre.scrollWidth +
+                        ' px in ' + pre.clientWidth);
+    if (pre.textContent.indexOf('{{ text(') === 0) {
+      var range = document.createRange(); range.selectNodeContents(pre);
+      var selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+      out.copies.push({copied: selection.toString(), lines: lines(pre)});
+    }
+  });
+  var result = document.createElement('pre'); result.id = 'pk-layout';
+  result.textContent = JSON.stringify(out); document.body.appendChild(result);
+}, 0); });
+"""
+
+
+def _layout(url: str, tmp_path: Path) -> dict[str, list]:
+    dom, problems = _chromium(f"{url}?pk-layout", tmp_path)
+    assert not problems, problems
+    found = re.search(r'<pre id="pk-layout">(.*?)</pre>', dom, re.S)
+    assert found, f"the layout script did not run on {url}"
+    result: dict[str, list] = json.loads(html.unescape(found.group(1)))
+    return result
+
+
+@pytest.mark.browser
+def test_reference_pages_fit_a_1280_px_window(site: Path, server: str, tmp_path: Path) -> None:
+    """Nothing sticks out sideways; lots stay on one line; a text() line copies as one line."""
+    pages = sorted(p.relative_to(site).as_posix()
+                   for p in (site / "reference" / "generated").glob("*.html"))
+    pages += ["reference/findings.html", "reference/environment.html"]
+    assert f"reference/generated/call-{TEST_TOPIC}.html" in pages
+    assert "reference/generated/texts.html" in pages
+    bad: dict[str, list] = {}
+    copies: list[dict] = []
+    for page in pages:
+        result = _layout(f"{server}/{page}", tmp_path)
+        problems = result["overflow"][:4] + [f"lots over two lines: {v}"
+                                              for v in result["wrapped"][:4]]
+        if problems:
+            bad[page] = [f"{len(result['overflow'])} overflow, {len(result['wrapped'])} "
+                         "lots wrapped", *problems]
+        copies += result["copies"]
+    assert not bad, json.dumps(bad, indent=1)
+    # The catalogue's text() lines: one per text, each copied as the one line to paste,
+    # also the test text's, long enough to wrap on screen.
+    assert len(copies) >= 27
+    for copy in copies:
+        assert re.fullmatch(r'\{\{ text\("[a-z0-9/-]+"(, \w+="\.\.\.")*\) \}\}\n?',
+                            copy["copied"]), copy
+    test_line = next(c for c in copies if TEST_TEXT_KEY in c["copied"])
+    assert test_line["lines"] > 1, "the long text() line should wrap on screen"
