@@ -11,6 +11,7 @@ written by hand: add a call file or a generic text and the next build shows it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import inspect
 import os
@@ -627,4 +628,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", break_long_codes)
     app.add_role("pk-flag", _span_role("pk-flag"))
     app.add_role("pk-nowrap", _span_role("pk-nowrap"))
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # The HTML it writes depends on this file too (break_long_codes): a change of it rebuilds
+    # every page, not only those whose Markdown changed.
+    version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": version}
