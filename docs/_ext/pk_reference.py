@@ -75,6 +75,12 @@ def nowrap(text: str) -> str:
     return f"{{pk-nowrap}}`{text}`" if text else ""
 
 
+def fields(rows: list[list[str]]) -> str:
+    """A two-column table of name and value, without a header row (a pipe table needs one)."""
+    items = "".join(f"* - {name}\n  - {value}\n" for name, value in rows)
+    return f"```{{list-table}}\n:header-rows: 0\n\n{items}```\n"
+
+
 def slug(text: str) -> str:
     """A label-safe slug."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -372,9 +378,9 @@ def texts_page() -> str:
                  ["Version", f"{cell(meta.version)}, reviewed {meta.reviewed:%d.%m.%Y} by "
                              f"{cell(meta.owner)}"],
                  ["Language", code(meta.language)]]
-        out.append(table(["", ""], facts))
+        out.append(fields(facts))
         if meta.variables:
-            rows = [[code(name), cell(v.description), "partner id" if v.kind == "partner"
+            rows = [[code(name), cell(v.description), nowrap("partner id") if v.kind == "partner"
                      else "text", "required" if v.required else f"default: {cell(v.default)}"]
                     for name, v in meta.variables.items()]
             out.append("\nVariables:\n\n" + table(["Name", "Description", "Kind", "Value"],
