@@ -135,6 +135,39 @@ def test_call_page_flags_unverified_figures_in_the_value_cell(site: Path) -> Non
         assert unverified and flagged == unverified, (topic, flagged ^ unverified)
 
 
+def _tables(page: Path) -> list[list[list[str]]]:
+    """The body rows of each table of a built page, as the text of their cells."""
+    text = page.read_text(encoding="utf-8")
+    out = []
+    for table in re.findall(r"<table.*?</table>", text, re.S):
+        body = table.split("<tbody>", 1)[-1]
+        out.append([[html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                     for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)])
+    return out
+
+
+@pytest.mark.parametrize("name", ["covers", "ecosystems"])
+def test_generated_tables_have_no_empty_or_repeated_column(site: Path, name: str) -> None:
+    """A column nobody fills (ongoing initiatives) or that says one thing on every row (the
+    single group of Lot 1's aims) is not shown; what it would say is said once above."""
+    for rows in _tables(site / "reference" / "generated" / f"{name}.html"):
+        for i in range(len(rows[0])):
+            column = [row[i] for row in rows if len(row) > i]
+            assert any(column), (name, rows[0])
+            assert len(rows) < 3 or len(set(column)) > 1, (name, column[:3])
+    covers = (site / "reference" / "generated" / "covers.html").read_text(encoding="utf-8")
+    assert "Aims of Alliances for Education and Enterprises" in covers
+
+
+def test_schema_page_keeps_placeholders_and_every_use(site: Path) -> None:
+    page = (site / "reference" / "generated" / "schema.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "numbered D<wp>.<n> automatically" in text  # not swallowed as an HTML tag
+    assert re.search(r"Used in: natural_persons, seconded, .*financial_support of "
+                     r"PartnerCosts", text)
+
+
 def test_reference_follows_the_text_library(site: Path) -> None:
     html = (site / "reference" / "generated" / "texts.html").read_text(encoding="utf-8")
     assert TEST_TEXT_TITLE in html
@@ -446,7 +479,8 @@ def test_reference_pages_fit_a_1280_px_window(site: Path, server: str, tmp_path:
     """Nothing sticks out sideways; lots stay on one line; a text() line copies as one line."""
     pages = sorted(p.relative_to(site).as_posix()
                    for p in (site / "reference" / "generated").glob("*.html"))
-    pages += ["reference/findings.html", "reference/environment.html"]
+    pages += ["reference/findings.html", "reference/environment.html",
+              "reference/call-rules.html"]
     assert f"reference/generated/call-{TEST_TOPIC}.html" in pages
     assert "reference/generated/texts.html" in pages
     bad: dict[str, list] = {}
