@@ -1,4 +1,5 @@
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,23 @@ def test_schema_rejects_unknown_key_and_bad_type() -> None:
     assert not validator.is_valid({**data, "partners": [partner]})
     wp = {**data["work_packages"][0], "colour": "red"}
     assert not validator.is_valid({**data, "work_packages": [wp]})
+
+
+def test_every_key_of_the_schema_says_what_it_holds() -> None:
+    """The schema page and editors' tooltips show each key's description: none is empty."""
+    def walk(node: object, path: str) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.get("properties", {}).items():
+                if not isinstance(value, dict) or not value.get("description"):
+                    yield f"{path}.{key}"
+            for key, value in node.items():
+                yield from walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{path}[{i}]")
+
+    schema = json.loads(run("schema").output)
+    assert not sorted(set(walk(schema, "#"))), "keys without a description"
 
 
 def test_schema_command(tmp_path: Path) -> None:

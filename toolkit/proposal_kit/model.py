@@ -409,8 +409,10 @@ class Declarations(_Strict):
 class PartnerTotal(_Strict):
     """Declared totals for one partner."""
 
-    budget: Money | None = None
-    effort: PersonMonths | None = None
+    budget: Money | None = Field(None, description="The partner's estimated budget in EUR, "
+                                 "as in the budget table; checked against its costs in the WPs.")
+    effort: PersonMonths | None = Field(None, description="The partner's person-months, "
+                                        "checked against its effort in the WPs.")
 
 
 class Totals(_Strict):
