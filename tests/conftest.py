@@ -6,6 +6,8 @@ import os
 import re
 import shutil
 import signal
+import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,33 @@ def require_tool(name: str) -> str:
     if IN_CI:
         pytest.fail(f"{name} is required in CI but is not installed")
     pytest.skip(f"{name} is not installed (the test command installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# Chromium logs every console message as "INFO:CONSOLE:<line>" (older: "CONSOLE(<line>)")
+# without its level; our pages log nothing, so any console message is a failure.
+_CONSOLE = re.compile(r"CONSOLE[:(]\d+|Uncaught")
+
+
+def chromium_dom(url: str, tmp_path: Path) -> tuple[str, list[str]]:
+    """The DOM of ``url`` after its scripts ran in headless Chromium at 1280x900 (a laptop
+    screen: the guide's theme shows its left sidebar), and the console problems it logged."""
+    exe = require_tool("chromium")
+    profile = tmp_path / f"profile-{_free_port()}"
+    result = subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr",
+         "--window-size=1280,900", "--v=0", "--virtual-time-budget=5000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    problems = [line for line in result.stderr.splitlines() if _CONSOLE.search(line)]
+    return result.stdout, problems
 
 
 #: The reference copies of the official Part B form and budget workbook, beside the checkout

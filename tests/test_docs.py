@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import LOT2, ROOT, require_tool
+from conftest import LOT2, ROOT, chromium_dom
 
 pytestmark = pytest.mark.slow
 
@@ -331,36 +330,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-# Chromium logs every console message as "INFO:CONSOLE:<line>" (older: "CONSOLE(<line>)")
-# without its level; the site's pages log nothing, so any console message is a failure.
-_CONSOLE = re.compile(r"CONSOLE[:(]\d+|Uncaught")
-
-
-def _chromium(url: str, tmp_path: Path) -> tuple[str, list[str]]:
-    """The DOM of ``url`` after its scripts ran, and the console problems Chromium logged."""
-    exe = require_tool("chromium")
-    profile = tmp_path / f"profile-{_free_port()}"
-    result = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr",
-         "--window-size=1280,900",  # a laptop screen: furo shows the left sidebar
-         "--v=0", "--virtual-time-budget=5000", "--dump-dom", url],
-        capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    problems = [line for line in result.stderr.splitlines() if _CONSOLE.search(line)]
-    return result.stdout, problems
-
-
 @pytest.mark.browser
 def test_home_page_in_browser(server: str, tmp_path: Path) -> None:
-    dom, problems = _chromium(f"{server}/index.html", tmp_path)
+    dom, problems = chromium_dom(f"{server}/index.html", tmp_path)
     assert not problems, problems
     assert "How this guide is organised" in dom
     assert "Tutorial" in dom
@@ -368,7 +340,7 @@ def test_home_page_in_browser(server: str, tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_reference_page_in_browser(server: str, tmp_path: Path) -> None:
-    dom, problems = _chromium(
+    dom, problems = chromium_dom(
         f"{server}/reference/generated/call-ERASMUS-EDU-2026-PI-ALL-INNO-BLUEPRINT.html",
         tmp_path)
     assert not problems, problems
@@ -378,7 +350,7 @@ def test_reference_page_in_browser(server: str, tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_search_page_in_browser(server: str, tmp_path: Path) -> None:
-    dom, problems = _chromium(f"{server}/search.html?q=eligibility", tmp_path)
+    dom, problems = chromium_dom(f"{server}/search.html?q=eligibility", tmp_path)
     assert not problems, problems
     results = re.search(r'<ul[^>]*class="search"[^>]*>(.*?)</ul>', dom, re.S)
     assert results, "the search ran no query"
@@ -390,7 +362,7 @@ def test_search_page_in_browser(server: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("query", ["ECHE", "strict", "eligibility"])
 def test_search_shows_excerpts_and_no_entry_twice(server: str, tmp_path: Path,
                                                   query: str) -> None:
-    dom, problems = _chromium(f"{server}/search.html?q={query}", tmp_path)
+    dom, problems = chromium_dom(f"{server}/search.html?q={query}", tmp_path)
     assert not problems, problems
     results = re.search(r'<ul[^>]*class="search"[^>]*>(.*?)</ul>', dom, re.S)
     assert results, "the search ran no query"
@@ -411,7 +383,7 @@ def test_console_errors_are_detected(tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
     page.write_text("<html><body><script>console.error('boom'); missing();</script>"
                     "</body></html>", encoding="utf-8")
-    _, problems = _chromium(page.as_uri(), tmp_path)
+    _, problems = chromium_dom(page.as_uri(), tmp_path)
     assert any("boom" in line for line in problems)
     assert any("Uncaught" in line for line in problems)
 
@@ -466,7 +438,7 @@ window.addEventListener('load', function () { setTimeout(function () {
 
 
 def _layout(url: str, tmp_path: Path) -> dict[str, list]:
-    dom, problems = _chromium(f"{url}?pk-layout", tmp_path)
+    dom, problems = chromium_dom(f"{url}?pk-layout", tmp_path)
     assert not problems, problems
     found = re.search(r'<pre id="pk-layout">(.*?)</pre>', dom, re.S)
     assert found, f"the layout script did not run on {url}"

@@ -17,7 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from conftest import EXAMPLES, LOT1, LOT2, consortium, require_tool
+from conftest import EXAMPLES, LOT1, LOT2, chromium_dom, consortium, require_tool
 from proposal_kit import load_project
 from proposal_kit.calls import load_call
 from proposal_kit.cli import cli
@@ -480,6 +480,37 @@ def test_html_and_markdown_forms(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = (tmp_path / "d.html").read_text()
     assert "<h1>PROJECT SUMMARY</h1>" in html and 'class="gantt"' in html
+
+
+#: Appended to the HTML draft: the tables wider than the page's text column, as JSON.
+_WIDE_TABLES_JS = """<script>window.addEventListener('load', function () {
+  var body = document.body, style = getComputedStyle(body);
+  var right = body.getBoundingClientRect().right - parseFloat(style.paddingRight) + 1;
+  var wide = Array.from(document.querySelectorAll('table'))
+    .filter(function (t) { return t.getBoundingClientRect().right > right; })
+    .map(function (t) { return t.textContent.trim().slice(0, 40); });
+  var out = document.createElement('pre'); out.id = 'pk-wide';
+  out.textContent = JSON.stringify(wide); body.appendChild(out);
+});</script>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("project_file", [LOT2_FILE, LOT1_FILE], ids=["lot2", "lot1"])
+def test_the_html_drafts_tables_fit_its_page(tmp_path: Path, project_file: Path) -> None:
+    """The budget tables (18 columns) stay inside the page's width in a browser."""
+    import html
+    import json
+
+    out = tmp_path / "draft.html"
+    render_project(load_project(project_file), out)
+    page = tmp_path / "probe.html"
+    page.write_text(out.read_text(encoding="utf-8").replace("</body>", _WIDE_TABLES_JS + "</body>"),
+                    encoding="utf-8")
+    dom, problems = chromium_dom(page.as_uri(), tmp_path)
+    assert not problems, problems
+    found = re.search(r'<pre id="pk-wide">(.*?)</pre>', dom, re.S)
+    assert found, "the probe did not run"
+    assert json.loads(html.unescape(found.group(1))) == []
 
 
 @pytest.mark.libreoffice
