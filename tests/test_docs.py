@@ -223,6 +223,7 @@ def test_cli_reference_prints_double_hyphens(site: Path) -> None:
     html = (site / "reference" / "generated" / "cli.html").read_text(encoding="utf-8")
     assert "--strict" in html and "with --strict;" in html
     assert not re.search(r"[\u2013\u2014][a-z]", html), "an option printed with a dash"
+    assert "PosixPath(" not in html, "a default printed as a Python value"
 
 
 def test_reference_pages_by_hand_are_built(site: Path) -> None:

@@ -182,7 +182,8 @@ def search_texts(words: tuple[str, ...], limit: int, project_file: Path | None,
 @texts.command()
 @click.argument("key")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="Library folder to create it in.")
+              default=".", show_default=True,
+              help="Library folder to create it in.")
 @click.option("--title", help="Title of the text (default: from the key).")
 @click.option("--owner", default="International Relations Office", show_default=True,
               help="Who maintains the text.")
