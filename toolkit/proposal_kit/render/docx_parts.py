@@ -17,6 +17,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
+from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -32,6 +33,7 @@ __all__ = [
     "end_field",
     "keep_rows_whole",
     "new_list_numbering",
+    "new_table",
     "read_custom_properties",
     "repeat_header",
     "set_cell_margins",
@@ -194,6 +196,20 @@ def repeat_header(table: Table, count: int = 1) -> None:
             element = OxmlElement(tag)
             element.set(qn("w:val"), "true")
             tr_pr.append(element)
+
+
+def new_table(container: Any, cols: int, width_mm: float) -> Table:
+    """A new empty table of ``cols`` columns at the end of ``container`` (document or cell).
+
+    In a document, python-docx's ``add_table`` looks up the last section for the text width
+    (an XPath search of the whole body, for every table: quadratic in a large draft); the
+    writer knows the width, and every table's grid gets its own widths afterwards anyway.
+    """
+    if isinstance(container, Document):
+        table: Table = container._body.add_table(0, cols, Mm(width_mm))
+        return table
+    cell_table: Table = container.add_table(rows=0, cols=cols)
+    return cell_table
 
 
 def set_column_widths(table: Table, widths_mm: list[float]) -> None:
