@@ -26,8 +26,14 @@ from proposal_kit.form import form_for_topic
 from proposal_kit.form.description import FormDescription
 from proposal_kit.form.docx_edit import cells_of, rows_of
 from proposal_kit.form.fill import open_form
-from proposal_kit.form.locate import (first_paragraph_text, form_paragraphs, locate, normalise,
-                                      tags_in, text_of)
+from proposal_kit.form.locate import (
+    first_paragraph_text,
+    form_paragraphs,
+    locate,
+    normalise,
+    tags_in,
+    text_of,
+)
 from proposal_kit.project import Project
 from proposal_kit.render import render_project
 
