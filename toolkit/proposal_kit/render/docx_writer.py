@@ -32,6 +32,7 @@ from .docx_parts import (
     add_field,
     add_hyperlink,
     new_list_numbering,
+    new_paragraph,
     new_table,
     set_column_widths,
     set_list_numbering,
@@ -94,7 +95,12 @@ class DocxWriter:
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
-        paragraph: Paragraph = self.container.add_paragraph(text)
+        if self.container is self.doc:
+            paragraph = new_paragraph(self.doc)
+            if text:
+                paragraph.add_run(text)
+        else:
+            paragraph = self.container.add_paragraph(text)
         self.set_style(paragraph, style)
         return paragraph
 
