@@ -252,3 +252,32 @@ def test_grouped_table_xml_in_schema_order(tmp_path: Path) -> None:
     assert [t.text for t in body_cell.iter(qn("w:t"))] == ["1"]
     assert body_cell.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == \
         "right"
+
+
+def test_missing_styles_added_without_searching_every_style(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """proposal-kit's styles go into a document lacking them (a form has hundreds of styles:
+    python-docx's ``add_style`` reads every one for each style it adds)."""
+    import docx
+    from docx.styles.styles import Styles
+
+    from proposal_kit.render.refdoc import STYLES, TOC_STYLES, add_missing_styles, style_ids
+
+    document = docx.Document()
+    searched: list[str] = []
+    original = Styles.__contains__
+
+    def spy(self: Styles, name: str) -> bool:
+        searched.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(Styles, "__contains__", spy)
+    add_missing_styles(document)
+    assert searched == []
+    ids = style_ids(document)
+    normal = ids["Normal"]
+    for name in (*STYLES, *TOC_STYLES):
+        style = document.styles[name]
+        assert style.type == docx.enum.style.WD_STYLE_TYPE.PARAGRAPH
+        assert style.base_style is not None and style.base_style.style_id == normal
+    assert document.styles["PK Table Heading"].font.bold is True
