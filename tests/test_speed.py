@@ -281,3 +281,30 @@ def test_missing_styles_added_without_searching_every_style(
         assert style.type == docx.enum.style.WD_STYLE_TYPE.PARAGRAPH
         assert style.base_style is not None and style.base_style.style_id == normal
     assert document.styles["PK Table Heading"].font.bold is True
+
+
+@pytest.mark.parametrize("layout", ["own", "form"])
+def test_section_texts_renderer_made_once_a_render(layout: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base of `absorb` re-renders the section texts with the render's own renderer."""
+    from conftest import EXAMPLES, official_file
+    from proposal_kit import load_project
+    from proposal_kit.render import narrative, render_bytes
+    from proposal_kit.roundtrip.base import read_base
+
+    made: list[object] = []
+    original = narrative.NarrativeRenderer.__init__
+
+    def spy(self: narrative.NarrativeRenderer, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(narrative.NarrativeRenderer, "__init__", spy)
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    form = official_file("partb-form*.docx") if layout == "form" else None
+    out = tmp_path / "partb.docx"
+    out.write_bytes(render_bytes(project, form=form, force=True))
+    assert len(made) == 1
+    base, _ = read_base(out)
+    assert base is not None and base.layout == layout
+    assert any(s.found for s in base.sections.values())  # the section texts were placed

@@ -112,13 +112,17 @@ def _find(flat: list[str], taken: list[bool], wanted: list[str]) -> int | None:
     return None
 
 
-def build_base(document: Document, project: Project, form_id: str, layout: str) -> Base:
-    """The base of ``document`` as just rendered from ``project``."""
+def build_base(document: Document, project: Project, form_id: str, layout: str,
+               renderer: NarrativeRenderer | None = None) -> Base:
+    """The base of ``document`` as just rendered from ``project``.
+
+    ``renderer``: the one that rendered the project's section texts, if the caller has it.
+    """
     from ..calls import load_call
     from ..form import form_for_call
     from ..render.narrative import NarrativeRenderer
 
-    renderer = NarrativeRenderer(project)
+    renderer = renderer or NarrativeRenderer(project)
     reading = read_document(document)
     form = form_for_call(load_call(project.proposal.call))
     flat = [b.plain for b in reading.blocks]
@@ -174,9 +178,13 @@ def _decode(xml: bytes) -> Base | None:
         return None
 
 
-def attach_base(document: Document, project: Project, form_id: str, layout: str) -> str:
-    """Store the base of ``document`` in it; the name of the part (for the custom property)."""
-    base = build_base(document, project, form_id, layout)
+def attach_base(document: Document, project: Project, form_id: str, layout: str,
+                renderer: NarrativeRenderer | None = None) -> str:
+    """Store the base of ``document`` in it; the name of the part (for the custom property).
+
+    ``renderer``: as for :func:`build_base`.
+    """
+    base = build_base(document, project, form_id, layout, renderer)
     package = document.part.package
     used = {int(m.group(1)) for part in package.iter_parts()
             if (m := _ITEM.match(str(part.partname)))}
