@@ -308,3 +308,21 @@ def test_section_texts_renderer_made_once_a_render(layout: str, tmp_path: Path,
     base, _ = read_base(out)
     assert base is not None and base.layout == layout
     assert any(s.found for s in base.sections.values())  # the section texts were placed
+
+
+def test_second_render_compiles_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render in a new process finds every template and section text compiled.
+
+    (A section of one unit once shared its cache entry with the base's rendering of that
+    unit, so each replaced the other's on every render.)
+    """
+    from conftest import EXAMPLES
+    from proposal_kit import load_project
+    from proposal_kit.render import render_bytes
+
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    first = render_bytes(project)
+    templating._CACHES.clear()  # as a new process would
+    compiled = _compiles(monkeypatch)
+    assert render_bytes(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")) == first
+    assert compiled == []

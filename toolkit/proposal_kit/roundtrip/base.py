@@ -94,7 +94,10 @@ def _unit_paragraphs(narrative: NarrativeRenderer, sid: str, units: list[Unit],
     out = []
     for k, unit in enumerate(units):
         try:
-            rendered = narrative.render(sid, unit.text, unit=k if len(units) > 1 else None)
+            # A unit of its own in the compiled-template cache, even a section's only one:
+            # under the section's key, its text (without the final newline) and the whole
+            # section's would replace each other there on every render.
+            rendered = narrative.render(sid, unit.text, unit=k)
         except TemplateError:  # a {% if %} across blank lines: the section is one unit
             return None
         out.append(plain_paragraphs(shift_headings(rendered, level)))
