@@ -28,9 +28,10 @@ DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 KNOWN = ("gantt", "grouped-table", "pagebreak", "prompt", "section", "style", "toc")
 #: Most rows a ``{gantt}`` block may have.
 MAX_GANTT_ROWS = 500
-#: Directive bodies written in this process (:func:`remember_body`), with their data.
+#: Directive bodies written in this process (:func:`remember_body`), with their data: the
+#: latest few renders' (a large project writes about 15, each up to a few hundred kB held).
 _WRITTEN: OrderedDict[str, Any] = OrderedDict()
-_WRITTEN_MAX = 512
+_WRITTEN_MAX = 64
 
 
 def remember_body(body: str, data: Any) -> None:
