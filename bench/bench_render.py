@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     else:
         print("  pandoc not installed: no reference figure (scripts/setup installs it)")
     if "form" not in times:
-        print("  no official form in ../shared/official: no --form figure")
+        print(f"  no official form in {OFFICIAL}: no --form figure (give its folder as "
+              "PROPOSAL_KIT_OFFICIAL, e.g. from a worktree)")
     figures.append(Figure("large / example", median(times["large"]) / render, 1.5))
     figures.append(Figure("large project render, peak memory", large_peak / 1024,
                           unit=" MiB"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from docx.oxml.ns import qn
 from jinja2 import FileSystemLoader
 
 from proposal_kit import templating
@@ -137,3 +138,191 @@ def test_directive_yaml_is_pyyaml_s_own(text: str) -> None:
             "rows": [{"cells": [text, "1"], "bold": True}, {"cells": ["c", text]}]}
     assert _dump(data) == yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
                                          width=1000).rstrip()
+
+
+#: Texts of table cells, and whether a directive holding them must be parsed again: a
+#: control character (the parser drops it, with a finding), or one the dumper escapes.
+_DIRECTIVE_TEXTS = [("Digital skills", False), ("yes", False), ("1.5", False),
+                    ("€ 12,000", False), ("a: b", False), ("'quoted'", False),
+                    ("  lead", False), ("tab\there", False), ("two\nlines", False),
+                    ("", False), ("é—“”…", False), ("x" * 400, False), ("NEL\x85", True),
+                    ("\x1bescape", True), ("emoji 😀", True)]
+
+
+@pytest.mark.parametrize(("text", "control"), _DIRECTIVE_TEXTS)
+def test_directive_bodies_written_are_read_back_as_parsed(
+        text: str, control: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table directive the render wrote is read back without parsing it again.
+
+    Its spec is the one parsing gives; a body with a control character or a character
+    beyond the Basic Multilingual Plane is parsed as any other.
+    """
+    from proposal_kit.render import directives
+    from proposal_kit.render.compose import _dump
+
+    data = {"groups": [[text, 2]], "columns": [text, "b"], "align": ["left", "right"],
+            "rows": [{"cells": [text, "1"], "bold": True}, {"cells": ["c", text]}]}
+    body = _dump(data)
+    parses: list[str] = []
+    original = directives.parse_yaml
+
+    def spy(text: str, file: Path, line_offset: int = 0) -> object:
+        parses.append(text)
+        return original(text, file, line_offset)
+
+    monkeypatch.setattr(directives, "parse_yaml", spy)
+    read = directives.grouped_spec(body + "\n")  # as the fence's content holds it
+    assert parses == ([body + "\n"] if control else [])
+    monkeypatch.setattr(directives, "_WRITTEN", type(directives._WRITTEN)())
+    assert read == directives.grouped_spec(body + "\n")  # parsed: the same spec
+    assert len(parses) == (2 if control else 1)
+
+
+def test_remembered_directive_bodies_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from proposal_kit.render import directives
+
+    monkeypatch.setattr(directives, "_WRITTEN", type(directives._WRITTEN)())
+    for n in range(directives._WRITTEN_MAX + 10):
+        directives.remember_body(f"n: {n}", {"n": n})
+    assert len(directives._WRITTEN) == directives._WRITTEN_MAX
+    assert "n: 0" not in directives._WRITTEN
+    assert directives._WRITTEN[f"n: {directives._WRITTEN_MAX + 9}"] == \
+        {"n": directives._WRITTEN_MAX + 9}
+
+
+def test_tables_do_not_look_up_the_section(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a table does not search the whole body for the last section (quadratic)."""
+    from docx.document import Document
+
+    from proposal_kit.render.docx_writer import write_docx
+    from proposal_kit.resources import builtin_templates_dir
+
+    looked_up: list[int] = []
+    original = Document._block_width
+
+    def spy(self: Document) -> object:
+        looked_up.append(1)
+        return original.fget(self)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Document, "_block_width", property(spy))
+    table = "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n"
+    grouped = ("```{grouped-table}\ngroups: [[G, 2]]\ncolumns: [x, y]\nrows:\n"
+               "- cells: ['1', '2']\n```\n\n")
+    gantt = "```{gantt}\ncolumns: [M1, M2]\nrows:\n- label: WP1\n  cells: [0]\n```\n\n"
+    document = write_docx((table + grouped + gantt) * 5, builtin_templates_dir() /
+                          "reference.docx", header="h", base_dir=tmp_path)
+    assert len(document.tables) == 15
+    assert looked_up == []
+    width = document.sections[-1].page_width - document.sections[-1].left_margin - \
+        document.sections[-1].right_margin
+    for tbl in document.tables:  # the grid fills the text width, as before
+        grid = [int(c.get(qn("w:w"))) for c in tbl._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+        assert abs(sum(grid) - width / 635) <= len(grid)
+
+
+def test_grouped_table_xml_in_schema_order(tmp_path: Path) -> None:
+    """The grouped table's cells: width, span, merge, shading; paragraphs: style, keep, jc."""
+    from proposal_kit.render.docx_writer import write_docx
+    from proposal_kit.resources import builtin_templates_dir
+
+    body = ("```{grouped-table}\ngroups: [[Partner, 1], [Costs, 2]]\ncolumns: ['', a, b]\n"
+            "align: [left, right, right]\nrows:\n- cells: [P1, '1', '2']\n"
+            "- cells: [Total, '1', '2']\n  bold: true\n```\n")
+    document = write_docx(body, builtin_templates_dir() / "reference.docx", header="h",
+                          base_dir=tmp_path)
+    rows = document.tables[0]._tbl.findall(qn("w:tr"))
+    assert len(rows) == 4
+
+    def names(element: object) -> list[str]:
+        return [child.tag.split("}")[1] for child in element]  # type: ignore[attr-defined]
+
+    first, under = rows[0].findall(qn("w:tc")), rows[1].findall(qn("w:tc"))
+    assert names(first[0].find(qn("w:tcPr"))) == ["tcW", "vMerge", "shd"]
+    assert first[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) == "restart"
+    assert names(first[1].find(qn("w:tcPr"))) == ["tcW", "gridSpan", "shd"]
+    assert names(under[0].find(qn("w:tcPr"))) == ["tcW", "vMerge", "shd"]
+    assert under[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) is None
+    assert names(under[1].find(f"{qn('w:p')}/{qn('w:pPr')}")) == ["pStyle", "keepNext", "jc"]
+    for tr in rows:
+        assert names(tr.find(qn("w:trPr")))[0] == "cantSplit"
+    assert [len(tr.findall(f"{qn('w:trPr')}/{qn('w:tblHeader')}")) for tr in rows] == \
+        [1, 1, 0, 0]
+    body_cell = rows[2].findall(qn("w:tc"))[1]
+    assert [t.text for t in body_cell.iter(qn("w:t"))] == ["1"]
+    assert body_cell.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:jc')}").get(qn("w:val")) == \
+        "right"
+
+
+def test_missing_styles_added_without_searching_every_style(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """proposal-kit's styles go into a document lacking them (a form has hundreds of styles:
+    python-docx's ``add_style`` reads every one for each style it adds)."""
+    import docx
+    from docx.styles.styles import Styles
+
+    from proposal_kit.render.refdoc import STYLES, TOC_STYLES, add_missing_styles, style_ids
+
+    document = docx.Document()
+    searched: list[str] = []
+    original = Styles.__contains__
+
+    def spy(self: Styles, name: str) -> bool:
+        searched.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(Styles, "__contains__", spy)
+    add_missing_styles(document)
+    assert searched == []
+    ids = style_ids(document)
+    normal = ids["Normal"]
+    for name in (*STYLES, *TOC_STYLES):
+        style = document.styles[name]
+        assert style.type == docx.enum.style.WD_STYLE_TYPE.PARAGRAPH
+        assert style.base_style is not None and style.base_style.style_id == normal
+    assert document.styles["PK Table Heading"].font.bold is True
+
+
+@pytest.mark.parametrize("layout", ["own", "form"])
+def test_section_texts_renderer_made_once_a_render(layout: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base of `absorb` re-renders the section texts with the render's own renderer."""
+    from conftest import EXAMPLES, official_file
+    from proposal_kit import load_project
+    from proposal_kit.render import narrative, render_bytes
+    from proposal_kit.roundtrip.base import read_base
+
+    made: list[object] = []
+    original = narrative.NarrativeRenderer.__init__
+
+    def spy(self: narrative.NarrativeRenderer, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(narrative.NarrativeRenderer, "__init__", spy)
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    form = official_file("partb-form*.docx") if layout == "form" else None
+    out = tmp_path / "partb.docx"
+    out.write_bytes(render_bytes(project, form=form, force=True))
+    assert len(made) == 1
+    base, _ = read_base(out)
+    assert base is not None and base.layout == layout
+    assert any(s.found for s in base.sections.values())  # the section texts were placed
+
+
+def test_second_render_compiles_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render in a new process finds every template and section text compiled.
+
+    (A section of one unit once shared its cache entry with the base's rendering of that
+    unit, so each replaced the other's on every render.)
+    """
+    from conftest import EXAMPLES
+    from proposal_kit import load_project
+    from proposal_kit.render import render_bytes
+
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    first = render_bytes(project)
+    templating._CACHES.clear()  # as a new process would
+    compiled = _compiles(monkeypatch)
+    assert render_bytes(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")) == first
+    assert compiled == []

@@ -7,10 +7,12 @@ and character formatting.
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.ns import qn as _qn
+from docx.oxml.parser import oxml_parser
 
 from .cells import Cell, Line
 from .locate import text_of
@@ -35,6 +37,23 @@ __all__ = [
     "space_before",
     "widen_first_column",
 ]
+
+#: python-docx's ``qn``, remembered: filling the form's tables asks for the same few names
+#: some hundred thousand times, and ``qn`` splits the string every time.
+qn = cache(_qn)
+
+
+@cache
+def _tag(name: str) -> tuple[str, dict[str, str]]:
+    nsptag = NamespacePrefixedTag(name)
+    return nsptag.clark_name, nsptag.nsmap
+
+
+def OxmlElement(name: str) -> Any:
+    """A new element named ``name`` (``w:p``), as python-docx's ``OxmlElement`` makes it."""
+    clark, nsmap = _tag(name)
+    return oxml_parser.makeelement(clark, nsmap=nsmap)
+
 
 W_P, W_R, W_T, W_TC, W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tc"), qn("w:tr")
 W_PPR, W_RPR, W_TCPR = qn("w:pPr"), qn("w:rPr"), qn("w:tcPr")
@@ -242,6 +261,9 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
     rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
     first = clear_cell(tc)
     lines: list[Line] = list(cell.lines) or [Line("")]
+    # The first paragraph's properties once; each further line's paragraph is a copy.
+    compact_paragraph(first)
+    _align(first, cell.align)  # not the template's justification, which gaps narrow columns
     for n, line in enumerate(lines):
         p = first if n == 0 else copy.deepcopy(first)
         if n:
@@ -251,9 +273,6 @@ def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
         text = (line.aside or "") if aside else line.text
         if text:
             p.append(_run(text, rpr, line.bold and not aside))
-    for p in tc.iterchildren(W_P):
-        compact_paragraph(p)
-        _align(p, cell.align)  # not the template's justification, which gaps narrow columns
 
 
 #: The space above and below a line of a filled table cell (twips): the form's template rows
@@ -296,20 +315,24 @@ def space_before(p: Any, twips: int) -> None:
         spacing.set(W_BEFORE, str(twips))
 
 
+#: Children of ``w:pPr`` that the schema puts after ``w:jc``.
+_AFTER_JC = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTightWrap",
+                                    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+                                    "pPrChange")}
+W_JC = qn("w:jc")
+
+
 def _align(p: Any, value: str) -> None:
     """Align a paragraph to the ``value`` side ("right" for figures in a column)."""
     ppr = p.find(W_PPR)
     if ppr is None:
         ppr = OxmlElement("w:pPr")
         p.insert(0, ppr)
-    for old in ppr.findall(qn("w:jc")):
+    for old in ppr.findall(W_JC):
         ppr.remove(old)
     jc = OxmlElement("w:jc")
-    jc.set(qn("w:val"), value)
-    later = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTightWrap",
-                                    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
-                                    "pPrChange")}
-    position = next((i for i, c in enumerate(ppr) if c.tag in later), len(ppr))
+    jc.set(W_VAL, value)
+    position = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_JC), len(ppr))
     ppr.insert(position, jc)
 
 

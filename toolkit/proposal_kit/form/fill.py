@@ -423,8 +423,9 @@ class FormFiller:
         for tr in templates:
             parent.remove(tr)
         new_rows = []
+        blank = copy_row(template) if table.rows else None  # emptied once, copied per row
         for row in table.rows:
-            tr = copy_row(template)
+            tr = copy.deepcopy(blank)
             for tc, column in zip(cells_of(tr), columns, strict=False):
                 col_id, aside = column if isinstance(column, tuple) else (column, False)
                 set_cell(tc, row.cell(col_id), aside=aside)

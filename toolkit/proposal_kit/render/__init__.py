@@ -51,22 +51,29 @@ class RenderResult:
 
 def build_markdown(project: Project) -> str:
     """The draft's Markdown for ``project`` (templates, generic texts and references filled)."""
+    return _draft_markdown(project)[0]
+
+
+def _draft_markdown(project: Project) -> tuple[str, NarrativeRenderer]:
+    """The draft's Markdown, and the renderer of its section texts (the base reuses it)."""
     blocking = [f for f in project.problems if f.severity is Severity.ERROR]
     if blocking:
         raise ProjectFileError(project.file, blocking)
     call = load_call(project.proposal.call)
-    texts = section_texts(project, call)
+    narrative = NarrativeRenderer(project)
+    texts = section_texts(project, call, narrative=narrative)
     draft = derive(project.proposal, call, texts)
-    return compose_markdown(draft, texts, template_dirs(project.base_dir))
+    return compose_markdown(draft, texts, template_dirs(project.base_dir)), narrative
 
 
-def section_texts(project: Project, call: CallRules, nest: bool = True) -> dict[str, str]:
+def section_texts(project: Project, call: CallRules, nest: bool = True,
+                  narrative: NarrativeRenderer | None = None) -> dict[str, str]:
     """Each section's finished Markdown.
 
     With ``nest``, its headings are moved under the section's heading (``#`` in 2.1.1
-    becomes level 4).
+    becomes level 4). ``narrative``: the project's renderer, if the caller has one.
     """
-    narrative = NarrativeRenderer(project)
+    narrative = narrative or NarrativeRenderer(project)
     texts = {sid: narrative.render(sid, text) for sid, text in project.texts.items()}
     return nest_sections(texts, call) if nest else texts
 
@@ -82,14 +89,15 @@ def nest_sections(texts: Mapping[str, str], call: CallRules) -> dict[str, str]:
 
 
 def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
-                toc_pages: Mapping[str, int] | None = None) -> bytes:
+                toc_pages: Mapping[str, int] | None = None,
+                narrative: NarrativeRenderer | None = None) -> bytes:
     reference = reference_doc or builtin_templates_dir() / "reference.docx"
     if not reference.is_file():
         raise UsageError(f"reference document not found: {reference}")
     p = project.proposal
     document = write_docx(markdown, reference, header=f"{p.acronym} — Part B",
                           base_dir=project.base_dir, toc_pages=toc_pages)
-    return _finish(document, project, load_call(p.call).form_version, "own")
+    return _finish(document, project, load_call(p.call).form_version, "own", narrative)
 
 
 def _form_bytes(project: Project, form_file: Path, force: bool,
@@ -101,7 +109,8 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
     if blocking:
         raise ProjectFileError(project.file, blocking)
     call = load_call(project.proposal.call)
-    texts = section_texts(project, call, nest=False)
+    narrative = NarrativeRenderer(project)
+    texts = section_texts(project, call, nest=False, narrative=narrative)
     draft = derive(project.proposal, call, nest_sections(texts, call))
     opened = open_form(form_file)
     form = opened[1]
@@ -113,10 +122,11 @@ def _form_bytes(project: Project, form_file: Path, force: bool,
                                      part="tables") for b in form.boxes() if b.tables}
     document = fill_document(form_file, draft, boxes, project.base_dir, force, toc_pages,
                              tables, opened)
-    return _finish(document, project, form.id, "form")
+    return _finish(document, project, form.id, "form", narrative)
 
 
-def _finish(document: Document, project: Project, form_id: str, layout: str) -> bytes:
+def _finish(document: Document, project: Project, form_id: str, layout: str,
+            narrative: NarrativeRenderer | None = None) -> bytes:
     """Set the document's properties (deterministic) and its fingerprint; the bytes.
 
     The custom properties name the call, the form version and the layout ("own" or
@@ -138,7 +148,7 @@ def _finish(document: Document, project: Project, form_id: str, layout: str) -> 
             value = value[:254] + "…"
         setattr(core, key, value)
     set_extended_properties(document, "proposal-kit")
-    base = attach_base(document, project, form_id, layout)
+    base = attach_base(document, project, form_id, layout, narrative)
     set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
                                      "proposal-kit-call": p.call, "proposal-kit-form": form_id,
                                      "proposal-kit-layout": layout,
@@ -183,9 +193,9 @@ def render_bytes(project: Project, fmt: Format = "docx",
         if fmt != "docx":
             raise UsageError("the official form is a Word document: --form writes .docx")
         return _form_bytes(project, form, force, toc_pages)
-    markdown = build_markdown(project)
+    markdown, narrative = _draft_markdown(project)
     if fmt == "docx":
-        return _docx_bytes(project, markdown, reference_doc, toc_pages)
+        return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
     body = markdown if fmt == "md" else _html_page(project, markdown)
     return stamp_text(body).encode("utf-8")
 

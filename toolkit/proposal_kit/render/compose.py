@@ -30,6 +30,7 @@ from ..form.tables import build_table, build_timetable, coordinator_contact, wor
 from ..model import WorkPackage
 from ..resources import builtin_templates_dir
 from ..templating import BoundedEnvironment, make_environment, render_bounded
+from .directives import remember_body
 
 __all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs"]
 
@@ -127,8 +128,11 @@ def _dump(data: dict[str, Any]) -> str:
         _C_SAFE.fullmatch("".join(strings)) is not None and \
         all(len(s) < 75 or len(s.encode("unicode_escape")) < 450 for s in strings)
     dumper = yaml.CSafeDumper if fast else yaml.SafeDumper
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
-                     width=1000).rstrip()
+    text: str = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
+                          width=1000).rstrip()
+    if _C_SAFE.fullmatch("".join(strings)) is not None:  # no control character to drop
+        remember_body(text, data)
+    return text
 
 
 #: The names the Part B templates see, and what each is (the guide's template reference).

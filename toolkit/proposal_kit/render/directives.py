@@ -8,7 +8,9 @@ HTML page and `check`: a body that is not valid, or a directive that does not ex
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -17,7 +19,8 @@ from ..yamlsource import YamlFileError, parse_yaml
 from .gantt import GanttSpec
 from .grouped_table import GroupedTableSpec
 
-__all__ = ["DIRECTIVE", "KNOWN", "gantt_spec", "grouped_spec", "split_directive"]
+__all__ = ["DIRECTIVE", "KNOWN", "gantt_spec", "grouped_spec", "remember_body",
+           "split_directive"]
 
 #: The info string of a directive block: ``{name} argument``.
 DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
@@ -25,6 +28,35 @@ DIRECTIVE = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 KNOWN = ("gantt", "grouped-table", "pagebreak", "prompt", "section", "style", "toc")
 #: Most rows a ``{gantt}`` block may have.
 MAX_GANTT_ROWS = 500
+#: Directive bodies written in this process (:func:`remember_body`), with their data: the
+#: latest few renders' (a large project writes about 15, each up to a few hundred kB held).
+_WRITTEN: OrderedDict[str, Any] = OrderedDict()
+_WRITTEN_MAX = 64
+
+
+def remember_body(body: str, data: Any) -> None:
+    """Note that ``body`` is the YAML text of ``data`` (plain values, lists, mappings).
+
+    The draft's own table directives are written from data (``render/compose.py``) and
+    read back by every writer (DOCX, HTML, the render check); reading one of them back
+    then skips parsing it again. Only for text whose parse gives ``data`` exactly: what
+    YAML's safe dumper wrote of strings without control characters, integers and booleans.
+    """
+    _WRITTEN[body] = data
+    _WRITTEN.move_to_end(body)
+    while len(_WRITTEN) > _WRITTEN_MAX:
+        _WRITTEN.popitem(last=False)
+
+
+def _body_data(body: str, name: str) -> Any:
+    """The data of a directive's YAML ``body`` (``name``: the directive, for messages)."""
+    known = _WRITTEN.get(body.rstrip("\n"), _WRITTEN)
+    if known is not _WRITTEN:
+        return known
+    try:
+        return parse_yaml(body, Path(f"{{{name}}}")).data
+    except YamlFileError as exc:
+        raise InputError(f"{{{name}}} block: {exc.findings[0].message}") from None
 
 
 def split_directive(info: str) -> tuple[str, str] | None:
@@ -50,12 +82,9 @@ def gantt_spec(body: str, max_columns: int | None = None) -> GanttSpec:
         InputError: the body is not YAML, not a timetable, or larger than the project
             (``max_columns``: the project's duration).
     """
+    data = _body_data(body, "gantt")
     try:
-        doc = parse_yaml(body, Path("{gantt}"))
-    except YamlFileError as exc:
-        raise InputError(f"{{gantt}} block: {exc.findings[0].message}") from None
-    try:
-        spec = GanttSpec.model_validate(doc.data)
+        spec = GanttSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the block"
@@ -82,12 +111,9 @@ def grouped_spec(body: str) -> GroupedTableSpec:
     Raises:
         InputError: the body is not YAML or not such a table.
     """
+    data = _body_data(body, "grouped-table")
     try:
-        doc = parse_yaml(body, Path("{grouped-table}"))
-    except YamlFileError as exc:
-        raise InputError(f"{{grouped-table}} block: {exc.findings[0].message}") from None
-    try:
-        return GroupedTableSpec.model_validate(doc.data)
+        return GroupedTableSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the block"

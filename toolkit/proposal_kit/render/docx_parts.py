@@ -17,6 +17,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
+from docx.oxml.table import CT_Tbl
+from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -28,10 +30,13 @@ __all__ = [
     "add_hyperlink",
     "add_row",
     "add_text_run",
+    "append_to_body",
     "begin_field",
     "end_field",
     "keep_rows_whole",
     "new_list_numbering",
+    "new_paragraph",
+    "new_table",
     "read_custom_properties",
     "repeat_header",
     "set_cell_margins",
@@ -53,6 +58,7 @@ _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-prope
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _W = f"{{{nsmap['w']}}}"
+_SECT_PR, _TBL = f"{_W}sectPr", f"{_W}tbl"
 #: The Clark name of ``xml:space``.
 XML_SPACE = qn("xml:space")
 
@@ -194,6 +200,44 @@ def repeat_header(table: Table, count: int = 1) -> None:
             element = OxmlElement(tag)
             element.set(qn("w:val"), "true")
             tr_pr.append(element)
+
+
+def new_table(container: Any, cols: int, width_mm: float) -> Table:
+    """A new empty table of ``cols`` columns at the end of ``container`` (document or cell).
+
+    In a document, python-docx's ``add_table`` looks up the last section for the text width
+    (an XPath search of the whole body, for every table: quadratic in a large draft); the
+    writer knows the width, and every table's grid gets its own widths afterwards anyway.
+    """
+    if isinstance(container, Document):
+        tbl = CT_Tbl.new_tbl(0, cols, Mm(width_mm))
+        append_to_body(container, tbl)
+        return Table(tbl, container._body)
+    cell_table: Table = container.add_table(rows=0, cols=cols)
+    return cell_table
+
+
+def new_paragraph(document: Document) -> Paragraph:
+    """A new empty paragraph at the end of ``document``'s body, as ``add_paragraph()``."""
+    p = OxmlElement("w:p")
+    append_to_body(document, p)
+    return Paragraph(p, document._body)
+
+
+def append_to_body(document: Document, element: Any) -> None:
+    """Append a paragraph or table to the body, before the section properties that end it.
+
+    python-docx looks for the ``w:sectPr`` among all of the body's children for each one
+    it adds (quadratic in a large draft); it is the last child of a body that has one.
+    """
+    body = document.element.body
+    last = next(reversed(body), None)
+    if last is not None and last.tag == _SECT_PR:
+        last.addprevious(element)
+    elif element.tag == _TBL:
+        body._insert_tbl(element)
+    else:
+        body._insert_p(element)
 
 
 def set_column_widths(table: Table, widths_mm: list[float]) -> None:

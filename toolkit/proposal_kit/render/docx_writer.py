@@ -32,6 +32,8 @@ from .docx_parts import (
     add_field,
     add_hyperlink,
     new_list_numbering,
+    new_paragraph,
+    new_table,
     set_column_widths,
     set_list_numbering,
     set_paragraph_style,
@@ -93,14 +95,19 @@ class DocxWriter:
 
     def add_paragraph(self, style: str = "Normal", text: str = "") -> Paragraph:
         """A new paragraph in ``style`` (by id: python-docx's lookup by name is slow)."""
-        paragraph: Paragraph = self.container.add_paragraph(text)
+        if self.container is self.doc:
+            paragraph = new_paragraph(self.doc)
+            if text:
+                paragraph.add_run(text)
+        else:
+            paragraph = self.container.add_paragraph(text)
         self.set_style(paragraph, style)
         return paragraph
 
     def add_table(self, cols: int) -> Table:
         """A new empty table of ``cols`` columns, kept after what precedes it."""
         self.keep_last_with_next()
-        table: Table = self.container.add_table(rows=0, cols=cols)
+        table = new_table(self.container, cols, self.width_mm)
         if self.container is not self.doc:
             _drop_trailing_paragraph(self.container)
         return table
@@ -114,8 +121,9 @@ class DocxWriter:
 
     def keep_last_with_next(self) -> None:
         """Keep the last paragraph written (a caption) on the page of what follows."""
-        children = list(self.element)
-        last = next((c for c in reversed(children) if not c.tag.endswith("}sectPr")), None)
+        # From the end: a list of the body's children costs a large document dearly.
+        last = next((c for c in reversed(self.element) if not c.tag.endswith("}sectPr")),
+                    None)
         if last is not None and last.tag.endswith("}p"):
             Paragraph(last, self.container).paragraph_format.keep_with_next = True
 

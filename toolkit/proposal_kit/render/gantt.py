@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.table import Table
 from pydantic import BaseModel, ConfigDict, Field
 
-from .docx_parts import set_cell_margins, set_column_widths, set_table_borders
+from .docx_parts import new_table, set_cell_margins, set_column_widths, set_table_borders
 from .wordxml import RowsXml, plain_run
 
 __all__ = ["GanttRowSpec", "GanttSpec", "body_runs", "write_gantt"]
@@ -98,7 +98,7 @@ def write_gantt(container: Any, spec: GanttSpec, style_ids: Mapping[str, str],
     columns = len(spec.columns)
     heading = style_ids["PK Table Heading"]
     text = style_ids["PK Table Text"]
-    table = container.add_table(rows=0, cols=columns + 1)
+    table = new_table(container, columns + 1, width_mm)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_table_borders(table, "BFBFBF", 2)
     period_mm = min(14.0, width_mm * (1 - LABEL_SHARE) / max(columns, 1))

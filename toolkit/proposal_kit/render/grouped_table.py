@@ -17,14 +17,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .docx_parts import (
+    new_table,
     set_cell_margins,
     set_column_widths,
     set_table_borders,
-    shading,
-    w_sub,
 )
 from .metrics import Text, fit_widths, longest_word_mm
-from .wordxml import append_xml, plain_run
+from .wordxml import RowsXml, plain_run
 
 __all__ = ["GroupedRow", "GroupedTableSpec", "grouped_html", "write_grouped_table"]
 
@@ -106,54 +105,33 @@ def _group_cells(spec: GroupedTableSpec) -> list[tuple[int, int, str]]:
     return out
 
 
-def _cell(tr: Any, text: str, width: str, style: str, *, span: int = 1,
+def _cell(xml: RowsXml, text: str, width: str, style: str, *, span: int = 1,
           merge: str | None = None, fill: str | None = None, align: str = "left",
           keep: bool = True) -> None:
-    tc = w_sub(tr, "tc")
-    tc_pr = w_sub(tc, "tcPr")
-    w_sub(tc_pr, "tcW", type="dxa", w=width)
-    if span > 1:
-        w_sub(tc_pr, "gridSpan", val=str(span))
-    if merge == "restart":
-        w_sub(tc_pr, "vMerge", val="restart")
-    elif merge:
-        w_sub(tc_pr, "vMerge")
-    if fill:
-        tc_pr.append(shading(fill))
-    p = w_sub(tc, "p")
-    p_pr = w_sub(p, "pPr")
-    w_sub(p_pr, "pStyle", val=style)
-    if keep:
-        w_sub(p_pr, "keepNext")
-    if align != "left":
-        w_sub(p_pr, "jc", val=align)
-    if text:
-        append_xml(p, plain_run(text))
-
-
-def _row(table: Any, header: bool) -> Any:
-    tr = w_sub(table._tbl, "tr")
-    tr_pr = w_sub(tr, "trPr")
-    w_sub(tr_pr, "cantSplit", val="true")
-    if header:
-        w_sub(tr_pr, "tblHeader", val="true")
-    return tr
+    xml.cell(width, span=span, fill=fill, merge=merge)
+    xml.paragraph(style, plain_run(text) if text else "", None if align == "left" else align,
+                  keep=keep)
 
 
 def write_grouped_table(container: Any, spec: GroupedTableSpec, style_ids: Mapping[str, str],
                         width_mm: float) -> None:
-    """Append the table to ``container`` (a document body or a cell)."""
+    """Append the table to ``container`` (a document body or a cell).
+
+    Rows and cells are written as XML text and parsed in one go (:class:`.RowsXml`).
+    """
     heading, text = style_ids["PK Table Heading"], style_ids["PK Table Text"]
     widths_mm = column_widths(spec, width_mm)
     twips = [round(w * 56.6929) for w in widths_mm]  # as set_column_widths
-    table = container.add_table(rows=0, cols=len(spec.columns))
+    table = new_table(container, len(spec.columns), width_mm)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_table_borders(table)
     set_column_widths(table, widths_mm)
     set_cell_margins(table, MARGIN_MM)
-    groups = _row(table, True)
-    # No column headings under the groups: one header row.
-    units = _row(table, True) if any(spec.columns) else None
+    # The group headings, then the column headings under them (if any): the header rows.
+    groups, units = RowsXml(), RowsXml() if any(spec.columns) else None
+    groups.row(header=True)
+    if units is not None:
+        units.row(header=True)
     start = 0
     for label, span in spec.groups:
         width = str(sum(twips[start:start + span]))
@@ -161,18 +139,22 @@ def write_grouped_table(container: Any, spec: GroupedTableSpec, style_ids: Mappi
         merged = alone and units is not None
         _cell(groups, label, width, heading, span=span, merge="restart" if merged else None,
               fill=HEADER_FILL, align=spec.alignment(start) if alone else "center")
-        if merged:
+        if merged and units is not None:
             _cell(units, "", width, heading, merge="continue", fill=HEADER_FILL)
         elif units is not None:
             for c in range(start, start + span):
                 _cell(units, spec.columns[c], str(twips[c]), heading, fill=HEADER_FILL,
                       align=spec.alignment(c))
         start += span
+    body = RowsXml()
     for n, row in enumerate(spec.rows):
-        tr = _row(table, False)
+        body.row()
         for c, value in enumerate(row.cells):
-            _cell(tr, value, str(twips[c]), heading if row.bold else text,
+            _cell(body, value, str(twips[c]), heading if row.bold else text,
                   align=spec.alignment(c), keep=n + 1 < len(spec.rows) <= KEEP_WHOLE)
+    for xml in (groups, units, body):
+        if xml is not None:
+            xml.append_to(table._tbl)
 
 
 def grouped_html(spec: GroupedTableSpec) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Text", "fit_widths", "longest_word_mm", "text_mm", "unbreakable",
            "width_for_lines", "wrapped_lines"]
@@ -37,8 +38,16 @@ _BOLD = 1.08
 
 def text_mm(text: str, size_pt: float = 9.0, bold: bool = False) -> float:
     """The width of ``text`` on one line, in mm."""
-    units = sum(_WIDTHS.get(ch, _UNKNOWN) for ch in text)
-    return units / 1000 * size_pt * _EM_MM_PER_PT * (_BOLD if bold else 1.0)
+    return _units(text) / 1000 * size_pt * _EM_MM_PER_PT * (_BOLD if bold else 1.0)
+
+
+@lru_cache(maxsize=65_536)
+def _units(text: str) -> int:
+    """The advance width of ``text`` in 1/1000 em.
+
+    Cached: fitting a column tries many widths, each measuring every word of its cells.
+    """
+    return sum(_WIDTHS.get(ch, _UNKNOWN) for ch in text)
 
 
 #: Where a line may break inside a word: after a hyphen that a letter follows (the Unicode

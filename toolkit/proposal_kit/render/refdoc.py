@@ -97,13 +97,26 @@ def _default_template() -> docx.document.Document:
     return docx.Document()
 
 
-def _paragraph_style(document: docx.document.Document, name: str) -> ParagraphStyle:
+def _paragraph_style(document: docx.document.Document, name: str,
+                     present: set[str] | None = None) -> ParagraphStyle:
+    """The paragraph style ``name``, added (based on Normal) if the document lacks it.
+
+    ``present``: the names of the document's styles, when the caller keeps them (and gets
+    the new one added): python-docx's ``add_style`` looks through every style for the name
+    first, and a form has hundreds.
+    """
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
     styles = document.styles
-    if name in style_ids(document):
+    if name in (present if present is not None else style_ids(document)):
         style = styles[name]
     else:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style = cast("ParagraphStyle", StyleFactory(styles.element.add_style_of_type(
+            BabelFish.ui2internal(name), WD_STYLE_TYPE.PARAGRAPH, False)))
         style.base_style = styles["Normal"]
+        if present is not None:
+            present.add(name)
     assert isinstance(style, ParagraphStyle)
     return style
 
@@ -119,12 +132,13 @@ def _define_pk_styles(document: docx.document.Document, names: set[str]) -> None
         "PK Cover Text": lambda st: _font(st, 11),
         "PK WP Title": _wp_title,
     }
+    present = set(style_ids(document))
     for name in STYLES:
         if name in names:
-            makers[name](_paragraph_style(document, name))
+            makers[name](_paragraph_style(document, name, present))
     for level, name in enumerate(TOC_STYLES):
         if name in names:
-            _toc_entry(_paragraph_style(document, name), level)
+            _toc_entry(_paragraph_style(document, name, present), level)
 
 
 def _prompt(style: ParagraphStyle) -> None:

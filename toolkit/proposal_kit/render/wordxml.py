@@ -116,24 +116,37 @@ class RowsXml:
                           + ('<w:tblHeader w:val="true"/>' if header else "") + "</w:trPr>")
 
     def cell(self, width: str, span: int = 1, fill: str | None = None,
-             direction: str | None = None) -> None:
-        """Start a cell ``width`` twips wide spanning ``span`` columns, filled with ``fill``."""
+             direction: str | None = None, merge: str | None = None) -> None:
+        """Start a cell ``width`` twips wide spanning ``span`` columns, filled with ``fill``.
+
+        ``merge``: ``restart`` starts a vertically merged cell, any other value continues
+        the one above.
+        """
         self._close("tc")
         self.open.append("tc")
         props = [f'<w:tcW w:type="dxa" w:w="{attr(width)}"/>']
         if span > 1:
             props.append(f'<w:gridSpan w:val="{span}"/>')
+        if merge == "restart":
+            props.append('<w:vMerge w:val="restart"/>')
+        elif merge:
+            props.append("<w:vMerge/>")
         if fill:
             props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{attr(fill)}"/>')
         if direction:
             props.append(f'<w:textDirection w:val="{attr(direction)}"/>')
         self.parts.append(f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>")
 
-    def paragraph(self, style: str, runs: str = "", align: str | None = None) -> None:
-        """A paragraph of the cell in the style with id ``style``, holding ``runs``."""
+    def paragraph(self, style: str, runs: str = "", align: str | None = None,
+                  keep: bool = False) -> None:
+        """A paragraph of the cell in the style with id ``style``, holding ``runs``.
+
+        ``keep``: kept on the page of the next paragraph (the next row's).
+        """
+        keep_xml = "<w:keepNext/>" if keep else ""
         jc = f'<w:jc w:val="{attr(align)}"/>' if align else ""
-        self.parts.append(f'<w:p><w:pPr><w:pStyle w:val="{attr(style)}"/>{jc}</w:pPr>{runs}'
-                          "</w:p>")
+        self.parts.append(f'<w:p><w:pPr><w:pStyle w:val="{attr(style)}"/>{keep_xml}{jc}'
+                          f"</w:pPr>{runs}</w:p>")
 
     def append_to(self, tbl: Any) -> list[Any]:
         """Append the rows to the ``w:tbl`` element ``tbl``; the ``w:tr`` elements."""

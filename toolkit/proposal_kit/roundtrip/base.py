@@ -94,7 +94,10 @@ def _unit_paragraphs(narrative: NarrativeRenderer, sid: str, units: list[Unit],
     out = []
     for k, unit in enumerate(units):
         try:
-            rendered = narrative.render(sid, unit.text, unit=k if len(units) > 1 else None)
+            # A unit of its own in the compiled-template cache, even a section's only one:
+            # under the section's key, its text (without the final newline) and the whole
+            # section's would replace each other there on every render.
+            rendered = narrative.render(sid, unit.text, unit=k)
         except TemplateError:  # a {% if %} across blank lines: the section is one unit
             return None
         out.append(plain_paragraphs(shift_headings(rendered, level)))
@@ -112,13 +115,17 @@ def _find(flat: list[str], taken: list[bool], wanted: list[str]) -> int | None:
     return None
 
 
-def build_base(document: Document, project: Project, form_id: str, layout: str) -> Base:
-    """The base of ``document`` as just rendered from ``project``."""
+def build_base(document: Document, project: Project, form_id: str, layout: str,
+               renderer: NarrativeRenderer | None = None) -> Base:
+    """The base of ``document`` as just rendered from ``project``.
+
+    ``renderer``: the one that rendered the project's section texts, if the caller has it.
+    """
     from ..calls import load_call
     from ..form import form_for_call
     from ..render.narrative import NarrativeRenderer
 
-    renderer = NarrativeRenderer(project)
+    renderer = renderer or NarrativeRenderer(project)
     reading = read_document(document)
     form = form_for_call(load_call(project.proposal.call))
     flat = [b.plain for b in reading.blocks]
@@ -174,9 +181,13 @@ def _decode(xml: bytes) -> Base | None:
         return None
 
 
-def attach_base(document: Document, project: Project, form_id: str, layout: str) -> str:
-    """Store the base of ``document`` in it; the name of the part (for the custom property)."""
-    base = build_base(document, project, form_id, layout)
+def attach_base(document: Document, project: Project, form_id: str, layout: str,
+                renderer: NarrativeRenderer | None = None) -> str:
+    """Store the base of ``document`` in it; the name of the part (for the custom property).
+
+    ``renderer``: as for :func:`build_base`.
+    """
+    base = build_base(document, project, form_id, layout, renderer)
     package = document.part.package
     used = {int(m.group(1)) for part in package.iter_parts()
             if (m := _ITEM.match(str(part.partname)))}
