@@ -3,6 +3,7 @@ the generic texts and the data, and its entry point runs outside the checkout.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.slow
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> str:
+    # Without PYTHONPATH: the installed wheel must be what runs, not a checkout on the path.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run([str(a) for a in args], capture_output=True, text=True,
-                            cwd=cwd, timeout=600)
+                            cwd=cwd, timeout=600, env=env)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return result.stdout
 
