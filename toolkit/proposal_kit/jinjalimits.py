@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from jinja2 import nodes, pass_context
@@ -35,11 +37,11 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, markup_join, str_join
 from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum
 
-__all__ = ["MAX_BITS", "MAX_ITEMS", "MAX_OUTPUT", "BoundedCodeGenerator", "FieldBudget",
-           "LimitExceeded", "bounded_binop", "bounded_filter", "bounded_filters",
+__all__ = ["MAX_BITS", "MAX_ITEMS", "MAX_OUTPUT", "MAX_WORK", "BoundedCodeGenerator",
+           "FieldBudget", "LimitExceeded", "bounded_binop", "bounded_filter", "bounded_filters",
            "bounded_lipsum", "bounded_range", "check_call", "check_field",
            "check_format_template", "check_grown", "check_size", "concat_bounded", "finalize",
-           "rendered_size"]
+           "rendered_size", "work_scope"]
 
 #: Most characters one render may produce (and one value may hold).
 MAX_OUTPUT = 4 * 1024 * 1024
@@ -47,6 +49,9 @@ MAX_OUTPUT = 4 * 1024 * 1024
 MAX_ITEMS = 100_000
 #: Most bits of an integer a power or a product may produce.
 MAX_BITS = 4096
+#: Most characters (or items) one render may build in values of :data:`_LARGE` or more.
+MAX_WORK = 16 * MAX_OUTPUT
+_LARGE = 4096
 
 _SEQUENCES = (str, bytes, list, tuple)
 _SIZED = (*_SEQUENCES, dict, set, frozenset)
@@ -104,10 +109,46 @@ def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
     return total
 
 
+class _Work(threading.local):
+    """How much a render has built so far (large values only), in this thread."""
+
+    created = 0
+    depth = 0
+
+
+_WORK = _Work()
+
+
+@contextmanager
+def work_scope() -> Iterator[None]:
+    """Count what the templates rendered in the block build, against :data:`MAX_WORK`.
+
+    Nested scopes (a generic text in a section) share the outermost one's count.
+    """
+    if _WORK.depth == 0:
+        _WORK.created = 0
+    _WORK.depth += 1
+    try:
+        yield
+    finally:
+        _WORK.depth -= 1
+
+
 def check_size(value: Any) -> Any:
-    """``value``, if it holds at most :data:`MAX_OUTPUT` characters or items."""
-    if isinstance(value, _SIZED) and len(value) > MAX_OUTPUT:
-        raise _too_much(f"a value of {len(value):,} items or characters")
+    """``value``, if it holds at most :data:`MAX_OUTPUT` characters or items.
+
+    A large value also counts against what the whole render may build (:data:`MAX_WORK`):
+    many values, each within the limit, cannot fill the memory either.
+    """
+    if isinstance(value, _SIZED):
+        size = len(value)
+        if size > MAX_OUTPUT:
+            raise _too_much(f"a value of {size:,} items or characters")
+        if size >= _LARGE and _WORK.depth:
+            _WORK.created += size
+            if _WORK.created > MAX_WORK:
+                raise LimitExceeded(f"the template builds more than {MAX_WORK:,} characters "
+                                    "in large values; at most that in one render")
     return value
 
 
@@ -123,7 +164,8 @@ def concat_bounded(parts: tuple[Any, ...], markup: bool) -> str:
     budget = MAX_OUTPUT
     for part in parts:
         budget -= rendered_size(part, budget)
-    return markup_join(parts) if markup else str_join(parts)
+    joined: str = markup_join(parts) if markup else str_join(parts)
+    return str(check_size(joined))
 
 
 class BoundedCodeGenerator(CodeGenerator):

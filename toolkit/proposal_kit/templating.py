@@ -255,6 +255,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
     SIGALRM does it in the main thread; nested renders share the outermost deadline.
     """
+    with limits.work_scope(), _alarm(seconds):
+        yield
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     main = threading.current_thread() is threading.main_thread() and hasattr(signal,
                                                                            "setitimer")
     if _DEADLINE.depth or not main:
