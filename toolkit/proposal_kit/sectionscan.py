@@ -254,6 +254,7 @@ def scan_section(renderer: NarrativeRenderer, section: str, source: str,
     """
     place = _place(renderer.project, section)
     at = _column_locator(renderer.project, renderer.locator(section))
+    source = source.replace("\r\n", "\n").replace("\r", "\n")  # lines as Jinja counts them
     found = list(_scan_texts(renderer, source, place, at)) if texts else []
     return [*found, *_scan_references(renderer, source, place, at),
             *scan_blocks(renderer.project, section, source, at, skip_jinja=True)]
