@@ -180,3 +180,25 @@ def test_a_reference_a_generic_text_writes_is_still_reported(lot1: Path) -> None
     _section(lot1, "Intro.\n\n{{ text('corpus/refs') }}\n")
     [ref] = [f for f in _errors(lot1) if "WP404" in f.message]
     assert ref.file and ref.file.endswith("needs.md") and ref.line == 3
+
+
+def test_undefined_names_and_text_variables_known_only_at_render_time(lot1: Path) -> None:
+    """In a section that stops early: every undefined name once, at its line and column;
+    a text() whose value is not a constant has its key and names checked, not its body."""
+    _section(lot1, "{{ 1/0 }}\n"
+                   "{{ text('impact/dissemination-visibility', dissemination_lead=lead, "
+                   "nosuch=1) }}\n"
+                   "{{ text('impact/dissemination-visibility', dissemination_lead=lead) }}\n"
+                   "Para {{ acronymm }} and {{ acronymm }}\n")
+    found = {(f.line, f.column): f.message for f in _errors(lot1)}
+    assert "division by zero" in found.pop((1, None))
+    assert "has no variable 'nosuch'" in found.pop((2, 4))
+    assert "'lead' is undefined" in found.pop((2, 63))
+    assert "'acronymm' is undefined" in found.pop((4, 9))
+    assert not found, found  # line 3 is right but for 'lead'; no duplicate of a message
+
+
+def test_an_undefined_name_that_stops_the_render_is_reported_once(lot1: Path) -> None:
+    _section(lot1, "Para {{ acronymm }}\n\n[[D9.9]]\n")
+    found = [(f.line, f.column, f.message) for f in _errors(lot1)]
+    assert [(line, column) for line, column, _ in found] == [(1, 9), (3, 1)], found

@@ -78,8 +78,8 @@ def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
             texts[sid] = renderer.render(sid, text)
         except ProposalKitError as exc:
             stopped = True
-            found.append(_finding("render.template", "error", exc, exc.location or
-                                  locate(None), project, path))
+            dynamic.append(_finding("render.template", "error", exc, exc.location or
+                                    locate(None), project, path))
         for problem in renderer.problems:
             code = ("render.reference" if "unknown reference" in problem.message
                     else "render.text")

@@ -160,8 +160,9 @@ def _text_calls(source: str, env: jinja2.Environment) \
 
 def _scan_texts(renderer: NarrativeRenderer, source: str, place: str,
                 at: Callable[[int | None, int | None], SourceLocation]) -> Iterator[Problem]:
-    from .texts import make_text_function
+    from .texts import Placeholder, make_text_function
     from .texts.context import recording_empty_facts
+    from .texts.render import bind_variables
 
     text = make_text_function(renderer.library, renderer.context, place)
     lines = source.splitlines()
@@ -169,8 +170,13 @@ def _scan_texts(renderer: NarrativeRenderer, source: str, place: str,
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         column = here.find("text(") + 1 or None
         try:
-            if variables is None:
-                renderer.library.get(key)
+            if variables is None or any(isinstance(v, Placeholder)
+                                        for v in variables.values()):
+                # Values only the render knows: the key and the names are checked, the
+                # body is not run (a placeholder could fail where the real value would not).
+                generic = renderer.library.get(key)
+                if variables is not None:
+                    bind_variables(generic, variables, renderer.context, place)
                 continue
             with recording_empty_facts() as used:
                 text(key, **variables)
@@ -185,6 +191,35 @@ def _scan_texts(renderer: NarrativeRenderer, source: str, place: str,
         except TypeError as exc:
             yield Problem("render.text", KitTemplateError(f"text(): {exc}"),
                           at(line, column))
+
+
+def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
+                at: Callable[[int | None, int | None], SourceLocation]) -> Iterator[Problem]:
+    """Each name the section uses that neither the project nor the template defines."""
+    from jinja2 import meta
+
+    try:
+        tree = renderer.env.parse(source)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return
+    known = {*renderer.context, *renderer.project.proposal.variables, "text",
+             *renderer.env.globals}
+    unknown = meta.find_undeclared_variables(tree) - known
+    lines = source.splitlines()
+    for name in sorted(unknown):
+        node = next((n for n in tree.find_all(nodes.Name) if n.name == name), None)
+        line = node.lineno if node is not None else None
+        here = lines[line - 1] if line and 0 < line <= len(lines) else ""
+        use = re.search(rf"(?<![\w.'\"/-]){re.escape(name)}(?![\w'\"])", here)
+        column = use.start() + 1 if use else None
+        yield Problem("render.template", KitTemplateError(
+            f"{place}: '{name}' is undefined", hint=_UNDEFINED_HINT), at(line, column))
+
+
+#: The hint of an undefined name (as the render gives it).
+_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a budget "
+                   "figure such as budget.total_costs, a key of 'variables:' in the project "
+                   "file, or text(...)")
 
 
 def _outside_jinja(source: str) -> list[tuple[int, int]]:
@@ -255,6 +290,9 @@ def scan_section(renderer: NarrativeRenderer, section: str, source: str,
     place = _place(renderer.project, section)
     at = _column_locator(renderer.project, renderer.locator(section))
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # lines as Jinja counts them
-    found = list(_scan_texts(renderer, source, place, at)) if texts else []
-    return [*found, *_scan_references(renderer, source, place, at),
-            *scan_blocks(renderer.project, section, source, at, skip_jinja=True)]
+    found = [*_scan_names(renderer, source, place, at),
+             *_scan_texts(renderer, source, place, at)] if texts else []
+    found += [*_scan_references(renderer, source, place, at),
+              *scan_blocks(renderer.project, section, source, at, skip_jinja=True)]
+    return sorted(found, key=lambda p: (p.location.line or 0, p.location.column or 0)
+                  if p.location else (0, 0))
