@@ -210,6 +210,8 @@ def _check_percent(template: str, values: Any) -> None:
     if not named:
         for item in values if isinstance(values, tuple) else (values,):
             if star and isinstance(item, int) and not isinstance(item, bool):
+                if item > budget:
+                    raise _too_much(f"a format width of {item:,}")
                 budget -= max(item, 0)
             budget -= rendered_size(item, max(budget, 0))
     if budget < 0:
