@@ -453,6 +453,38 @@ def case_section_symlink_out(folder: Path) -> list[Args]:
 
 
 @case("files")
+def case_template_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    templates = file.parent / "templates"
+    templates.mkdir()
+    (templates / "partb.md.j2").symlink_to("/etc/passwd")
+    (templates / "partb.html.j2").symlink_to("/proc/self/environ")
+    return project_commands(file)
+
+
+@case("files")
+def case_templates_folder_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "templates").symlink_to("/etc")
+    return project_commands(file)
+
+
+@case("files")
+def case_output_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    outside = folder / "outside.txt"
+    outside.write_text("kept\n", encoding="utf-8")
+    for name in ("out.md", "out.docx", "out.html", "s.json", "p.ics"):
+        (file.parent / name).symlink_to(outside)
+    out = file.parent
+    return [["render", str(file), "-o", str(out / "out.md"), "--force"],
+            ["render", str(file), "-o", str(out / "out.docx"), "--force"],
+            ["render", str(file), "-o", str(out / "out.html"), "--force"],
+            ["schema", "-o", str(out / "s.json"), "--force"],
+            ["plan", str(file), "--ics", str(out / "p.ics"), "--force"]]
+
+
+@case("files")
 def case_folder_given(folder: Path) -> list[Args]:
     return [*project_commands(folder), ["pages", str(folder)], ["watch", str(folder)],
             ["texts", "show", "x", "--project", str(folder)], ["plan", str(folder)],

@@ -35,8 +35,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 from jinja2.bccache import Bucket
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
@@ -45,8 +52,9 @@ from .errors import ProposalKitError, SourceLocation, TemplateError
 from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
-           "BoundedEnvironment", "LimitExceeded", "NoIncludes", "bytecode_folder",
-           "compile_bounded", "error_line", "make_environment", "render_bounded"]
+           "BoundedEnvironment", "ConfinedLoader", "LimitExceeded", "NoIncludes",
+           "bytecode_folder", "compile_bounded", "error_line", "make_environment",
+           "render_bounded"]
 
 #: Seconds a render may take.
 TIME_LIMIT = 10.0
@@ -60,6 +68,32 @@ class NoIncludes(BaseLoader):
         """Refuse: there is nothing to include."""
         raise TemplateNotFound(template, "section texts cannot include or import files; "
                                "use {{ text(\"key\") }} for a generic text")
+
+
+class ConfinedLoader(FileSystemLoader):
+    """Jinja's file loader, confined: templates stay inside their search folder's parent.
+
+    That is a project's ``templates/`` inside the project, the built-in ones inside the
+    package: a template that is a symlink to another place is refused, not read into a
+    draft.
+    """
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The template's source, if the file it resolves to is inside its folder's parent."""
+        from .safeio import within
+
+        source, filename, uptodate = super().get_source(environment, template)
+        full = os.path.abspath(filename)
+        for search in self.searchpath:
+            folder = os.path.abspath(search)
+            if os.path.commonpath([folder, full]) == folder:
+                root = Path(folder).parent
+                if not within(Path(full), [root]):
+                    raise SecurityError(f"the template {full} is a link to a file outside "
+                                        f"{root}; refused")
+                break
+        return source, filename, uptodate
 
 
 class _Bounding:
@@ -228,6 +262,8 @@ def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = Fals
     """
     options = {"autoescape": autoescape, "trim_blocks": trim, "lstrip_blocks": trim,
                "keep_trailing_newline": keep_trailing_newline}
+    if isinstance(loader, FileSystemLoader) and not isinstance(loader, ConfinedLoader):
+        loader = ConfinedLoader(loader.searchpath, loader.encoding, loader.followlinks)
     env = BoundedEnvironment(loader=loader or NoIncludes(),
                              bytecode_cache=_bytecode_cache(options), **options)
     env.filters.update(limits.bounded_filters((filters or {}).items(), text=True))
