@@ -39,3 +39,37 @@ def test_review_of_a_device_says_it_is_a_device(tmp_path: Path) -> None:
     assert "device" in error["message"] and "no such file" not in error["message"]
     missing = CliRunner().invoke(cli, ["review", str(tmp_path / "none.yaml")])
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+                  "%%EOF\n").encode()
+
+
+def test_a_library_log_record_is_not_printed(tmp_path: Path) -> None:
+    """pypdf logs a cycle in a PDF's outline; the user sees proposal-kit's output only."""
+    import os
+    import subprocess
+    import sys
+
+    looped = tmp_path / "looped.pdf"
+    looped.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R /Outlines 4 0 R >>",
+                             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+                             b"<< /First 5 0 R /Last 5 0 R >>",
+                             b"<< /Title (x) /Next 5 0 R /Parent 4 0 R >>"]))
+    toolkit = str(Path(entry.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": toolkit}
+    result = subprocess.run([sys.executable, "-m", "proposal_kit", "pages", str(looped),
+                             "--format", "json"], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    json.loads(result.stdout)
+    assert "Detected cycle" not in result.stderr and "IndirectObject" not in result.stderr
