@@ -73,3 +73,13 @@ def test_a_library_log_record_is_not_printed(tmp_path: Path) -> None:
     assert result.returncode in (0, 1), result.stderr
     json.loads(result.stdout)
     assert "Detected cycle" not in result.stderr and "IndirectObject" not in result.stderr
+
+
+def test_budget_annex_that_is_a_device_says_so(tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    project = EXAMPLES / "lot1-education-enterprises" / "project.yaml"
+    result = CliRunner().invoke(cli, ["budget", str(project), "--workbook", "/dev/zero",
+                                      "-o", str(tmp_path / "a.xlsx"), "--format", "json"])
+    assert result.exit_code == 2
+    assert "device" in json.loads(result.stdout)["error"]["message"]
