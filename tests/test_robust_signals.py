@@ -83,3 +83,13 @@ def test_budget_annex_that_is_a_device_says_so(tmp_path: Path) -> None:
                                       "-o", str(tmp_path / "a.xlsx"), "--format", "json"])
     assert result.exit_code == 2
     assert "device" in json.loads(result.stdout)["error"]["message"]
+
+
+def test_json_output_escapes_bidi_and_c1_controls() -> None:
+    from proposal_kit.terminal import json_text
+
+    data = {"title": "Evil\u202etxt.exe \x85 Ölçü \ud800"}
+    text = json_text(data)
+    assert not any(c in text for c in "\u202e\x85\ud800")
+    assert "Ölçü" in text  # letters as written
+    assert json.loads(text) == data
