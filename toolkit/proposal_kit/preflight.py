@@ -112,6 +112,8 @@ def _block_findings(project: Project, texts: dict[str, str],
     seen = {f.message for f in found}
     out: list[Finding] = []
     for sid, text in texts.items():
+        if text == project.texts.get(sid):
+            continue  # no Jinja made any of it: its source was read already
         locate = section_locator(project, sid)
 
         def at(line: int | None, column: int | None,
