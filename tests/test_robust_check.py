@@ -202,3 +202,23 @@ def test_an_undefined_name_that_stops_the_render_is_reported_once(lot1: Path) ->
     _section(lot1, "Para {{ acronymm }}\n\n[[D9.9]]\n")
     found = [(f.line, f.column, f.message) for f in _errors(lot1)]
     assert [(line, column) for line, column, _ in found] == [(1, 9), (3, 1)], found
+
+
+def _corpus_sections() -> dict[str, str]:
+    from robust_corpus import SECTION_TEXTS
+
+    return SECTION_TEXTS
+
+
+@pytest.mark.parametrize("name", sorted(_corpus_sections()))
+def test_check_predicts_render_on_every_corpus_section(lot1: Path, name: str) -> None:
+    """Over the corpus's section texts: check fails exactly when a render would fail."""
+    _section(lot1, _corpus_sections()[name])
+    errors = _errors(lot1)
+    failures = []
+    for fmt in ("docx", "html"):
+        try:
+            render_bytes(load_project(lot1), fmt)  # type: ignore[arg-type]
+        except ProposalKitError as exc:
+            failures.append(exc.message)
+    assert bool(errors) == bool(failures), (errors, failures)
