@@ -62,7 +62,8 @@ class LimitExceeded(SecurityError):
 
 
 def _too_much(what: str) -> LimitExceeded:
-    return LimitExceeded(f"{what}; a template may build at most {MAX_OUTPUT:,} characters")
+    return LimitExceeded(f"{what}; a template may build at most {MAX_OUTPUT:,} characters "
+                         "(or items) in one value")
 
 
 def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
@@ -77,7 +78,7 @@ def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
     if isinstance(value, str):
         if len(value) > limit:
             raise _too_much(f"a text of {len(value):,} characters" if limit == MAX_OUTPUT
-                            else "texts that together would be longer than that")
+                            else "texts joined here that would pass the limit")
         return len(value)
     total = 0
     stack = [value]
@@ -104,8 +105,8 @@ def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
         else:
             total += 24
         if total > limit:
-            raise _too_much("a value whose text would be longer than that" if limit == MAX_OUTPUT
-                            else "texts that together would be longer than that")
+            raise _too_much("a value whose text would pass the limit" if limit == MAX_OUTPUT
+                            else "texts joined here that would pass the limit")
     return total
 
 
@@ -215,7 +216,7 @@ def _check_percent(template: str, values: Any) -> None:
                 budget -= max(item, 0)
             budget -= rendered_size(item, max(budget, 0))
     if budget < 0:
-        raise _too_much("a formatted text longer than that")
+        raise _too_much("a formatted text that would pass the limit")
 
 
 # --- operators -----------------------------------------------------------------------
@@ -264,7 +265,7 @@ def _items(iterable: Any) -> list[Any]:
     for item in iterable:
         items.append(item)
         if len(items) > MAX_OUTPUT:
-            raise _too_much("more items than that")
+            raise _too_much("more items than the limit")
     return items
 
 
@@ -324,7 +325,7 @@ def check_grown(func: Any) -> None:
     owner = getattr(func, "__self__", None)
     if isinstance(owner, list | dict | set | bytearray) and len(owner) > MAX_OUTPUT:
         owner.clear()  # the template cannot go on using it
-        raise _too_much("a list, dict or set grown to more items than that")
+        raise _too_much("a list, dict or set grown past the limit")
 
 
 def bounded_range(*args: Any) -> range:
@@ -363,7 +364,7 @@ def check_field(budget: FieldBudget, value: Any, spec: str) -> None:
         budget.left -= int(number)
     budget.left -= rendered_size(value, max(budget.left, 0))
     if budget.left < 0:
-        raise _too_much("a formatted text longer than that")
+        raise _too_much("a formatted text that would pass the limit")
 
 
 def check_format_template(template: str) -> None:
@@ -407,7 +408,7 @@ def _sum_check(iterable: Any, attribute: Any = None, start: Any = 0) -> None:
         for item in iterable:
             total += len(item) if isinstance(item, _SEQUENCES) else 1
             if total > MAX_OUTPUT:
-                raise _too_much("a sum of lists longer than that")
+                raise _too_much("a sum of lists past the limit")
 
 
 def _count_check(what: str) -> Callable[..., None]:
