@@ -95,6 +95,10 @@ def test_a_formatting_bomb_ends_at_once_with_a_located_error(name: str) -> None:
     ("{{ 'a\\nb'|indent(2) }}", "a\n  b"),
     ("{{ 'a-b'.replace('-', '--') }}", "a--b"),
     ("{{ 2 ** 10 * 3 }}", "3072"),
+    ("{{ [1, 2, 3]|map('string')|join(', ') }}", "1, 2, 3"),
+    ("{{ '-'.join([1, 2]|map('string')) }}", "1-2"),
+    ("{{ ['a', '', 'b']|select|join('+') }}", "a+b"),
+    ("{{ [{'n': 'x'}, {'n': 'y'}]|join(', ', attribute='n') }}", "x, y"),
 ])
 def test_ordinary_formatting_is_untouched(source: str, expected: str) -> None:
     assert _render(source) == expected

@@ -295,11 +295,15 @@ def _check_width(width: Any, what: str = "a width") -> None:
         raise _too_much(f"{what} of {width:,}")
 
 
-def check_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Refuse a call of a string method that would grow its string past the limit."""
+def check_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Refuse a call of a string method that would grow its string past the limit.
+
+    Returns the arguments to call it with: an iterator given to ``join`` has been read to
+    be measured, so the list of its items stands for it.
+    """
     owner = getattr(func, "__self__", None)
     if not isinstance(owner, str | bytes):
-        return
+        return args
     name = getattr(func, "__name__", "")
     if name in ("center", "ljust", "rjust", "zfill"):
         _check_width(_arg(args, kwargs, 0, "width"))
@@ -312,12 +316,13 @@ def check_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None
         _check_replace(owner, _arg(args, kwargs, 0, "old"), _arg(args, kwargs, 1, "new"),
                        _arg(args, kwargs, 2, "count", -1))
     elif name == "join" and args:
-        _check_join(owner, args[0])
+        args = (_check_join(owner, args[0]), *args[1:])
     elif name == "translate" and args and isinstance(args[0], dict):
         longest = max((len(v) for v in args[0].values() if isinstance(v, str | bytes)),
                       default=1)
         if len(owner) * longest > MAX_OUTPUT:
             raise _too_much(f"translating {len(owner):,} characters to {longest:,} each")
+    return args
 
 
 def check_grown(func: Any) -> None:
@@ -378,11 +383,11 @@ def check_format_template(template: str) -> None:
 
 # --- filters -------------------------------------------------------------------------
 
-def _join_check(value: Any, d: Any = "", attribute: Any = None) -> None:
+def _join_check(value: Any, d: Any = "", attribute: Any = None) -> Any:
     if attribute is None:
-        _check_join(d, value)
-    else:
-        rendered_size(value)
+        return _check_join(d, value)  # an iterator is read: its items stand for it
+    rendered_size(value)
+    return value
 
 
 def _indent_check(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> None:
@@ -419,7 +424,9 @@ def _count_check(what: str) -> Callable[..., None]:
     return check
 
 
-_FILTER_CHECKS: dict[str, Callable[..., None]] = {
+#: A filter's check: raises when the filter would pass the limit; returns the value to
+#: filter instead, when it had to read an iterator to measure it (else None).
+_FILTER_CHECKS: dict[str, Callable[..., Any]] = {
     "center": lambda value, width=80: _check_width(width),
     "format": lambda value, *args, **kwargs: _check_percent(str(value), kwargs or args),
     "indent": _indent_check,
@@ -454,7 +461,9 @@ def bounded_filter(name: str, func: Callable[..., Any], text: bool = False) \
     @pass_context
     def bounded(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
         if check is not None:
-            check(value, *args, **kwargs)
+            checked = check(value, *args, **kwargs)
+            if checked is not None:
+                value = checked
         elif text and type(value) is not str:
             rendered_size(value)
         if pass_arg is _PassArg.context:

@@ -170,7 +170,7 @@ class BoundedEnvironment(SandboxedEnvironment):
     def call(self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
         """A safe call whose result (and the container it grows) stays within the limits."""
-        limits.check_call(__obj, args, kwargs)
+        args = limits.check_call(__obj, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         limits.check_grown(__obj)
         return limits.check_size(result)
