@@ -453,6 +453,23 @@ def case_section_symlink_out(folder: Path) -> list[Args]:
 
 
 @case("files")
+def case_text_library_fifo_and_device(folder: Path) -> list[Args]:
+    import os
+
+    file = example(folder)
+    library = file.parent / "texts" / "corpus"
+    library.mkdir(parents=True)
+    os.mkfifo(library / "pipe.md")
+    (library / "zero.md").symlink_to("/dev/zero")
+    (file.parent / "sections" / "needs.md").write_text("{{ text('corpus/pipe') }}\n",
+                                                        encoding="utf-8")
+    project = ["--project", str(file)]
+    return [["texts", "list", *project], ["texts", "lint", *project],
+            ["texts", "search", "x", *project], ["texts", "show", "corpus/pipe", *project],
+            ["texts", "show", "corpus/zero", *project], *section_commands(file)]
+
+
+@case("files")
 def case_template_symlink_out(folder: Path) -> list[Args]:
     file = example(folder)
     templates = file.parent / "templates"

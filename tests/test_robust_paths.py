@@ -61,3 +61,32 @@ def test_an_output_that_is_a_link_is_refused_and_its_target_kept(lot1: Path) -> 
     assert "symbolic link" in raised.value.message
     assert outside.read_text(encoding="utf-8") == SECRET + "\n"
     assert out.is_symlink() and not list(lot1.parent.glob("draft.backup-*"))
+
+
+def test_a_pipe_or_a_device_in_a_text_library_is_refused_not_read(lot1: Path) -> None:
+    """`texts list`/`lint`/`search` read every file of the library: a FIFO there blocked
+    them for ever. Run as a subprocess, so that a hang fails the test instead."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    library = lot1.parent / "texts" / "corpus"
+    library.mkdir(parents=True)
+    os.mkfifo(library / "pipe.md")
+    (library / "zero.md").symlink_to("/dev/zero")
+    toolkit = str(Path(__file__).resolve().parent.parent / "toolkit")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([toolkit, os.environ.get(
+        "PYTHONPATH", "")])}
+    for args in (["texts", "list"], ["texts", "lint"], ["texts", "search", "x"],
+                 ["texts", "show", "corpus/pipe"], ["texts", "show", "corpus/zero"]):
+        result = subprocess.run([sys.executable, "-m", "proposal_kit", *args, "--project",
+                                 str(lot1), "--format", "json"], capture_output=True,
+                                text=True, env=env, timeout=60, check=False)
+        assert result.returncode in (0, 1, 2), (args, result.stderr)
+        json.loads(result.stdout)
+        assert "Traceback" not in result.stderr
+    show = subprocess.run([sys.executable, "-m", "proposal_kit", "texts", "show",
+                           "corpus/pipe", "--project", str(lot1)], capture_output=True,
+                          text=True, env=env, timeout=60, check=False)
+    assert "FIFO" in show.stderr and "did you mean" not in show.stderr
