@@ -300,6 +300,25 @@ SECTION_TEXTS = {
     "table-bad-spans": "| a | b |\n|---|\n| 1 | 2 | 3 | 4 |\n",
     "deep-list": "".join("  " * i + "- x\n" for i in range(3000)),
     "deep-quote": ">" * 5000 + " x\n",
+    "jinja-percent-width": "Intro.\n\n{{ '%0999999999d' % 1 }}\n",
+    "jinja-format-width": "{{ '{:>999999999}'.format(1) }}\n",
+    "jinja-format-map": "{{ '{a:>{w}}'.format_map({'a': 1, 'w': 999999999}) }}\n",
+    "jinja-format-filter": "{{ '%0999999999d'|format(1) }}\n",
+    "jinja-ljust": "{{ 'x'.ljust(999999999) }}\n",
+    "jinja-doubling": "{% set a = 'x' * 1000 %}" + "{% set a = a ~ a %}" * 40 + "{{ a }}\n",
+    "jinja-doubling-plus": "{% set a = 'x' * 1000 %}" + "{% set a = a + a %}" * 40 + "{{ a }}\n",
+    "jinja-doubling-extend": "{% set a = [1] * 1000 %}{% for i in range(40) %}{{ a.extend(a) }}"
+                             "{% endfor %}\n",
+    "jinja-replace-bomb": "{% set a = 'x' * 100000 %}{{ a.replace('x', a) }}\n",
+    "jinja-nested-list": "{% set a = ['x' * 1000000] %}{% set a = [a, a, a, a] %}"
+                         "{% set a = [a, a, a, a] %}{% set a = [a, a, a, a] %}{{ a }}\n",
+    "jinja-many-values": "{% set a = [] %}{% for i in range(1000) %}"
+                         "{{ a.append('x'|center(4000000)) }}{% endfor %}\n",
+    "jinja-lipsum": "{{ lipsum(10**7) }}\n",
+    "error-then-more": "Intro {{ 1/0 }}.\n\n{{ text('impact/dissemination-visibilty') }}\n\n"
+                       "See [[D9.9]].\n\n![fig](no-such.png)\n\n```{gantt}\nrows: [x\n```\n",
+    "syntax-then-more": "Para {{ unclosed\n\n{{ text('no/such') }} [[WP99]]\n",
+    "cr-line-ends": "Line one\rLine {{ 1/0 }}\r[[D9.9]]\r",
 }
 
 
@@ -431,6 +450,55 @@ def case_section_symlink_out(folder: Path) -> list[Args]:
     section.unlink()
     section.symlink_to("/etc/hostname")
     return project_commands(file)
+
+
+@case("files")
+def case_text_library_fifo_and_device(folder: Path) -> list[Args]:
+    import os
+
+    file = example(folder)
+    library = file.parent / "texts" / "corpus"
+    library.mkdir(parents=True)
+    os.mkfifo(library / "pipe.md")
+    (library / "zero.md").symlink_to("/dev/zero")
+    (file.parent / "sections" / "needs.md").write_text("{{ text('corpus/pipe') }}\n",
+                                                        encoding="utf-8")
+    project = ["--project", str(file)]
+    return [["texts", "list", *project], ["texts", "lint", *project],
+            ["texts", "search", "x", *project], ["texts", "show", "corpus/pipe", *project],
+            ["texts", "show", "corpus/zero", *project], *section_commands(file)]
+
+
+@case("files")
+def case_template_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    templates = file.parent / "templates"
+    templates.mkdir()
+    (templates / "partb.md.j2").symlink_to("/etc/passwd")
+    (templates / "partb.html.j2").symlink_to("/proc/self/environ")
+    return project_commands(file)
+
+
+@case("files")
+def case_templates_folder_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    (file.parent / "templates").symlink_to("/etc")
+    return project_commands(file)
+
+
+@case("files")
+def case_output_symlink_out(folder: Path) -> list[Args]:
+    file = example(folder)
+    outside = folder / "outside.txt"
+    outside.write_text("kept\n", encoding="utf-8")
+    for name in ("out.md", "out.docx", "out.html", "s.json", "p.ics"):
+        (file.parent / name).symlink_to(outside)
+    out = file.parent
+    return [["render", str(file), "-o", str(out / "out.md"), "--force"],
+            ["render", str(file), "-o", str(out / "out.docx"), "--force"],
+            ["render", str(file), "-o", str(out / "out.html"), "--force"],
+            ["schema", "-o", str(out / "s.json"), "--force"],
+            ["plan", str(file), "--ics", str(out / "p.ics"), "--force"]]
 
 
 @case("files")

@@ -121,3 +121,104 @@ def test_a_refused_section_file_does_not_hide_the_problems_of_the_others(lot1: P
     assert {"schema.outside-path", "render.reference", "render.block"} <= set(codes), codes
     assert "WP99" in codes["render.reference"].message
     assert "no-such-figure.png" in codes["render.block"].message
+
+
+def test_a_jinja_error_does_not_hide_the_other_problems_of_its_section(lot1: Path) -> None:
+    """The render of 'needs' stops at its first line; check still reads the rest of it."""
+    needs = _section(lot1, "Intro {{ 1/0 }} here.\n\n"
+                           "{{ text('impact/dissemination-visibilty') }}\n\n"
+                           "{{ text('impact/dissemination-visibility') }}\n\n"
+                           "See [[D9.9]] and [[WP77]].\n\n"
+                           "![fig](no-such.png)\n\n"
+                           "```{gantt}\nrows: [unclosed\n```\n\n"
+                           "```{style} NoSuchStyle\nText\n```\n")
+    errors = _errors(lot1)
+    assert {f.file for f in errors} == {str(needs)}
+    where = {(f.line, f.column): f.message for f in errors}
+    assert "division by zero" in where[(1, None)]
+    assert "'impact/dissemination-visibilty'" in where[(3, 4)]
+    assert "did you mean 'impact/dissemination-visibility'" in (
+        next(f.hint or "" for f in errors if f.line == 3) + where[(3, 4)])
+    assert "dissemination_lead" in where[(5, 4)]
+    assert "[[D9.9]]" in where[(7, 5)] and "[[WP77]]" in where[(7, 18)]
+    assert "no-such.png" in where[(9, None)]
+    assert "{gantt}" in where[(11, None)]
+    assert "NoSuchStyle" in where[(15, None)]
+    assert len(errors) == 8, where
+
+
+def test_a_syntax_error_does_not_hide_text_keys_and_references(lot1: Path) -> None:
+    _section(lot1, "Para {{ unclosed\n\n{{ text(\"no/such\") }} and [[WP99]]\n")
+    messages = {(f.line, f.column): f.message for f in _errors(lot1)}
+    assert "syntax error" in messages[(3, None)]
+    assert "no/such" in messages[(3, 4)] and "[[WP99]]" in messages[(3, 27)]
+
+
+def test_problems_of_an_inline_literal_section_are_at_their_project_lines(lot1: Path) -> None:
+    text = lot1.read_text(encoding="utf-8")
+    old = "needs: {file: sections/needs.md}"
+    lot1.write_text(text.replace(old, "needs: |\n      Intro {{ 1/0 }} here.\n\n"
+                                      "      {{ text('no/such') }}\n\n      See [[D9.9]].\n"),
+                    encoding="utf-8")
+    first = next(n for n, line in enumerate(lot1.read_text().splitlines(), 1)
+                 if "Intro {{" in line)
+    found = {(f.line, f.column): f.message for f in _errors(lot1)}
+    assert all(f.file is None for f in _errors(lot1))  # project.yaml
+    assert "division by zero" in found[(first, None)]
+    assert "no/such" in found[(first + 2, 10)]
+    assert "[[D9.9]]" in found[(first + 4, 11)]
+
+
+def test_a_reference_a_generic_text_writes_is_still_reported(lot1: Path) -> None:
+    """What only the render shows (a text's own output) is found by rendering."""
+    texts = lot1.parent / "texts" / "corpus"
+    texts.mkdir(parents=True)
+    (texts / "refs.md").write_text(
+        "---\ntitle: Refs\nsummary: A text that refers.\nlanguage: en\nversion: 1.0.0\n"
+        "reviewed: 2026-11-20\nowner: IRO\ntags: [corpus]\nsections: [needs]\nlots: [1]\n"
+        "---\nSee [[WP404]].\n", encoding="utf-8")
+    _section(lot1, "Intro.\n\n{{ text('corpus/refs') }}\n")
+    [ref] = [f for f in _errors(lot1) if "WP404" in f.message]
+    assert ref.file and ref.file.endswith("needs.md") and ref.line == 3
+
+
+def test_undefined_names_and_text_variables_known_only_at_render_time(lot1: Path) -> None:
+    """In a section that stops early: every undefined name once, at its line and column;
+    a text() whose value is not a constant has its key and names checked, not its body."""
+    _section(lot1, "{{ 1/0 }}\n"
+                   "{{ text('impact/dissemination-visibility', dissemination_lead=lead, "
+                   "nosuch=1) }}\n"
+                   "{{ text('impact/dissemination-visibility', dissemination_lead=lead) }}\n"
+                   "Para {{ acronymm }} and {{ acronymm }}\n")
+    found = {(f.line, f.column): f.message for f in _errors(lot1)}
+    assert "division by zero" in found.pop((1, None))
+    assert "has no variable 'nosuch'" in found.pop((2, 4))
+    assert "'lead' is undefined" in found.pop((2, 63))
+    assert "'acronymm' is undefined" in found.pop((4, 9))
+    assert not found, found  # line 3 is right but for 'lead'; no duplicate of a message
+
+
+def test_an_undefined_name_that_stops_the_render_is_reported_once(lot1: Path) -> None:
+    _section(lot1, "Para {{ acronymm }}\n\n[[D9.9]]\n")
+    found = [(f.line, f.column, f.message) for f in _errors(lot1)]
+    assert [(line, column) for line, column, _ in found] == [(1, 9), (3, 1)], found
+
+
+def _corpus_sections() -> dict[str, str]:
+    from robust_corpus import SECTION_TEXTS
+
+    return SECTION_TEXTS
+
+
+@pytest.mark.parametrize("name", sorted(_corpus_sections()))
+def test_check_predicts_render_on_every_corpus_section(lot1: Path, name: str) -> None:
+    """Over the corpus's section texts: check fails exactly when a render would fail."""
+    _section(lot1, _corpus_sections()[name])
+    errors = _errors(lot1)
+    failures = []
+    for fmt in ("docx", "html"):
+        try:
+            render_bytes(load_project(lot1), fmt)  # type: ignore[arg-type]
+        except ProposalKitError as exc:
+            failures.append(exc.message)
+    assert bool(errors) == bool(failures), (errors, failures)

@@ -22,7 +22,15 @@ GC_THRESHOLD = (20_000, 50, 50)
 
 
 def _interrupted() -> SystemExit:
-    sys.stderr.write("proposal-kit: interrupted\n")
+    """Ctrl-C before the CLI could take over: its message, and its JSON when asked."""
+    _ignore_ctrl_c()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("proposal-kit: interrupted\n")
+        args = sys.argv[1:]
+        if "--format=json" in args or any(args[i:i + 2] == ["--format", "json"]
+                                           for i in range(len(args))):
+            sys.stdout.write('{\n  "error": {\n    "kind": "interrupted",\n    '
+                             '"exit_code": 130,\n    "message": "interrupted"\n  }\n}\n')
     return SystemExit(130)
 
 

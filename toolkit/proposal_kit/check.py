@@ -117,6 +117,10 @@ def _form_findings(project: Project, form_version: str) -> list[Finding]:
         return finding(code, severity, message, where, hint).with_location(line, column)
 
     if not path.is_file():
+        if path.exists():
+            return [problem("form.unreadable", "error", f"the form {path} is not a regular "
+                            "file (a folder, a device or a pipe); refused",
+                            "give the .docx of the Part B form downloaded from the portal")]
         return [problem("form.missing", "error", f"the form {path} does not exist",
                         "download the Part B form from the portal and save it there")]
     try:

@@ -14,11 +14,8 @@ and time limits) only when it is large.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-
-from markdown_it.token import Token
 
 from .errors import ProposalKitError, SourceLocation
 from .findings import Finding, Severity
@@ -44,8 +41,26 @@ def _finding(code: str, severity: str, exc: ProposalKitError | str,
     return Finding(code, Severity(severity), message, path, line, column, "render", hint, file)
 
 
+def _partner_fact(project: Project, sid: str, key: str, pid: str, fact: str,
+                  location: SourceLocation | None) -> Finding:
+    return _finding(
+        "render.partner-fact", "warning",
+        f"section '{sid}': generic text '{key}' uses the {fact.replace('_', ' ')} of "
+        f"partner {pid}, which the project does not give; the draft would show an "
+        "empty value there", location, project, ("sections", sid),
+        hint=f"add '{fact}:' to partner {pid} in project.yaml")
+
+
 def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
+    """Each section rendered as the render does, and read from its source as well.
+
+    What the source shows (references, blocks written in the Markdown; and, when the
+    section's Jinja stops early, every ``text()`` it calls) is reported at its own line
+    and column; what only the render shows (a reference a generic text writes) at the line
+    the render reached.
+    """
     from .render.narrative import NarrativeRenderer
+    from .sectionscan import scan_section
 
     texts: dict[str, str] = {}
     found: list[Finding] = []
@@ -57,86 +72,60 @@ def _section_findings(project: Project) -> tuple[dict[str, str], list[Finding]]:
         locate = renderer.locator(sid)
         renderer.problems.clear()
         renderer.empty_facts.clear()
+        dynamic: list[Finding] = []
+        stopped = False
         try:
             texts[sid] = renderer.render(sid, text)
         except ProposalKitError as exc:
-            found.append(_finding("render.template", "error", exc, exc.location or
-                                  locate(None), project, path))
+            stopped = True
+            dynamic.append(_finding("render.template", "error", exc, exc.location or
+                                    locate(None), project, path))
         for problem in renderer.problems:
             code = ("render.reference" if "unknown reference" in problem.message
                     else "render.text")
-            found.append(_finding(code, "error", problem, problem.location or locate(None),
-                                  project, path))
-        for key, pid, fact in dict.fromkeys(renderer.empty_facts):
-            found.append(_finding(
-                "render.partner-fact", "warning",
-                f"section '{sid}': generic text '{key}' uses the {fact.replace('_', ' ')} of "
-                f"partner {pid}, which the project does not give; the draft would show an "
-                "empty value there", locate(None), project, path,
-                hint=f"add '{fact}:' to partner {pid} in project.yaml"))
+            dynamic.append(_finding(code, "error", problem, problem.location or
+                                    locate(None), project, path))
+        facts = dict.fromkeys(renderer.empty_facts)
+        static: list[Finding] = []
+        for item in scan_section(renderer, sid, text, texts=stopped):
+            if item.empty_fact is not None:
+                facts.setdefault(item.empty_fact)
+            else:
+                static.append(_finding(item.code, "error", item.error, item.location,
+                                       project, path))
+        seen = {f.message for f in static}
+        found += [*static, *(f for f in dynamic if f.message not in seen)]
+        for key, pid, fact in facts:
+            found.append(_partner_fact(project, sid, key, pid, fact, locate(None)))
     return texts, found
 
 
-def _block_findings(project: Project, texts: dict[str, str]) -> list[Finding]:
-    """Images and directive blocks of every section."""
-    from .errors import InputError
-    from .render.directives import gantt_spec, grouped_spec, split_directive
-    from .render.images import read_image
-    from .render.markdown_parser import parse
+def _block_findings(project: Project, texts: dict[str, str],
+                    found: list[Finding]) -> list[Finding]:
+    """Images and directive blocks that Jinja wrote into a section.
+
+    The ones written in its source are among ``found`` already, at their own line.
+    """
     from .render.narrative import section_locator
+    from .sectionscan import scan_blocks
 
-    found: list[Finding] = []
-    months = project.proposal.duration_months
+    seen = {f.message for f in found}
+    out: list[Finding] = []
     for sid, text in texts.items():
+        if text == project.texts.get(sid):
+            continue  # no Jinja made any of it: its source was read already
         locate = section_locator(project, sid)
-        path = ("sections", sid)
-        for token, line in _walk(parse(text)):
-            try:
-                if token.type == "fence":
-                    directive = split_directive(token.info)
-                    if directive and directive[0] == "gantt":
-                        gantt_spec(token.content, months)
-                    elif directive and directive[0] == "grouped-table":
-                        grouped_spec(token.content)
-                    elif directive and directive[0] == "style" and _style_names() and \
-                            directive[1].strip() not in _style_names():
-                        raise InputError(f"{{style}} block: the reference document has no "
-                                         f"paragraph style '{directive[1].strip()[:60]}'")
-                elif token.type == "image":
-                    read_image(project.base_dir, str(token.attrs.get("src", "")),
-                               project.roots)
-            except ProposalKitError as exc:
-                exc.message = f"section '{sid}': {exc.message}"
-                found.append(_finding("render.block", "error", exc, locate(line), project,
-                                      path))
-    return found
 
+        def at(line: int | None, column: int | None,
+               locate: Callable[[int | None], SourceLocation] = locate) -> SourceLocation:
+            return locate(line)
 
-def _walk(tokens: list[Token], line: int | None = None) -> Iterator[tuple[Token, int | None]]:
-    """Every token with the line of the block it is in."""
-    for token in tokens:
-        here = token.map[0] + 1 if token.map else line
-        yield token, here
-        if token.children:
-            yield from _walk(token.children, here)
-
-
-@functools.cache
-def _style_names() -> frozenset[str]:
-    """Paragraph styles of the built-in reference document (empty if it cannot be read)."""
-    try:
-        import docx
-        from docx.enum.style import WD_STYLE_TYPE
-
-        from .render.refdoc import add_missing_styles
-        from .resources import builtin_templates_dir
-
-        document = docx.Document(str(builtin_templates_dir() / "reference.docx"))
-        add_missing_styles(document)
-        return frozenset(s.name for s in document.styles
-                         if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name)
-    except Exception:  # the render reports a broken reference document itself
-        return frozenset()
+        for item in scan_blocks(project, sid, text, at, skip_jinja=False):
+            if item.error.message not in seen:
+                seen.add(item.error.message)
+                out.append(_finding("render.block", "error", item.error, item.location,
+                                    project, ("sections", sid)))
+    return out
 
 
 #: A project of more values than this (each partner, task, deliverable... counts its
@@ -209,7 +198,7 @@ def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
     except ProposalKitError:
         return []  # check reports the unknown topic
     texts, found = _section_findings(project)
-    found += _block_findings(project, texts)
+    found += _block_findings(project, texts, found)
     if any(f.severity is Severity.ERROR for f in [*found, *project.problems]):
         return found
     use_form = with_form and project.form_file is not None

@@ -3,11 +3,13 @@
 Part B templates, section texts, generic texts, the HTML page and the init scaffold all
 render through :func:`make_environment` and :func:`render_bounded`. Besides the sandbox
 (no attribute of ``_``-names, no unsafe calls) and strict undefined names, the environment
-bounds the work a text can ask for: ``range`` and repeated strings or lists cannot exceed
-:data:`MAX_ITEMS` items or :data:`MAX_OUTPUT` characters, powers cannot grow past a few
-thousand bits, a render stops after :data:`TIME_LIMIT` seconds and its output after
-:data:`MAX_OUTPUT` characters. Every failure of a template (syntax, runtime, limits) becomes
-:class:`~proposal_kit.errors.TemplateError` with the file and line of the template.
+bounds the work a text can ask for (:mod:`proposal_kit.jinjalimits`): no operator, format,
+method or filter may build a value over :data:`MAX_OUTPUT` characters (or a ``range`` over
+:data:`MAX_ITEMS` items), checked before the value is built; powers and products cannot
+grow past a few thousand bits; a render stops after :data:`TIME_LIMIT` seconds and its
+output after :data:`MAX_OUTPUT` characters. Every failure of a template (syntax, runtime,
+limits) becomes :class:`~proposal_kit.errors.TemplateError` with the file and line of the
+template.
 
 Compiled templates are kept as Jinja bytecode in the user's cache directory (see
 :func:`bytecode_folder`), so a new process does not compile them again: the folder is
@@ -21,41 +23,41 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import math
 import os
 import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import BaseLoader, FileSystemBytecodeCache, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
 
+from . import jinjalimits as limits
 from .errors import ProposalKitError, SourceLocation, TemplateError
+from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
-           "BoundedEnvironment", "LimitExceeded", "NoIncludes", "bytecode_folder",
-           "compile_bounded", "error_line", "make_environment", "render_bounded"]
+           "BoundedEnvironment", "ConfinedLoader", "LimitExceeded", "NoIncludes",
+           "bytecode_folder", "compile_bounded", "error_line", "make_environment",
+           "render_bounded"]
 
-#: Most characters one render may produce (and one string operation may build).
-MAX_OUTPUT = 4 * 1024 * 1024
-#: Most items of a ``range`` or a repeated list.
-MAX_ITEMS = 100_000
-#: Most bits of an integer a power may produce.
-MAX_BITS = 4096
 #: Seconds a render may take.
 TIME_LIMIT = 10.0
-
-
-class LimitExceeded(SecurityError):
-    """A template asked for more work than allowed."""
 
 
 class NoIncludes(BaseLoader):
@@ -68,81 +70,110 @@ class NoIncludes(BaseLoader):
                                "use {{ text(\"key\") }} for a generic text")
 
 
-def _range(*args: Any) -> range:
-    items = range(*args)
-    if len(items) > MAX_ITEMS:
-        raise LimitExceeded(f"range() of {len(items):,} items; at most {MAX_ITEMS:,}")
-    return items
+class ConfinedLoader(FileSystemLoader):
+    """Jinja's file loader, confined: templates stay inside their search folder's parent.
+
+    That is a project's ``templates/`` inside the project, the built-in ones inside the
+    package: a template that is a symlink to another place is refused, not read into a
+    draft.
+    """
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The template's source, if the file it resolves to is inside its folder's parent."""
+        from .safeio import within
+
+        source, filename, uptodate = super().get_source(environment, template)
+        full = os.path.abspath(filename)
+        for search in self.searchpath:
+            folder = os.path.abspath(search)
+            if os.path.commonpath([folder, full]) == folder:
+                root = Path(folder).parent
+                if not within(Path(full), [root]):
+                    raise SecurityError(f"the template {full} is a link to a file outside "
+                                        f"{root}; refused")
+                break
+        return source, filename, uptodate
 
 
-def _check_size(value: Any) -> Any:
-    if isinstance(value, str | bytes | list | tuple) and len(value) > MAX_OUTPUT:
-        raise LimitExceeded(f"a value of {len(value):,} items or characters; at most "
-                            f"{MAX_OUTPUT:,}")
-    return value
+class _Bounding:
+    """A ``str.format`` formatter whose fields, together, stay within the output limit."""
+
+    budget: limits.FieldBudget
+
+    def vformat(self, format_string: str, args: Sequence[Any],
+                kwargs: Mapping[str, Any]) -> str:
+        """The formatted text, each field checked before it is formatted."""
+        limits.check_format_template(format_string)
+        self.budget = limits.FieldBudget()
+        return str(super().vformat(format_string, args, kwargs))  # type: ignore[misc]
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        """One field, if its width and value fit in what the call has left."""
+        limits.check_field(self.budget, value, format_spec)
+        return super().format_field(value, format_spec)  # type: ignore[misc]
 
 
-def _mul(left: Any, right: Any) -> Any:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, str | bytes | list | tuple) and isinstance(count, int) and \
-                len(seq) * max(count, 0) > MAX_OUTPUT:
-            raise LimitExceeded(f"repeating {len(seq):,} items {count:,} times; at most "
-                                    f"{MAX_OUTPUT:,} in all")
-    return left * right
+class _Formatter(_Bounding, SandboxedFormatter):
+    pass
 
 
-def _pow(left: Any, right: Any) -> Any:
-    if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 and \
-            right * math.log2(abs(left)) > MAX_BITS:
-        raise LimitExceeded(f"{left} ** {right} is too large a number")
-    return left**right
-
-
-def _bounded_call(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` with no huge integer argument (``'x'|center(10**9)``) and a bounded result."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and \
-                    abs(value) > MAX_OUTPUT:
-                raise LimitExceeded(f"the number {value} is too large an argument")
-        return _check_size(func(*args, **kwargs))
-
-    call.__name__ = getattr(func, "__name__", "filter")
-    for attr in ("jinja_pass_arg",):
-        if hasattr(func, attr):
-            setattr(call, attr, getattr(func, attr))
-    return call
+class _EscapeFormatter(_Bounding, SandboxedEscapeFormatter):
+    pass
 
 
 class BoundedEnvironment(SandboxedEnvironment):
-    """A sandboxed, strict environment whose templates cannot ask for unbounded work."""
+    """A sandboxed, strict environment whose templates cannot ask for unbounded work.
 
-    intercepted_binops = frozenset({"*", "**"})
+    The checks themselves are in :mod:`proposal_kit.jinjalimits`.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = limits.BoundedCodeGenerator
 
     def __init__(self, **options: Any) -> None:
         options.setdefault("undefined", StrictUndefined)
+        options.setdefault("finalize", limits.finalize)
         super().__init__(**options)
-        self.globals["range"] = _range
-        self.filters = {name: _bounded_call(f) for name, f in self.filters.items()}
+        self.globals["range"] = limits.bounded_range
+        self.globals["lipsum"] = limits.bounded_lipsum
+        self.filters = limits.bounded_filters(self.filters.items())
+        self.concat_bounded = limits.concat_bounded
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any,
                    right: Any) -> Any:
-        """``*`` and ``**`` with size limits; the others as usual."""
-        if operator_name == "*":
-            return _mul(left, right)
-        if operator_name == "**":
-            return _pow(left, right)
-        return super().call_binop(context, operator_name, left, right)  # pragma: no cover
+        """``*``, ``**``, ``+`` and ``%`` within the size limits."""
+        return limits.bounded_binop(operator_name, left, right,
+                                    self.binop_table[operator_name])
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format``/``format_map`` through a formatter that bounds its output."""
+        if not isinstance(value, types.MethodType | types.BuiltinMethodType) or \
+                value.__name__ not in ("format", "format_map") or \
+                not isinstance(value.__self__, str):
+            return None
+        owner: str = value.__self__
+        formatter: _Formatter | _EscapeFormatter = \
+            _EscapeFormatter(self, escape=owner.escape) if isinstance(owner, Markup) \
+            else _Formatter(self)
+        mapping = value.__name__ == "format_map"
+
+        def bounded_format(*args: Any, **kwargs: Any) -> str:
+            if not mapping:
+                return type(owner)(formatter.vformat(owner, args, kwargs))
+            if kwargs or len(args) != 1:
+                raise TypeError("format_map() takes exactly one argument, a mapping")
+            return type(owner)(formatter.vformat(owner, (), args[0]))
+
+        return functools.update_wrapper(bounded_format, value)
 
     def call(self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
-        """Calls with no huge integer argument and a bounded result."""
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, int) and not isinstance(value, bool) and \
-                    abs(value) > MAX_OUTPUT and __obj is not _range:
-                raise LimitExceeded(f"the number {value} is too large an argument")
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+        """A safe call whose result (and the container it grows) stays within the limits."""
+        args = limits.check_call(__obj, args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        limits.check_grown(__obj)
+        return limits.check_size(result)
 
 
 #: Environment variable naming the folder of the compiled-template cache ("": no cache).
@@ -178,7 +209,7 @@ def bytecode_folder(options: Mapping[str, Any]) -> Path | None:
         return None
     root = Path(explicit) if explicit else user_cache_dir() / "jinja"
     try:
-        stamp = os.stat(__file__).st_mtime_ns
+        stamp = os.stat(__file__).st_mtime_ns + os.stat(limits.__file__).st_mtime_ns
     except OSError:  # pragma: no cover - a zipped install
         stamp = 0
     key = "|".join([_package_version(), jinja2.__version__, str(stamp),
@@ -231,10 +262,11 @@ def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = Fals
     """
     options = {"autoescape": autoescape, "trim_blocks": trim, "lstrip_blocks": trim,
                "keep_trailing_newline": keep_trailing_newline}
+    if isinstance(loader, FileSystemLoader) and not isinstance(loader, ConfinedLoader):
+        loader = ConfinedLoader(loader.searchpath, loader.encoding, loader.followlinks)
     env = BoundedEnvironment(loader=loader or NoIncludes(),
                              bytecode_cache=_bytecode_cache(options), **options)
-    for name, func in (filters or {}).items():
-        env.filters[name] = _bounded_call(func)
+    env.filters.update(limits.bounded_filters((filters or {}).items(), text=True))
     return env
 
 
@@ -259,6 +291,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
     SIGALRM does it in the main thread; nested renders share the outermost deadline.
     """
+    with limits.work_scope(), _alarm(seconds):
+        yield
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     main = threading.current_thread() is threading.main_thread() and hasattr(signal,
                                                                            "setitimer")
     if _DEADLINE.depth or not main:

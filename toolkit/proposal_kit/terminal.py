@@ -27,7 +27,9 @@ _SGR = re.compile(r"\x1b\[[0-9;]{0,32}m")
 #: UTF-8 stream can take them as they are.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
                      + "".join(sorted(BIDI_CONTROLS)) + "]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What JSON output writes as an escape (the same string to a JSON reader): lone surrogates,
+#: and C1 controls and bidi controls, which would reorder or hide text on a terminal.
+_SURROGATE = re.compile("[\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 def unsafe_character(text: str) -> str | None:
@@ -70,10 +72,11 @@ def _finite(data: Any) -> Any:
 
 
 def json_text(data: Any) -> str:
-    """``data`` as indented JSON, UTF-8 as written, lone surrogates as JSON escapes.
+    """``data`` as indented JSON, UTF-8 as written, with escapes where a terminal would lie.
 
-    A file name that is not UTF-8 (a lone surrogate in Python) stays valid JSON and can be
-    written to any UTF-8 stream; a NaN or an infinity, which JSON cannot hold, is null.
+    Lone surrogates, C1 controls and bidi controls are written as JSON escapes. A file name
+    that is not UTF-8 (a lone surrogate in Python) stays valid JSON and can be written to
+    any UTF-8 stream; a NaN or an infinity, which JSON cannot hold, is null.
     """
     try:
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)

@@ -62,6 +62,7 @@ class _Group(click.Group):
         """
         argv = list(sys.argv[1:] if args is None else args)
         json_mode = _wants_json(argv)
+        _quiet_libraries()
         _JSON_MODE.append(json_mode)
         try:
             code = _run(super().main, argv, prog_name, complete_var, extra)
@@ -114,6 +115,19 @@ _JSON_MODE: list[bool] = []
 #: The ``kind`` of a JSON error document, by exit code.
 _KINDS = {EXIT_CODES["problems"]: "input", EXIT_CODES["usage"]: "usage",
           EXIT_CODES["output"]: "output", EXIT_CODES["external"]: "external"}
+
+
+def _quiet_libraries() -> None:
+    """Keep the libraries' own log records off the terminal.
+
+    pypdf logs "Detected cycle in outline structure for {...}" on a damaged PDF; Python
+    would print it, raw, for want of a handler. proposal-kit says what an input lacks itself.
+    """
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _wants_json(argv: Sequence[str]) -> bool:

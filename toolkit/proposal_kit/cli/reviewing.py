@@ -9,6 +9,7 @@ import click
 from ..errors import EXIT_CODES, UsageError
 from ..review import review_file
 from ..review.format import format_markdown, format_text
+from ..safeio import InputFileError, check_regular
 from ..terminal import safe_text
 from .options import PathType, format_option
 from .output import echo, emit_json, style
@@ -28,8 +29,10 @@ def review(file: Path, output_format: str) -> None:
     objectives without indicators, risks without mitigation, placeholders and more. It
     gives no scores. Exit 1 when a finding is an error.
     """
-    if not file.exists():
-        raise UsageError(f"no such file: {file}")
+    try:
+        check_regular(file, what="the project file")
+    except InputFileError as exc:  # missing, a device, a pipe: said as it is
+        raise UsageError(exc.message) from None
     report = review_file(file)
     if output_format == "json":
         emit_json(report.to_dict())

@@ -172,13 +172,17 @@ _UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acro
                    "file, or text(...)")
 
 
+#: The key at the start of a line of YAML (positions are those of keys), and its colon.
+_AFTER_KEY = re.compile(r"""^(?:"[^"]*"|'[^']*'|[^\s:#'"][^:#]*?)\s*:(?=\s)""")
+
+
 def _block_style(file: Path, line: int, column: int | None) -> str | None:
     """``|`` or ``>`` when the value at ``line:column`` of ``file`` is a block scalar."""
     try:
         with file.open(encoding="utf-8-sig") as handle:
             for number, text in enumerate(handle, 1):
                 if number == line:
-                    rest = text[(column or 1) - 1:].lstrip()
+                    rest = _AFTER_KEY.sub("", text[(column or 1) - 1:]).lstrip()
                     return rest[:1] if rest[:1] in ("|", ">") else None
     except (OSError, UnicodeDecodeError):
         return None

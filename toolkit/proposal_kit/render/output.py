@@ -229,8 +229,9 @@ def _refuse_in_the_way(path: Path, protected: Iterable[Path]) -> None:
         if _same_file(path, item):
             raise OutputConflictError(f"{path} is an input of the project; refused to write "
                                       "over it, even with --force", hint="give another -o file")
-    if path.is_symlink() and not path.exists():
-        raise OutputConflictError(f"{path} is a symbolic link to a missing file; refused",
+    if path.is_symlink():  # its target, maybe outside, would be copied into a backup
+        target = "a missing file" if not path.exists() else os.path.realpath(path)
+        raise OutputConflictError(f"{path} is a symbolic link (to {target}); refused",
                                   hint="remove the link or give another -o file")
     if path.exists():
         if path.is_dir():

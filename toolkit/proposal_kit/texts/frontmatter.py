@@ -178,13 +178,15 @@ def _yaml_document(file: Path, source: str) -> tuple[YamlDocument | None, list[F
 def parse_text_file(path: Path, key: str, source: Path) -> tuple[GenericText | None,
                                                                   list[Finding]]:
     """Read ``path``; return the text (None if unusable) and every problem found."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [_error("texts.read", f"cannot read the file: {exc.strerror}", None)]
-    if len(raw) > MAX_TEXT_BYTES:
-        return None, [_error("texts.too-large", f"the file is {len(raw):,} bytes; a generic "
-                             f"text may be at most {MAX_TEXT_BYTES:,} bytes", None)]
+    from ..safeio import InputFileError, read_bytes
+
+    try:  # a FIFO or a device is refused before it is read (it would block, or never end)
+        raw = read_bytes(path, MAX_TEXT_BYTES, "the file")
+    except InputFileError as exc:
+        if exc.reason == "too-large":
+            return None, [_error("texts.too-large", f"the file is larger than a generic text "
+                                 f"may be ({MAX_TEXT_BYTES:,} bytes)", None)]
+        return None, [_error("texts.read", exc.message.replace(f" {path}", "", 1), None)]
     try:
         content = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

@@ -159,6 +159,8 @@ class TextLibrary:
             path = layer.folder / f"{key}.md"
             if os.path.isfile(path):
                 return self._load(key, path, layer.folder)
+            if os.path.lexists(path):  # a FIFO, a device, a folder, a dangling link
+                self._load(key, path, layer.folder)  # refused for what it is
         return None
 
     def get(self, key: str) -> GenericText:
