@@ -659,3 +659,17 @@ def test_proof_comments_keep_a_custom_property_with_markup(tmp_path: Path) -> No
     after = read_custom_properties(zipfile.ZipFile(out).read("docProps/custom.xml"))
     assert after["Department"] == "R&D <IRO>"
     assert after["proposal-kit-call"] == props["proposal-kit-call"]
+
+
+def test_a_reference_document_that_is_a_device_or_a_pipe_is_named_as_such(
+        tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "reference.docx"
+    os.mkfifo(fifo)
+    for reference, kind in (("/dev/zero", "a device"), (str(fifo), "a FIFO")):
+        result = CliRunner().invoke(cli, ["render", str(LOT2_FILE), "--reference-doc",
+                                          reference, "-o", str(tmp_path / "d.docx")])
+        assert result.exit_code == 2, result.output
+        assert f"the reference document {reference} is {kind}" in result.output
+    assert not (tmp_path / "d.docx").exists()
