@@ -212,6 +212,20 @@ def test_undeclared_variable_and_unknown_partner(tmp_path: Path) -> None:
     assert "'lead'" in str(err.value) and PLACE in str(err.value)
 
 
+@pytest.mark.parametrize(("args", "given"), [((), "0 values"), ((3,), "the int 3"),
+                                             (("gov", "P1"), "2 values")])
+def test_text_called_without_one_key_says_how_to_call_it(tmp_path: Path, args: tuple[Any, ...],
+                                                          given: str) -> None:
+    write_text(tmp_path, "gov", BODY, VARS)
+    text = make_text_function(TextLibrary([tmp_path]), context(), PLACE)
+    with pytest.raises(TemplateError) as err:
+        text(*args)
+    message = str(err.value)
+    assert "text() takes the key of a generic text" in message and given in message
+    assert PLACE in message and "texts list" in (err.value.hint or "")
+    assert "<locals>" not in message
+
+
 def test_unknown_key_has_a_hint() -> None:
     library = TextLibrary.for_project(None)
     with pytest.raises(TemplateError) as err:

@@ -184,8 +184,16 @@ def make_text_function(library: TextLibrary, context: Mapping[str, Any], place: 
         place: Where the including Markdown comes from, e.g. "section 'management' of x.yaml".
     """
 
-    def text(key: str, /, **variables: Any) -> str:
-        """Render the generic text ``key`` with ``variables``."""
-        return render_text(library, key, variables, context, place, _chain=_chain)
+    def text(*args: Any, **variables: Any) -> str:
+        """Render the generic text ``key`` (the one positional argument) with ``variables``."""
+        if len(args) != 1 or not isinstance(args[0], str):
+            given = (f"the {type(args[0]).__name__} {args[0]!r}" if len(args) == 1
+                     else f"{len(args)} values")
+            raise TemplateError(
+                f"text() takes the key of a generic text in quotes, then its variables by name; "
+                f"it was given {given} before the names (in {place})",
+                hint='for example {{ text("profiles/hei", institution="P1", founded=1971) }}; '
+                     "`proposal-kit texts list` shows the keys, `texts show KEY` the variables")
+        return render_text(library, args[0], variables, context, place, _chain=_chain)
 
     return text
