@@ -12,9 +12,9 @@ building gigabytes in C code that no time limit can interrupt:
 - string methods that grow their string (``center``, ``ljust``, ``rjust``, ``zfill``,
   ``expandtabs``, ``replace``, ``join``, ``translate``), and lists, dicts and sets grown in
   place by their methods;
-- filters: each has a check of its arguments where they can ask for more output, and of
-  the value it turns into text; filters are never run at compile time, where no limit
-  applies;
+- filters (:mod:`proposal_kit.jinjafilters`): each has a check of its arguments where
+  they can ask for more output, and of the value it turns into text; filters are never run
+  at compile time, where no limit applies;
 - what a ``{{ }}`` prints (:func:`finalize`): a list that holds the same long list many
   times is small in memory, but its text is not.
 
@@ -27,21 +27,22 @@ from __future__ import annotations
 import re
 import string
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from jinja2 import nodes, pass_context
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context, markup_join, str_join
-from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum
+from jinja2.runtime import markup_join, str_join
+from jinja2.utils import Namespace, generate_lorem_ipsum
 
-__all__ = ["MAX_BITS", "MAX_ITEMS", "MAX_OUTPUT", "MAX_WORK", "BoundedCodeGenerator",
-           "FieldBudget", "LimitExceeded", "bounded_binop", "bounded_filter", "bounded_filters",
+__all__ = ["MAX_BITS", "MAX_ITEMS", "MAX_OUTPUT", "MAX_WORK", "SEQUENCES",
+           "BoundedCodeGenerator", "FieldBudget", "LimitExceeded", "bounded_binop",
            "bounded_lipsum", "bounded_range", "check_call", "check_field",
-           "check_format_template", "check_grown", "check_size", "concat_bounded", "finalize",
-           "rendered_size", "work_scope"]
+           "check_format_template", "check_grown", "check_join", "check_percent",
+           "check_replace", "check_size", "check_width", "concat_bounded", "finalize",
+           "rendered_size", "too_much", "work_scope"]
 
 #: Most characters one render may produce (and one value may hold).
 MAX_OUTPUT = 4 * 1024 * 1024
@@ -53,15 +54,16 @@ MAX_BITS = 4096
 MAX_WORK = 16 * MAX_OUTPUT
 _LARGE = 4096
 
-_SEQUENCES = (str, bytes, list, tuple)
-_SIZED = (*_SEQUENCES, dict, set, frozenset)
+SEQUENCES = (str, bytes, list, tuple)
+_SIZED = (*SEQUENCES, dict, set, frozenset)
 
 
 class LimitExceeded(SecurityError):
     """A template asked for more work than allowed."""
 
 
-def _too_much(what: str) -> LimitExceeded:
+def too_much(what: str) -> LimitExceeded:
+    """The error for ``what``, a piece of work over the limit."""
     return LimitExceeded(f"{what}; a template may build at most {MAX_OUTPUT:,} characters "
                          "(or items) in one value")
 
@@ -77,7 +79,7 @@ def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
     """
     if isinstance(value, str):
         if len(value) > limit:
-            raise _too_much(f"a text of {len(value):,} characters" if limit == MAX_OUTPUT
+            raise too_much(f"a text of {len(value):,} characters" if limit == MAX_OUTPUT
                             else "texts joined here that would pass the limit")
         return len(value)
     total = 0
@@ -105,7 +107,7 @@ def rendered_size(value: Any, limit: int = MAX_OUTPUT) -> int:
         else:
             total += 24
         if total > limit:
-            raise _too_much("a value whose text would pass the limit" if limit == MAX_OUTPUT
+            raise too_much("a value whose text would pass the limit" if limit == MAX_OUTPUT
                             else "texts joined here that would pass the limit")
     return total
 
@@ -144,7 +146,7 @@ def check_size(value: Any) -> Any:
     if isinstance(value, _SIZED):
         size = len(value)
         if size > MAX_OUTPUT:
-            raise _too_much(f"a value of {size:,} items or characters")
+            raise too_much(f"a value of {size:,} items or characters")
         if size >= _LARGE and _WORK.depth:
             _WORK.created += size
             if _WORK.created > MAX_WORK:
@@ -190,7 +192,7 @@ class BoundedCodeGenerator(CodeGenerator):
 _PERCENT = re.compile(r"%(?:\(([^)]*)\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)")
 
 
-def _check_percent(template: str, values: Any) -> None:
+def check_percent(template: str, values: Any) -> None:
     """Refuse ``template % values`` when its result would be too long."""
     budget = MAX_OUTPUT - len(template)
     star = False
@@ -204,7 +206,7 @@ def _check_percent(template: str, values: Any) -> None:
                 star = True
             elif number:
                 if len(number) > 9 or int(number) > budget:
-                    raise _too_much(f"a format width of {number[:12]}")
+                    raise too_much(f"a format width of {number[:12]}")
                 budget -= int(number)
         if named and key is not None and key in values:
             budget -= rendered_size(values[key], max(budget, 0))
@@ -212,11 +214,11 @@ def _check_percent(template: str, values: Any) -> None:
         for item in values if isinstance(values, tuple) else (values,):
             if star and isinstance(item, int) and not isinstance(item, bool):
                 if item > budget:
-                    raise _too_much(f"a format width of {item:,}")
+                    raise too_much(f"a format width of {item:,}")
                 budget -= max(item, 0)
             budget -= rendered_size(item, max(budget, 0))
     if budget < 0:
-        raise _too_much("a formatted text that would pass the limit")
+        raise too_much("a formatted text that would pass the limit")
 
 
 # --- operators -----------------------------------------------------------------------
@@ -226,9 +228,9 @@ def bounded_binop(operator: str, left: Any, right: Any,
     """``left <operator> right`` for the intercepted operators, within the limits."""
     if operator == "*":
         for seq, count in ((left, right), (right, left)):
-            if isinstance(seq, _SEQUENCES) and isinstance(count, int) and \
+            if isinstance(seq, SEQUENCES) and isinstance(count, int) and \
                     len(seq) * max(count, 0) > MAX_OUTPUT:
-                raise _too_much(f"repeating {len(seq):,} items {count:,} times")
+                raise too_much(f"repeating {len(seq):,} items {count:,} times")
         if isinstance(left, int) and isinstance(right, int) and \
                 left.bit_length() + right.bit_length() > MAX_BITS:
             raise LimitExceeded(f"a product of {left.bit_length() + right.bit_length():,} "
@@ -238,11 +240,11 @@ def bounded_binop(operator: str, left: Any, right: Any,
                 right > 0 and right * max(left.bit_length() - 1, 1) > MAX_BITS:
             raise LimitExceeded(f"{left} ** {right} is too large a number")
     elif operator == "+":
-        if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES) and \
+        if isinstance(left, SEQUENCES) and isinstance(right, SEQUENCES) and \
                 len(left) + len(right) > MAX_OUTPUT:
-            raise _too_much(f"joining {len(left):,} and {len(right):,} items")
+            raise too_much(f"joining {len(left):,} and {len(right):,} items")
     elif operator == "%" and isinstance(left, str):
-        _check_percent(left, right)
+        check_percent(left, right)
     return check_size(default(left, right))
 
 
@@ -265,21 +267,23 @@ def _items(iterable: Any) -> list[Any]:
     for item in iterable:
         items.append(item)
         if len(items) > MAX_OUTPUT:
-            raise _too_much("more items than the limit")
+            raise too_much("more items than the limit")
     return items
 
 
-def _check_join(separator: Any, iterable: Any) -> list[Any]:
+def check_join(separator: Any, iterable: Any) -> list[Any]:
+    """The items ``separator.join(iterable)`` would join, if the result stays in the limit."""
     items = _items(iterable)
     budget = MAX_OUTPUT - rendered_size(separator) * max(len(items) - 1, 0)
     if budget < 0:
-        raise _too_much(f"joining {len(items):,} items with a separator")
+        raise too_much(f"joining {len(items):,} items with a separator")
     for item in items:
         budget -= rendered_size(item, budget)
     return items
 
 
-def _check_replace(text: Any, old: Any, new: Any, count: Any) -> None:
+def check_replace(text: Any, old: Any, new: Any, count: Any) -> None:
+    """Raise if ``text.replace(old, new, count)`` would pass the limit."""
     if not isinstance(text, str | bytes) or not isinstance(old, str | bytes) or \
             not isinstance(new, str | bytes) or type(old) is not type(text):
         return
@@ -287,12 +291,13 @@ def _check_replace(text: Any, old: Any, new: Any, count: Any) -> None:
     if isinstance(count, int) and count >= 0:
         times = min(times, count)
     if len(text) + times * max(len(new) - len(old), 0) > MAX_OUTPUT:
-        raise _too_much(f"replacing {times:,} times by {len(new):,} characters")
+        raise too_much(f"replacing {times:,} times by {len(new):,} characters")
 
 
-def _check_width(width: Any, what: str = "a width") -> None:
+def check_width(width: Any, what: str = "a width") -> None:
+    """Raise if a padding ``width`` (``center``, ``ljust``...) passes the limit."""
     if isinstance(width, int) and width > MAX_OUTPUT:
-        raise _too_much(f"{what} of {width:,}")
+        raise too_much(f"{what} of {width:,}")
 
 
 def check_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -306,22 +311,22 @@ def check_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tupl
         return args
     name = getattr(func, "__name__", "")
     if name in ("center", "ljust", "rjust", "zfill"):
-        _check_width(_arg(args, kwargs, 0, "width"))
+        check_width(_arg(args, kwargs, 0, "width"))
     elif name == "expandtabs":
         size = _arg(args, kwargs, 0, "tabsize", 8)
         tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
         if isinstance(size, int) and len(owner) + tabs * max(size, 0) > MAX_OUTPUT:
-            raise _too_much(f"tabs expanded to {size:,} spaces")
+            raise too_much(f"tabs expanded to {size:,} spaces")
     elif name == "replace":
-        _check_replace(owner, _arg(args, kwargs, 0, "old"), _arg(args, kwargs, 1, "new"),
+        check_replace(owner, _arg(args, kwargs, 0, "old"), _arg(args, kwargs, 1, "new"),
                        _arg(args, kwargs, 2, "count", -1))
     elif name == "join" and args:
-        args = (_check_join(owner, args[0]), *args[1:])
+        args = (check_join(owner, args[0]), *args[1:])
     elif name == "translate" and args and isinstance(args[0], dict):
         longest = max((len(v) for v in args[0].values() if isinstance(v, str | bytes)),
                       default=1)
         if len(owner) * longest > MAX_OUTPUT:
-            raise _too_much(f"translating {len(owner):,} characters to {longest:,} each")
+            raise too_much(f"translating {len(owner):,} characters to {longest:,} each")
     return args
 
 
@@ -330,7 +335,7 @@ def check_grown(func: Any) -> None:
     owner = getattr(func, "__self__", None)
     if isinstance(owner, list | dict | set | bytearray) and len(owner) > MAX_OUTPUT:
         owner.clear()  # the template cannot go on using it
-        raise _too_much("a list, dict or set grown past the limit")
+        raise too_much("a list, dict or set grown past the limit")
 
 
 def bounded_range(*args: Any) -> range:
@@ -365,11 +370,11 @@ def check_field(budget: FieldBudget, value: Any, spec: str) -> None:
     """Refuse a format field whose width or value would pass what the call has left."""
     for number in _DIGITS.findall(spec):
         if len(number) > 9 or int(number) > budget.left:
-            raise _too_much(f"a format width of {number[:12]}")
+            raise too_much(f"a format width of {number[:12]}")
         budget.left -= int(number)
     budget.left -= rendered_size(value, max(budget.left, 0))
     if budget.left < 0:
-        raise _too_much("a formatted text that would pass the limit")
+        raise too_much("a formatted text that would pass the limit")
 
 
 def check_format_template(template: str) -> None:
@@ -378,110 +383,4 @@ def check_format_template(template: str) -> None:
         if spec:
             for number in _DIGITS.findall(spec):
                 if len(number) > 9 or int(number) > MAX_OUTPUT:
-                    raise _too_much(f"a format width of {number[:12]}")
-
-
-# --- filters -------------------------------------------------------------------------
-
-def _join_check(value: Any, d: Any = "", attribute: Any = None) -> Any:
-    if attribute is None:
-        return _check_join(d, value)  # an iterator is read: its items stand for it
-    rendered_size(value)
-    return value
-
-
-def _indent_check(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> None:
-    size = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
-    text = str(s) if isinstance(s, str) else ""
-    if len(text) + (text.count("\n") + 1) * max(size, 0) > MAX_OUTPUT:
-        raise _too_much(f"indenting {text.count(chr(10)) + 1:,} lines by {size:,}")
-
-
-def _wordwrap_check(s: Any, width: Any = 79, break_long_words: bool = True,
-                    wrapstring: Any = None, break_on_hyphens: bool = True) -> None:
-    text = s if isinstance(s, str) else ""
-    wrap = len(wrapstring) if isinstance(wrapstring, str) else 2
-    step = width if isinstance(width, int) and width > 0 else 1
-    breaks = len(text) // step + text.count(" ") + text.count("-") + text.count("\n") + 1
-    if len(text) + breaks * wrap > MAX_OUTPUT:
-        raise _too_much(f"wrapping at {breaks:,} places")
-
-
-def _sum_check(iterable: Any, attribute: Any = None, start: Any = 0) -> None:
-    if isinstance(start, _SEQUENCES) and isinstance(iterable, list | tuple):
-        total = len(start)
-        for item in iterable:
-            total += len(item) if isinstance(item, _SEQUENCES) else 1
-            if total > MAX_OUTPUT:
-                raise _too_much("a sum of lists past the limit")
-
-
-def _count_check(what: str) -> Callable[..., None]:
-    def check(value: Any, count: Any = 1, *args: Any, **kwargs: Any) -> None:
-        if isinstance(count, int) and count > MAX_ITEMS:
-            raise LimitExceeded(f"{what} of {count:,}; at most {MAX_ITEMS:,}")
-
-    return check
-
-
-#: A filter's check: raises when the filter would pass the limit; returns the value to
-#: filter instead, when it had to read an iterator to measure it (else None).
-_FILTER_CHECKS: dict[str, Callable[..., Any]] = {
-    "center": lambda value, width=80: _check_width(width),
-    "format": lambda value, *args, **kwargs: _check_percent(str(value), kwargs or args),
-    "indent": _indent_check,
-    "join": _join_check,
-    "replace": lambda s, old, new, count=None: _check_replace(str(s), old, new, count),
-    "wordwrap": _wordwrap_check,
-    "sum": _sum_check,
-    "batch": _count_check("batches"),
-    "slice": _count_check("slices"),
-}
-
-
-#: Filters that turn the whole value into text (the others keep its items apart).
-_TEXT_FILTERS = frozenset({"string", "pprint", "tojson", "xmlattr", "e", "escape",
-                           "forceescape", "urlencode", "safe", "striptags", "title", "upper",
-                           "lower", "capitalize", "trim", "urlize", "wordcount", "truncate",
-                           "list"})
-
-
-def bounded_filter(name: str, func: Callable[..., Any], text: bool = False) \
-        -> Callable[..., Any]:
-    """``func`` checked before it runs, its result bounded; never run at compile time.
-
-    The wrapper takes the template's context (Jinja does not fold such a filter into a
-    constant when it compiles), and hands ``func`` what it asks for. With ``text`` (or for
-    the built-in filters that print their value), the text of the value is bounded first.
-    """
-    pass_arg = _PassArg.from_obj(func)
-    check = _FILTER_CHECKS.get(name)
-    text = text or name in _TEXT_FILTERS
-
-    @pass_context
-    def bounded(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
-        if check is not None:
-            checked = check(value, *args, **kwargs)
-            if checked is not None:
-                value = checked
-        elif text and type(value) is not str:
-            rendered_size(value)
-        if pass_arg is _PassArg.context:
-            result = func(context, value, *args, **kwargs)
-        elif pass_arg is _PassArg.eval_context:
-            result = func(context.eval_ctx, value, *args, **kwargs)
-        elif pass_arg is _PassArg.environment:
-            result = func(context.environment, value, *args, **kwargs)
-        else:
-            result = func(value, *args, **kwargs)
-        return check_size(result)
-
-    bounded.__name__ = getattr(func, "__name__", name)
-    bounded.__doc__ = func.__doc__
-    return bounded
-
-
-def bounded_filters(filters: Iterable[tuple[str, Callable[..., Any]]], text: bool = False) \
-        -> dict[str, Callable[..., Any]]:
-    """Each filter of ``filters`` through :func:`bounded_filter`."""
-    return {name: bounded_filter(name, func, text) for name, func in filters}
+                    raise too_much(f"a format width of {number[:12]}")

@@ -49,6 +49,7 @@ from markupsafe import Markup
 
 from . import jinjalimits as limits
 from .errors import ProposalKitError, SourceLocation, TemplateError
+from .jinjafilters import bounded_filters
 from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
@@ -137,7 +138,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         super().__init__(**options)
         self.globals["range"] = limits.bounded_range
         self.globals["lipsum"] = limits.bounded_lipsum
-        self.filters = limits.bounded_filters(self.filters.items())
+        self.filters = bounded_filters(self.filters.items())
         self.concat_bounded = limits.concat_bounded
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any,
@@ -266,7 +267,7 @@ def make_environment(loader: BaseLoader | None = None, *, autoescape: Any = Fals
         loader = ConfinedLoader(loader.searchpath, loader.encoding, loader.followlinks)
     env = BoundedEnvironment(loader=loader or NoIncludes(),
                              bytecode_cache=_bytecode_cache(options), **options)
-    env.filters.update(limits.bounded_filters((filters or {}).items(), text=True))
+    env.filters.update(bounded_filters((filters or {}).items(), text=True))
     return env
 
 
