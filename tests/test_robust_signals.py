@@ -93,3 +93,17 @@ def test_json_output_escapes_bidi_and_c1_controls() -> None:
     assert not any(c in text for c in "\u202e\x85\ud800")
     assert "Ölçü" in text  # letters as written
     assert json.loads(text) == data
+
+
+def test_the_console_script_imports_nothing_before_it_can_catch_ctrl_c() -> None:
+    """Between the start of the console script and ``main()``'s own handling of Ctrl-C, only
+    the package and its ``__main__`` are loaded (``gc`` is built in): a Ctrl-C there, even
+    on a loaded machine, cannot land in a slow import (contextlib took milliseconds)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; before = set(sys.modules); import proposal_kit.__main__; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    assert set(loaded) <= {"gc", "proposal_kit", "proposal_kit.__main__"}, loaded
