@@ -116,13 +116,16 @@ def _form_findings(project: Project, form_version: str) -> list[Finding]:
     def problem(code: str, severity: str, message: str, hint: str | None = None) -> Finding:
         return finding(code, severity, message, where, hint).with_location(line, column)
 
-    if not path.is_file():
-        if path.exists():
-            return [problem("form.unreadable", "error", f"the form {path} is not a regular "
-                            "file (a folder, a device or a pipe); refused",
-                            "give the .docx of the Part B form downloaded from the portal")]
-        return [problem("form.missing", "error", f"the form {path} does not exist",
-                        "download the Part B form from the portal and save it there")]
+    from .safeio import InputFileError, check_regular
+
+    try:
+        check_regular(path, what="the form")
+    except InputFileError as exc:  # missing, or a folder, a device or a pipe: said as it is
+        if exc.reason == "missing":
+            return [problem("form.missing", "error", exc.message,
+                            "download the Part B form from the portal and save it there")]
+        return [problem("form.unreadable", "error", exc.message,
+                        "give the .docx of the Part B form downloaded from the portal")]
     try:
         document, form = open_form(path)
     except ProposalKitError as exc:

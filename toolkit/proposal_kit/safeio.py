@@ -13,9 +13,9 @@ import re
 import stat
 from pathlib import Path
 
-from .errors import InputError, SourceLocation
+from .errors import InputError, SourceLocation, UsageError
 
-__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_regular", "confine",
+__all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_argument", "check_regular", "confine",
            "confine_present", "first_control", "name_problem", "read_bytes", "read_text", "within"]
 
 
@@ -64,6 +64,17 @@ def check_regular(path: Path, limit: int | None = None, what: str = "the file") 
     if limit is not None and info.st_size > limit:
         raise _too_large(path, info.st_size, limit, what)
     return info.st_size
+
+
+def check_argument(path: Path, what: str) -> None:
+    """:func:`check_regular` for a file named on the command line: a usage error (exit 2).
+
+    Missing, a folder, a device or a pipe, said as it is (``the form x is a FIFO``).
+    """
+    try:
+        check_regular(path, what=what)
+    except InputFileError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
 
 
 def _too_large(path: Path, size: int, limit: int, what: str) -> InputFileError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_CODES, UsageError
+from ..errors import EXIT_CODES
 from ..terminal import safe_text
 from .options import PathType, force_option, format_option
 from .output import echo, emit_json, style
@@ -56,12 +56,9 @@ def budget(file: Path, output_format: str, xlsx: Path | None, workbook: Path | N
         raise click.UsageError("-o goes with --workbook (give the own workbook's file to "
                                "--xlsx)")
     if workbook is not None:
-        from ..safeio import InputFileError, check_regular
+        from ..safeio import check_argument
 
-        try:
-            check_regular(workbook, what="the budget annex")
-        except InputFileError as exc:  # a device or a pipe, said as it is
-            raise UsageError(exc.message) from None
+        check_argument(workbook, "the budget annex")
     report = budget_file(file)
     written = []
     if report.budget is not None and report.project is not None:

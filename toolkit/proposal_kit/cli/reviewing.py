@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_CODES, UsageError
+from ..errors import EXIT_CODES
 from ..review import review_file
 from ..review.format import format_markdown, format_text
-from ..safeio import InputFileError, check_regular
+from ..safeio import check_argument
 from ..terminal import safe_text
 from .options import PathType, format_option
 from .output import echo, emit_json, style
@@ -29,10 +29,7 @@ def review(file: Path, output_format: str) -> None:
     objectives without indicators, risks without mitigation, placeholders and more. It
     gives no scores. Exit 1 when a finding is an error.
     """
-    try:
-        check_regular(file, what="the project file")
-    except InputFileError as exc:  # missing, a device, a pipe: said as it is
-        raise UsageError(exc.message) from None
+    check_argument(file, "the project file")
     report = review_file(file)
     if output_format == "json":
         emit_json(report.to_dict())

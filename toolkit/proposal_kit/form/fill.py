@@ -71,10 +71,9 @@ def open_form(path: Path) -> tuple[Document, FormDescription]:
             DOCX first).
         InputError: it cannot be read, or it is not the official form.
     """
-    if not path.is_file():
-        raise UsageError(f"the form {path} " + ("is not a regular file (a folder, a device or a "
-                                                "pipe); refused" if path.exists()
-                                                else "does not exist"))
+    from ..safeio import check_argument
+
+    check_argument(path, "the form")
     if path.suffix.lower() in (".rtf", ".doc", ".odt"):
         raise UsageError(f"{path.name} is not a .docx file",
                          hint="open the form from the portal in Word or LibreOffice and save "

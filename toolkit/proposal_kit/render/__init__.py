@@ -91,13 +91,10 @@ def nest_sections(texts: Mapping[str, str], call: CallRules) -> dict[str, str]:
 def _docx_bytes(project: Project, markdown: str, reference_doc: Path | None,
                 toc_pages: Mapping[str, int] | None = None,
                 narrative: NarrativeRenderer | None = None) -> bytes:
-    from ..safeio import InputFileError, check_regular
+    from ..safeio import check_argument
 
     reference = reference_doc or builtin_templates_dir() / "reference.docx"
-    try:  # a file named on the command line: missing, a pipe or a device is a usage error
-        check_regular(reference, what="the reference document")
-    except InputFileError as exc:
-        raise UsageError(exc.message) from None
+    check_argument(reference, "the reference document")
     p = project.proposal
     document = write_docx(markdown, reference, header=f"{p.acronym} — Part B",
                           base_dir=project.base_dir, toc_pages=toc_pages)

@@ -124,13 +124,13 @@ def _dump(data: dict[str, Any]) -> str:
     import yaml
 
     strings = list(_strings(data))
-    fast = getattr(yaml, "CSafeDumper", None) is not None and \
-        _C_SAFE.fullmatch("".join(strings)) is not None and \
+    plain = _C_SAFE.fullmatch("".join(strings)) is not None  # no character YAML escapes
+    fast = getattr(yaml, "CSafeDumper", None) is not None and plain and \
         all(len(s) < 75 or len(s.encode("unicode_escape")) < 450 for s in strings)
     dumper = yaml.CSafeDumper if fast else yaml.SafeDumper
     text: str = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
                           width=1000).rstrip()
-    if _C_SAFE.fullmatch("".join(strings)) is not None:  # no control character to drop
+    if plain:  # its parse gives ``data`` back exactly
         remember_body(text, data)
     return text
 
