@@ -198,6 +198,8 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
     """Each name the section uses that neither the project nor the template defines."""
     from jinja2 import meta
 
+    from .render.narrative import UNDEFINED_HINT
+
     try:
         tree = renderer.env.parse(source)
     except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
@@ -213,13 +215,7 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
         use = re.search(rf"(?<![\w.'\"/-]){re.escape(name)}(?![\w'\"])", here)
         column = use.start() + 1 if use else None
         yield Problem("render.template", KitTemplateError(
-            f"{place}: '{name}' is undefined", hint=_UNDEFINED_HINT), at(line, column))
-
-
-#: The hint of an undefined name (as the render gives it).
-_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a budget "
-                   "figure such as budget.total_costs, a key of 'variables:' in the project "
-                   "file, or text(...)")
+            f"{place}: '{name}' is undefined", hint=UNDEFINED_HINT), at(line, column))
 
 
 def _outside_jinja(source: str) -> list[tuple[int, int]]:
@@ -234,7 +230,6 @@ def _scan_references(renderer: NarrativeRenderer, source: str, place: str,
                      at: Callable[[int | None, int | None], SourceLocation]) \
         -> Iterator[Problem]:
     from .render.narrative import REFERENCE
-    from .validation import did_you_mean
 
     spans = _outside_jinja(source)
     for match in REFERENCE.finditer(source):
@@ -244,12 +239,8 @@ def _scan_references(renderer: NarrativeRenderer, source: str, place: str,
             continue
         line = source.count("\n", 0, match.start()) + 1
         column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
-        shown = ref if len(ref) <= 40 else ref[:40] + "…"
-        yield Problem("render.reference", KitTemplateError(
-            f"{place}: unknown reference [[{shown}]]",
-            hint=did_you_mean(ref, renderer.targets) or
-            "references name a deliverable (D2.1), milestone (MS3), work package, task, "
-            "objective or partner id"), at(line, column))
+        yield Problem("render.reference", renderer.unknown_reference(ref, place, None),
+                      at(line, column))
 
 
 def scan_blocks(project: Project, section: str, text: str,

@@ -23,7 +23,7 @@ from ..texts import TextLibrary, make_text_function, project_context
 from ..texts.context import recording_empty_facts
 from ..validation import did_you_mean
 
-__all__ = ["NarrativeRenderer", "reference_targets", "section_locator"]
+__all__ = ["UNDEFINED_HINT", "NarrativeRenderer", "reference_targets", "section_locator"]
 
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
@@ -83,7 +83,7 @@ class NarrativeRenderer:
             variables["text"] = self._collecting(text, locate) if self.collect else text
             key = place if unit is None else f"{place} unit {unit}"
             template = compile_bounded(self.env, markdown, place, locate, key=key)
-            filled = render_bounded(template, variables, place, locate, hint=_UNDEFINED_HINT)
+            filled = render_bounded(template, variables, place, locate, hint=UNDEFINED_HINT)
         return REFERENCE.sub(lambda m: self._resolve(m, place, filled, locate), filled)
 
     def _collecting(self, text: Callable[..., str],
@@ -106,17 +106,22 @@ class NarrativeRenderer:
 
         return collecting
 
+    def unknown_reference(self, ref: str, place: str,
+                          location: SourceLocation | None) -> KitTemplateError:
+        """The error of ``[[ref]]`` naming nothing of the project (the render's and check's)."""
+        shown = ref if len(ref) <= 40 else ref[:40] + "…"
+        return KitTemplateError(f"{place}: unknown reference [[{shown}]]", location=location,
+                                hint=did_you_mean(ref, self.targets) or
+                                "references name a deliverable (D2.1), milestone (MS3), work "
+                                "package, task, objective or partner id")
+
     def _resolve(self, match: re.Match[str], place: str, filled: str,
                  locate: Callable[[int | None], SourceLocation]) -> str:
         ref = match.group(1)
         if ref in self.targets:
             return self.targets[ref]
-        shown = ref if len(ref) <= 40 else ref[:40] + "…"
-        error = KitTemplateError(f"{place}: unknown reference [[{shown}]]",
-                                 location=locate(filled.count("\n", 0, match.start()) + 1),
-                                 hint=did_you_mean(ref, self.targets) or
-                                 "references name a deliverable (D2.1), milestone (MS3), work "
-                                 "package, task, objective or partner id")
+        error = self.unknown_reference(ref, place,
+                                       locate(filled.count("\n", 0, match.start()) + 1))
         if not self.collect:
             raise error
         self.problems.append(error)
@@ -167,7 +172,7 @@ def section_locator(project: Project, section: str) -> Callable[[int | None], So
     return lambda line: SourceLocation(project.file, start, column)
 
 
-_UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a budget "
+UNDEFINED_HINT = ("a name in {{ }} must be a project value such as project.acronym, a budget "
                    "figure such as budget.total_costs, a key of 'variables:' in the project "
                    "file, or text(...)")
 
