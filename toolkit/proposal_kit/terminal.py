@@ -29,7 +29,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
                      + "".join(sorted(BIDI_CONTROLS)) + "]")
 #: What JSON output writes as an escape (the same string to a JSON reader): lone surrogates,
 #: and C1 controls and bidi controls, which would reorder or hide text on a terminal.
-_SURROGATE = re.compile("[\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 def unsafe_character(text: str) -> str | None:
@@ -82,4 +82,4 @@ def json_text(data: Any) -> str:
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
     except ValueError:  # NaN or an infinity: not JSON; null says "no number"
         text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
