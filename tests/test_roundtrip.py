@@ -719,3 +719,45 @@ def test_coordinator_contact_and_in_kind_read_back() -> None:
         "KHT hosts the pilots."
     assert read_in_kind("No") is None and read_in_kind("The city lends a hall.") == \
         "The city lends a hall."
+
+
+def _with_base_part(source: Path, target: Path, payload: bytes) -> None:
+    """A copy of the DOCX ``source`` whose stored base part holds ``payload``."""
+    import zipfile
+
+    from proposal_kit.roundtrip.base import BASE_PROPERTY, read_base
+
+    name = read_base(source)[1][BASE_PROPERTY]
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, payload if item.filename == name else old.read(item))
+
+
+def test_a_base_stored_by_the_first_version_still_reads(lot2: Path) -> None:
+    """Documents rendered before the base stored its body (version 1: the body as read) are
+    absorbed as before."""
+    from proposal_kit.roundtrip.base import _encode, read_base
+
+    base, _ = read_base(lot2 / "draft.docx")
+    assert base is not None and any(s.found for s in base.sections.values())
+    stored_v1 = base.to_json()
+    assert stored_v1["v"] == 1
+    _with_base_part(lot2 / "draft.docx", lot2 / "v1.docx", _encode(stored_v1))
+    again, _ = read_base(lot2 / "v1.docx")
+    assert again == base
+    edited = _edit_as_partners(lot2)
+    _with_base_part(edited, lot2 / "edited-v1.docx", _encode(stored_v1))
+    report = absorb(lot2 / "project.yaml", lot2 / "edited-v1.docx").to_json()
+    assert {s["id"] for s in report["sections"] if s["status"] != "unchanged"} == \
+        {"needs", "background"}
+
+
+def test_a_base_that_inflates_past_any_rendered_one_is_not_read(
+        lot2: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crafted base part that decompresses without bound is refused, not inflated."""
+    from proposal_kit.roundtrip import base
+
+    monkeypatch.setattr(base, "MAX_BASE_BYTES", 1000)
+    assert base.read_base(lot2 / "draft.docx")[0] is None
+    with pytest.raises(InputError, match="without the record absorb needs"):
+        absorb(lot2 / "project.yaml", lot2 / "draft.docx")

@@ -149,8 +149,9 @@ def _finish(document: Document, project: Project, form_id: str, layout: str,
             value = value[:254] + "…"
         setattr(core, key, value)
     set_extended_properties(document, "proposal-kit")
-    base = attach_base(document, project, form_id, layout, narrative)
-    set_custom_properties(document, {FINGERPRINT: fingerprint(document.part.blob),
+    xml = document.part.blob  # serialised once, for the base and the fingerprint
+    base = attach_base(document, project, form_id, layout, narrative, xml)
+    set_custom_properties(document, {FINGERPRINT: fingerprint(xml),
                                      "proposal-kit-call": p.call, "proposal-kit-form": form_id,
                                      "proposal-kit-layout": layout,
                                      BASE_PROPERTY: base})

@@ -1,11 +1,13 @@
 """The base of the three-way merge: what proposal-kit rendered, kept inside the DOCX.
 
 At render time the document gets a custom XML part (``customXml/itemN.xml``, compressed
-JSON) holding every paragraph as rendered, which section and which unit of its source wrote
-it, each section's source as it was, and the tables. Word and LibreOffice keep custom XML
-parts when they save, so the base travels with the file the partners edit: no file beside
-the project to lose, and one document is enough to tell its base from its edits. The
-custom property ``proposal-kit-base`` names the part.
+JSON) holding its body as rendered (with the style names and links it uses) and each
+section's source as it was, cut into units, with what each unit renders to.
+When `absorb` reads the base, the body is read as the edited document is, and each unit is
+placed on the paragraphs it wrote. Word and LibreOffice keep custom XML parts when they
+save, so the base travels with the file the partners edit: no file beside the project to
+lose, and one document is enough to tell its base from its edits. The custom property
+``proposal-kit-base`` names the part.
 """
 
 from __future__ import annotations
@@ -27,19 +29,21 @@ from docx.opc.part import Part
 
 from ..errors import InputError, TemplateError
 from ..project import Project
-from .docxread import read_document
+from .docxread import document_links, document_styles, read_body
 from .units import Unit, plain_paragraphs, split_units
 
 if TYPE_CHECKING:
     from ..render.narrative import NarrativeRenderer
 
-__all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "build_base", "read_base"]
+__all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "build_base", "capture_base",
+           "read_base", "resolve_base"]
 
 BASE_PROPERTY = "proposal-kit-base"
 _NS = "urn:proposal-kit:base:1"
 _ITEM_CT = "application/xml"
 _PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _ITEM = re.compile(r"^/?customXml/item(\d+)\.xml$")
+_W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 
 
 @dataclass
@@ -87,21 +91,25 @@ class Base:
                     for k, s in data["sections"].items()})
 
 
-def _unit_paragraphs(narrative: NarrativeRenderer, sid: str, units: list[Unit],
-                     level: int) -> list[list[str]] | None:
-    from ..render.markdown_parser import shift_headings
-
+def _unit_texts(narrative: NarrativeRenderer, sid: str, units: list[Unit]) -> list[str] | None:
+    """Each unit's rendered Markdown (None: a unit does not render on its own)."""
     out = []
     for k, unit in enumerate(units):
         try:
             # A unit of its own in the compiled-template cache, even a section's only one:
             # under the section's key, its text (without the final newline) and the whole
             # section's would replace each other there on every render.
-            rendered = narrative.render(sid, unit.text, unit=k)
+            out.append(narrative.render(sid, unit.text, unit=k))
         except TemplateError:  # a {% if %} across blank lines: the section is one unit
             return None
-        out.append(plain_paragraphs(shift_headings(rendered, level)))
     return out
+
+
+def _unit_paragraphs(rendered: list[str], level: int) -> list[list[str]]:
+    """The plain paragraphs each unit's rendered Markdown makes, under a heading of ``level``."""
+    from ..render.markdown_parser import shift_headings
+
+    return [plain_paragraphs(shift_headings(text, level)) for text in rendered]
 
 
 def _find(flat: list[str], taken: list[bool], wanted: list[str]) -> int | None:
@@ -115,37 +123,62 @@ def _find(flat: list[str], taken: list[bool], wanted: list[str]) -> int | None:
     return None
 
 
-def build_base(document: Document, project: Project, form_id: str, layout: str,
-               renderer: NarrativeRenderer | None = None) -> Base:
-    """The base of ``document`` as just rendered from ``project``.
+def capture_base(document: Document, project: Project, form_id: str, layout: str,
+                 renderer: NarrativeRenderer | None = None,
+                 document_xml: bytes | None = None) -> dict[str, Any]:
+    """What the base of ``document``, as just rendered from ``project``, is made from.
 
-    ``renderer``: the one that rendered the project's section texts, if the caller has it.
+    That is the document's body as rendered (with its style names and links) and each
+    section's source units with what each unit renders to. Which paragraph of the
+    body each unit wrote is worked out when the base is read (:func:`resolve_base`): a
+    render does not pay for reading its own document back. ``renderer``: the one that
+    rendered the project's section texts, if the caller has it; ``document_xml``: the
+    main part's XML, if the caller has serialised it already.
     """
     from ..calls import load_call
     from ..form import form_for_call
     from ..render.narrative import NarrativeRenderer
 
     renderer = renderer or NarrativeRenderer(project)
-    reading = read_document(document)
     form = form_for_call(load_call(project.proposal.call))
-    flat = [b.plain for b in reading.blocks]
-    taken = [False] * len(flat)
-    labels: list[tuple[str | None, int | None]] = [(None, None)] * len(flat)
     order = [s for s in form.narrative_ids() if s in project.texts] + \
         [s for s in project.texts if s not in form.narrative_ids()]
-    sections: dict[str, SectionBase] = {}
+    sections: dict[str, Any] = {}
     for sid in order:
         heading = form.section_of(sid)
         level = heading.level if heading and layout == "own" else 0
         units = split_units(project.texts[sid])
-        paragraphs = _unit_paragraphs(renderer, sid, units, level)
-        if paragraphs is None:
+        rendered = _unit_texts(renderer, sid, units)
+        if rendered is None:
             units = [Unit(project.texts[sid])]
-            paragraphs = _unit_paragraphs(renderer, sid, units, level) or [[]]
-        wanted = [p for unit in paragraphs for p in unit]
-        start = _find(flat, taken, wanted)
+            rendered = _unit_texts(renderer, sid, units) or [""]
         narrative = project.proposal.sections.get(sid)
-        sections[sid] = SectionBase(sid, narrative.file if narrative else None, level, units,
+        sections[sid] = {"file": narrative.file if narrative else None, "level": level,
+                         "units": [[u.text, u.sep] for u in units], "rendered": rendered}
+    xml = document_xml if document_xml is not None else document.part.blob
+    p = project.proposal
+    return {"v": 2, "acronym": p.acronym, "call": p.call, "form": form_id, "layout": layout,
+            "styles": document_styles(document), "links": document_links(document),
+            "document": xml.decode("utf-8"), "sections": sections}
+
+
+def resolve_base(data: dict[str, Any]) -> Base:
+    """The base from what :func:`capture_base` stored: the body read, the units placed."""
+    from lxml import etree
+
+    root = etree.fromstring(data["document"].encode("utf-8"),
+                            etree.XMLParser(resolve_entities=False, huge_tree=True))
+    body = root.find(_W_BODY)
+    reading = read_body(body if body is not None else root, data["styles"], data["links"])
+    flat = [b.plain for b in reading.blocks]
+    taken = [False] * len(flat)
+    labels: list[tuple[str | None, int | None]] = [(None, None)] * len(flat)
+    sections: dict[str, SectionBase] = {}
+    for sid, stored in data["sections"].items():
+        paragraphs = _unit_paragraphs(stored["rendered"], stored["level"])
+        start = _find(flat, taken, [p for unit in paragraphs for p in unit])
+        sections[sid] = SectionBase(sid, stored["file"], stored["level"],
+                                    [Unit(t, sep) for t, sep in stored["units"]],
                                     start is not None)
         if start is None:
             continue
@@ -156,16 +189,37 @@ def build_base(document: Document, project: Project, form_id: str, layout: str,
                 labels[position] = (sid, u)
                 position += 1
     blocks = [(b.md, b.cell, sid, u) for b, (sid, u) in zip(reading.blocks, labels, strict=True)]
-    p = project.proposal
-    return Base(p.acronym, p.call, form_id, layout, blocks,
+    return Base(data["acronym"], data["call"], data["form"], data["layout"], blocks,
                 [t.rows for t in reading.tables], sections)
 
 
-def _encode(base: Base) -> bytes:
-    raw = json.dumps(base.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
-    payload = base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+def build_base(document: Document, project: Project, form_id: str, layout: str,
+               renderer: NarrativeRenderer | None = None) -> Base:
+    """The base of ``document`` as just rendered from ``project`` (as `absorb` reads it).
+
+    ``renderer``: the one that rendered the project's section texts, if the caller has it.
+    """
+    return resolve_base(capture_base(document, project, form_id, layout, renderer))
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    payload = base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<base xmlns="{_NS}" encoding="zlib+base64">{payload}</base>').encode()
+
+
+#: The most a stored base may inflate to (a rendered Part B's is a few MB).
+MAX_BASE_BYTES = 64 * 1024 * 1024
+
+
+def _inflate(payload: bytes) -> bytes:
+    """``payload`` decompressed, refused past :data:`MAX_BASE_BYTES` (a crafted document)."""
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(payload, MAX_BASE_BYTES)
+    if inflater.unconsumed_tail:
+        raise ValueError("the stored base is larger than any rendered document's")
+    return raw
 
 
 def _decode(xml: bytes) -> Base | None:
@@ -175,25 +229,29 @@ def _decode(xml: bytes) -> Base | None:
         root = etree.fromstring(xml)
         if root.tag != f"{{{_NS}}}base":
             return None
-        data = json.loads(zlib.decompress(base64.b64decode(root.text or "")))
-        return Base.from_json(data)
-    except (etree.XMLSyntaxError, ValueError, KeyError, TypeError, zlib.error):
+        data = json.loads(_inflate(base64.b64decode(root.text or "")))
+        # Version 1 (proposal-kit before 2026-12-04) stored the base as read; 2, what it
+        # is read from.
+        return resolve_base(data) if data.get("v") == 2 else Base.from_json(data)
+    except (etree.XMLSyntaxError, ValueError, KeyError, TypeError, AttributeError,
+            zlib.error):
         return None
 
 
 def attach_base(document: Document, project: Project, form_id: str, layout: str,
-                renderer: NarrativeRenderer | None = None) -> str:
+                renderer: NarrativeRenderer | None = None,
+                document_xml: bytes | None = None) -> str:
     """Store the base of ``document`` in it; the name of the part (for the custom property).
 
-    ``renderer``: as for :func:`build_base`.
+    ``renderer`` and ``document_xml``: as for :func:`capture_base`.
     """
-    base = build_base(document, project, form_id, layout, renderer)
+    data = capture_base(document, project, form_id, layout, renderer, document_xml)
     package = document.part.package
     used = {int(m.group(1)) for part in package.iter_parts()
             if (m := _ITEM.match(str(part.partname)))}
     n = max(used, default=0) + 1
-    item = Part(PackURI(f"/customXml/item{n}.xml"), _ITEM_CT, _encode(base), package)
-    guid = uuid.uuid5(uuid.NAMESPACE_URL, f"proposal-kit:{base.acronym}:{base.call}")
+    item = Part(PackURI(f"/customXml/item{n}.xml"), _ITEM_CT, _encode(data), package)
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, f"proposal-kit:{data['acronym']}:{data['call']}")
     props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _PROPS_CT, (
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
         f'<ds:datastoreItem ds:itemID="{{{str(guid).upper()}}}" xmlns:ds="http://schemas.'

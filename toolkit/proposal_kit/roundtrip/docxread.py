@@ -19,7 +19,8 @@ from docx.oxml.ns import qn
 from ..form.locate import is_contents, normalise
 from ..render.refdoc import style_names
 
-__all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "read_document"]
+__all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "document_links",
+           "document_styles", "read_body", "read_document"]
 
 Policy = Literal["accept", "reject"]
 
@@ -145,32 +146,18 @@ def _on(rpr: Any, tag: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, document: Document, policy: Policy) -> None:
-        self.document = document
+    """Reads a body; knows the document only through its style names, links and comments."""
+
+    def __init__(self, styles: dict[str, str], links: dict[str, str],
+                 comments: dict[str, Comment], policy: Policy) -> None:
         self.policy = policy
-        self.styles = {sid: name for name, sid in style_names(document)}
-        self.rels = document.part.rels
+        self.styles = styles
+        self.links = links
         self.blocks: list[Block] = []
         self.tables: list[TableRead] = []
         self.changes: list[Change] = []
-        self.comments = self._comments()
+        self.comments = comments
         self.open_comments: set[str] = set()
-
-    def _comments(self) -> dict[str, Comment]:
-        out: dict[str, Comment] = {}
-        for rel in self.rels.values():
-            if rel.reltype != _COMMENTS_REL:
-                continue
-            from docx.oxml import parse_xml
-
-            root = parse_xml(rel.target_part.blob)
-            for c in root.iter(qn("w:comment")):
-                text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
-                                 for p in c.iter(W_P)).strip()
-                cid = c.get(W_ID) or ""
-                out[cid] = Comment(cid, c.get(qn("w:author")) or "", c.get(qn("w:date")) or "",
-                                   text)
-        return out
 
     # -- body -------------------------------------------------------------------------
     def body(self, element: Any) -> None:
@@ -260,10 +247,7 @@ class _Reader:
             elif tag in (W_DEL, W_MOVE_FROM):
                 self._walk(child, pieces, plain, index, ("deletion", child), link)
             elif tag == W_HYPERLINK:
-                rid = child.get(R_ID)
-                target = None
-                if rid and rid in self.rels and self.rels[rid].is_external:
-                    target = self.rels[rid].target_ref
+                target = self.links.get(child.get(R_ID) or "")
                 inner: Pieces = []
                 self._walk(child, inner, plain, index, tracked, target)
                 text = _fold(inner)
@@ -319,10 +303,47 @@ def _merge_changes(changes: list[Change]) -> list[Change]:
     return merged
 
 
+def document_styles(document: Document) -> dict[str, str]:
+    """Style id -> style name, of every style of ``document``."""
+    return {sid: name for name, sid in style_names(document)}
+
+
+def document_links(document: Document) -> dict[str, str]:
+    """Relationship id -> target, of the main part's external links (hyperlinks)."""
+    return {rid: rel.target_ref for rid, rel in document.part.rels.items() if rel.is_external}
+
+
+def _comments(document: Document) -> dict[str, Comment]:
+    from docx.oxml import parse_xml
+
+    out: dict[str, Comment] = {}
+    for rel in document.part.rels.values():
+        if rel.reltype != _COMMENTS_REL:
+            continue
+        for c in parse_xml(rel.target_part.blob).iter(qn("w:comment")):
+            text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+                             for p in c.iter(W_P)).strip()
+            cid = c.get(W_ID) or ""
+            out[cid] = Comment(cid, c.get(qn("w:author")) or "", c.get(qn("w:date")) or "",
+                               text)
+    return out
+
+
 def read_document(document: Document, policy: Policy = "accept") -> Reading:
     """The paragraphs, tables, tracked changes and comments of ``document``."""
-    reader = _Reader(document, policy)
-    reader.body(document.element.body)
+    return read_body(document.element.body, document_styles(document),
+                     document_links(document), policy, _comments(document))
+
+
+def read_body(body: Any, styles: dict[str, str], links: dict[str, str],
+              policy: Policy = "accept", comments: dict[str, Comment] | None = None) -> Reading:
+    """:func:`read_document` of a ``w:body`` element, given what it needs of its document.
+
+    ``styles``: style id -> name; ``links``: relationship id -> external target;
+    ``comments``: the document's comments by id.
+    """
+    reader = _Reader(styles, links, comments if comments is not None else {}, policy)
+    reader.body(body)
     for block in reader.blocks:  # '**a****b**' from two bold runs reads '**ab**'
         block.md = block.md.replace("****", "").replace("**  **", " ")
     return Reading(reader.blocks, reader.tables, _merge_changes(reader.changes),
