@@ -1,14 +1,17 @@
-"""Open a user's Word document: checked first, then read by python-docx, errors located.
+"""Open a user's Word document (checked first, errors located); a document's bytes.
 
 Every command that reads a DOCX a user gives (``absorb``, ``import``, ``proof --docx``,
 ``render --form`` and ``--reference-doc``) opens it here, so a broken, encrypted or
 oversized package gets the same message everywhere and never an internal error.
+Every document proposal-kit writes is made into bytes here (:func:`docx_bytes`).
 """
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, SourceLocation, UsageError
 from .pages.validate import check_input
@@ -16,7 +19,7 @@ from .pages.validate import check_input
 if TYPE_CHECKING:
     from docx.document import Document
 
-__all__ = ["open_docx"]
+__all__ = ["docx_bytes", "main_part_xml", "open_docx"]
 
 
 def open_docx(path: Path, what: str = "the document") -> Document:
@@ -47,3 +50,42 @@ def open_docx(path: Path, what: str = "the document") -> Document:
                          location=SourceLocation(path),
                          hint="open it in Word or LibreOffice and save it again as .docx") \
             from None
+
+
+def main_part_xml(document: Document) -> bytes:
+    """The main part (``word/document.xml``) of ``document`` as it will be saved."""
+    xml: bytes = document.part.blob
+    return xml
+
+
+@dataclass(frozen=True)
+class _Serialised:
+    """A part whose XML was serialised already: what python-docx's writer reads of a part."""
+
+    partname: Any
+    content_type: str
+    blob: bytes
+    rels: Any
+
+
+def docx_bytes(document: Document, main_xml: bytes | None = None) -> bytes:
+    """``document`` saved as a .docx, in memory.
+
+    ``main_xml``: the main part as :func:`main_part_xml` gave it, when the caller needed it
+    already (for a fingerprint): a large document is then not serialised a second time.
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
+    buffer = io.BytesIO()
+    if main_xml is None:
+        document.save(buffer)
+        return buffer.getvalue()
+    package = document.part.package
+    main = document.part
+    parts = [_Serialised(part.partname, part.content_type, main_xml, part.rels)
+             if part is main else part for part in package.iter_parts()]
+    for part in parts:
+        if not isinstance(part, _Serialised):
+            part.before_marshal()
+    PackageWriter.write(buffer, package.rels, parts)  # type: ignore[no-untyped-call]
+    return buffer.getvalue()

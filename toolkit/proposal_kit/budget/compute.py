@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..costs import round_cents
@@ -150,7 +151,9 @@ class Budget:
     def _order(self) -> list[str]:
         return [*self.catalogue.ids, UNCATEGORISED]
 
-    @property
+    # The budget is frozen: each total is added up once (a large consortium's tables ask
+    # for them hundreds of times).
+    @cached_property
     def project(self) -> Totals:
         """Totals of the whole project."""
         return _totals(self.cells, self._order)
@@ -170,19 +173,27 @@ class Budget:
         """Indirect costs (E)."""
         return self.project.indirect
 
-    def by_partner(self) -> dict[str, Totals]:
-        """Totals per partner id, in the consortium's order."""
+    @cached_property
+    def _partner_totals(self) -> dict[str, Totals]:
         return {pid: _totals((c for c in self.cells if c.partner == pid), self._order)
                 for pid in self.partners}
 
-    def by_work_package(self) -> dict[str, Totals]:
-        """Totals per work package id, in the WPs' order."""
+    @cached_property
+    def _wp_totals(self) -> dict[str, Totals]:
         return {wp: _totals((c for c in self.cells if c.wp == wp), self._order)
                 for wp in self.work_packages}
 
+    def by_partner(self) -> dict[str, Totals]:
+        """Totals per partner id, in the consortium's order."""
+        return dict(self._partner_totals)
+
+    def by_work_package(self) -> dict[str, Totals]:
+        """Totals per work package id, in the WPs' order."""
+        return dict(self._wp_totals)
+
     def by_category(self) -> dict[str, float]:
         """Amounts per category id (``indirect`` for E), the non-zero ones."""
-        return self.project.categories
+        return dict(self.project.categories)
 
     def by_group(self) -> dict[str, float]:
         """Amounts per group: A personnel, B, C, D and E indirect (and uncategorised)."""

@@ -13,7 +13,6 @@ upload. A box or table that already holds someone's text is not overwritten with
 from __future__ import annotations
 
 import copy
-import io
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -737,11 +736,3 @@ def fill_document(path: Path, draft: Draft, box_markdown: Mapping[str, str],
                                        "that text (the form file itself is never changed)")
     filler.fill(toc_pages)
     return document
-
-
-def save_bytes(document: Document) -> bytes:
-    """The document as bytes."""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-

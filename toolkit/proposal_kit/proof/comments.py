@@ -7,7 +7,6 @@ the sentence's first and last character so that the comment covers the sentence 
 from __future__ import annotations
 
 import copy
-import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..docxfile import open_docx
+from ..docxfile import docx_bytes, main_part_xml, open_docx
 from ..render.docx_parts import read_custom_properties, set_custom_properties
 from ..render.output import FINGERPRINT, fingerprint
 from .report import ProofFinding, fold_quote
@@ -138,8 +137,7 @@ def add_comments(docx: Path, findings: list[ProofFinding]) -> CommentResult:
         document.add_comment(runs, text=text, author=AUTHOR, initials="PK")
         placed.append(finding)
     properties = _custom_properties(docx)
-    properties[FINGERPRINT] = fingerprint(document.part.blob)
+    xml = main_part_xml(document)
+    properties[FINGERPRINT] = fingerprint(xml)
     set_custom_properties(document, properties)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return CommentResult(buffer.getvalue(), placed, unplaced)
+    return CommentResult(docx_bytes(document, xml), placed, unplaced)

@@ -6,7 +6,6 @@ guidance site, and can be read in a diff.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -149,15 +148,15 @@ def _finish(document: Document, project: Project, form_id: str, layout: str,
             value = value[:254] + "…"
         setattr(core, key, value)
     set_extended_properties(document, "proposal-kit")
-    xml = document.part.blob  # serialised once, for the base and the fingerprint
+    from ..docxfile import docx_bytes, main_part_xml
+
+    xml = main_part_xml(document)  # serialised once: the base, the fingerprint, the file
     base = attach_base(document, project, form_id, layout, narrative, xml)
     set_custom_properties(document, {FINGERPRINT: fingerprint(xml),
                                      "proposal-kit-call": p.call, "proposal-kit-form": form_id,
                                      "proposal-kit-layout": layout,
                                      BASE_PROPERTY: base})
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document, xml)
 
 
 def _html_page(project: Project, markdown: str) -> str:
