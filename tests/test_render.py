@@ -673,3 +673,24 @@ def test_a_reference_document_that_is_a_device_or_a_pipe_is_named_as_such(
         assert result.exit_code == 2, result.output
         assert f"the reference document {reference} is {kind}" in result.output
     assert not (tmp_path / "d.docx").exists()
+
+
+@pytest.mark.parametrize("cells", [
+    ["VUAS", "28", "142,000"],
+    ['a "quoted" name', "back\\slash", "colon: and # hash", " lead and trail ", "tab\there"],
+    ["Ærø Fjord — ÅÄÖ", "€ 1,200.50", "- dash first", "[brackets]", "{braces}", "*star", ""],
+    ["yes", "no", "null", "~", "1e5", "0x1F", "true"],
+])
+def test_a_directive_body_reads_back_as_the_data_it_was_written_from(cells: list[str]) -> None:
+    """Table directive bodies are written from data and read back through the YAML reader
+    (a user's own blocks are YAML): what is read is exactly what was written, in both
+    emitters' cases (JSON for plain text, PyYAML's block style otherwise)."""
+    from proposal_kit.render import compose, directives
+    from proposal_kit.yamlsource import parse_yaml
+
+    for data in ({"groups": [["Participant", 1], ["Costs", len(cells) - 1]],
+                  "columns": cells, "rows": [{"cells": cells}, {"cells": cells, "bold": True}]},
+                 {"rows": [{"cells": [*cells, "line\u2028separator"]}]}):
+        body = compose._dump(data)
+        directives._WRITTEN.clear()  # as another process would: parse the text itself
+        assert parse_yaml(body, Path("{grouped-table}")).data == data

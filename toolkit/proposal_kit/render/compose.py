@@ -7,6 +7,7 @@ naming the template file and line.
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from collections.abc import Iterator
@@ -99,8 +100,8 @@ def grouped_yaml(table: Table) -> str:
     return _dump(data)
 
 
-#: Text that libyaml's emitter writes exactly as PyYAML's pure-Python one: printable
-#: characters of the Basic Multilingual Plane (no NEL, line or paragraph separator, BOM).
+#: Text whose JSON a YAML reader parses back exactly: printable characters of the Basic
+#: Multilingual Plane (no NEL, line or paragraph separator, BOM: YAML folds or drops those).
 _C_SAFE = re.compile("[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 
 
@@ -115,24 +116,32 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _dump(data: dict[str, Any]) -> str:
-    """``data`` as block YAML, through libyaml when its output is the same as PyYAML's.
+def _has_float(value: object) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
 
-    The two emitters differ only on long strings (folded at the width) and a few
-    characters (NEL, separators, BOM, beyond the BMP): those go through PyYAML's own.
+
+def _dump(data: dict[str, Any]) -> str:
+    """``data`` as the body of a directive: YAML, which its reader parses back exactly.
+
+    Plain text (no character YAML escapes) and no floats: JSON, one value a line. JSON is
+    YAML (flow style), and json's C encoder is a tenth of YAML's representer on a large
+    consortium's tables. Anything else goes through PyYAML's own block style.
     """
     import yaml
 
     strings = list(_strings(data))
-    plain = _C_SAFE.fullmatch("".join(strings)) is not None  # no character YAML escapes
-    fast = getattr(yaml, "CSafeDumper", None) is not None and plain and \
-        all(len(s) < 75 or len(s.encode("unicode_escape")) < 450 for s in strings)
-    dumper = yaml.CSafeDumper if fast else yaml.SafeDumper
-    text: str = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False,
-                          width=1000).rstrip()
-    if plain:  # its parse gives ``data`` back exactly
-        remember_body(text, data)
-    return text
+    if _C_SAFE.fullmatch("".join(strings)) is not None and not _has_float(data):
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        remember_body(text, data)  # its parse gives ``data`` back exactly
+        return text
+    return str(yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
+                         width=1000).rstrip())
 
 
 #: The names the Part B templates see, and what each is (the guide's template reference).
