@@ -7,6 +7,7 @@ and character formatting.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from .cells import Cell, Line
 from .locate import text_of
 
 __all__ = [
+    "RowTemplate",
     "cell_span",
     "cell_width_mm",
     "cells_of",
@@ -253,26 +255,86 @@ def _run(text: str, rpr: Any, bold: bool) -> Any:
     return r
 
 
+class _CellFormat:
+    """A cell cleared to one paragraph in its formatting, and how it writes its lines."""
+
+    __slots__ = ("_jc", "_rpr")
+
+    def __init__(self, tc: Any) -> None:
+        self._rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
+        first = clear_cell(tc)
+        compact_paragraph(first)
+        jc = _align(first, "left")  # where the cell's own alignment goes, set per cell
+        self._jc = jc.getparent().index(jc)
+
+    def write(self, tc: Any, cell: Cell, aside: bool) -> None:
+        """Write ``cell``'s lines (or their asides) into ``tc``, a cell cleared by this."""
+        first = tc[-1]
+        # Not the template's justification, which gaps narrow columns.
+        first[0][self._jc].set(W_VAL, cell.align)
+        lines: tuple[Line, ...] = cell.lines or (Line(""),)
+        paragraphs = [first]
+        for _ in lines[1:]:  # each further line's paragraph is a copy of the first
+            paragraphs.append(copy.deepcopy(first))
+            tc.append(paragraphs[-1])
+        for p, line in zip(paragraphs, lines, strict=True):
+            text = (line.aside or "") if aside else line.text
+            if text:
+                p.append(_run(text, self._rpr, line.bold and not aside))
+
+
 def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
     """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each.
 
     Each paragraph keeps the formatting the cell had.
     """
-    rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
-    first = clear_cell(tc)
-    lines: list[Line] = list(cell.lines) or [Line("")]
-    # The first paragraph's properties once; each further line's paragraph is a copy.
-    compact_paragraph(first)
-    _align(first, cell.align)  # not the template's justification, which gaps narrow columns
-    for n, line in enumerate(lines):
-        p = first if n == 0 else copy.deepcopy(first)
-        if n:
-            for r in p.findall(W_R):
-                p.remove(r)
-            tc.append(p)
-        text = (line.aside or "") if aside else line.text
-        if text:
-            p.append(_run(text, rpr, line.bold and not aside))
+    _CellFormat(tc).write(tc, cell, aside)
+
+
+class RowTemplate:
+    """One of the form's template rows, made ready once for the rows filled from it.
+
+    The copy is emptied of text (:func:`copy_row`) and its first ``columns`` cells are
+    cleared to one paragraph each. A filled row is a copy of the first row filled in the
+    same shape (the same alignment, lines and bold text in each cell) with its own texts
+    put in: a table of a hundred rows formats its cells a few times, not a hundred.
+    """
+
+    def __init__(self, template: Any, columns: int) -> None:
+        self.row = copy_row(template)
+        self._formats = [_CellFormat(tc) for tc in cells_of(self.row)[:columns]]
+        self._shapes: dict[tuple[Any, ...], Any] = {}
+
+    def fill(self, cells: Iterable[tuple[Cell, bool]]) -> Any:
+        """A new row: a copy of the template holding ``cells``.
+
+        ``cells``: a ``(cell, aside)`` for each of the first ``columns`` cells in turn.
+        """
+        cells = list(cells)[:len(self._formats)]
+        texts: list[str] = []
+        shape = []
+        for cell, aside in cells:
+            marks = []
+            for line in cell.lines or (Line(""),):
+                text = (line.aside or "") if aside else line.text
+                if text:
+                    texts.append(text)
+                marks.append(0 if not text else 2 if line.bold and not aside else 1)
+            shape.append((cell.align, *marks))
+        key = tuple(shape)
+        ready = self._shapes.get(key)
+        if ready is not None:
+            tr = copy.deepcopy(ready)
+            # The texts, in document order: the filled cells come first, one w:t a line.
+            for text, t in zip(texts, tr.iter(W_T), strict=False):
+                t.text = text
+            return tr
+        tr = copy.deepcopy(self.row)
+        for tc, form, (cell, aside) in zip(tr.iterchildren(W_TC), self._formats, cells,
+                                           strict=False):
+            form.write(tc, cell, aside)
+        self._shapes[key] = copy.deepcopy(tr)
+        return tr
 
 
 #: The space above and below a line of a filled table cell (twips): the form's template rows
@@ -322,8 +384,8 @@ _AFTER_JC = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTi
 W_JC = qn("w:jc")
 
 
-def _align(p: Any, value: str) -> None:
-    """Align a paragraph to the ``value`` side ("right" for figures in a column)."""
+def _align(p: Any, value: str) -> Any:
+    """Align a paragraph to the ``value`` side ("right" for figures in a column); its jc."""
     ppr = p.find(W_PPR)
     if ppr is None:
         ppr = OxmlElement("w:pPr")
@@ -334,6 +396,7 @@ def _align(p: Any, value: str) -> None:
     jc.set(W_VAL, value)
     position = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_JC), len(ppr))
     ppr.insert(position, jc)
+    return jc
 
 
 def set_cell_text(tc: Any, text: str, bold: bool = False) -> None:

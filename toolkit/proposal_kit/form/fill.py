@@ -32,6 +32,7 @@ from .budget_table import fill_wp_budget, fit_columns
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
+    RowTemplate,
     cells_of,
     copy_row,
     grid_columns,
@@ -423,13 +424,12 @@ class FormFiller:
         for tr in templates:
             parent.remove(tr)
         new_rows = []
-        blank = copy_row(template) if table.rows else None  # emptied once, copied per row
-        for row in table.rows:
-            tr = copy.deepcopy(blank)
-            for tc, column in zip(cells_of(tr), columns, strict=False):
-                col_id, aside = column if isinstance(column, tuple) else (column, False)
-                set_cell(tc, row.cell(col_id), aside=aside)
-            new_rows.append(tr)
+        if table.rows:
+            ready = RowTemplate(template, len(columns))  # emptied once, copied per row
+            specs = [column if isinstance(column, tuple) else (column, False)
+                     for column in columns]
+            new_rows = [ready.fill((row.cell(col_id), aside) for col_id, aside in specs)
+                        for row in table.rows]
         if not new_rows and empty:
             new_rows.append(note_row(template, len(grid_columns(parent)) or
                                      len(cells_of(template)), empty))
