@@ -12,19 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from ..render.metrics import Text, fit_widths
 from .cells import Cell, Table
 from .description import TableSpec
 from .docx_edit import (
+    OxmlElement,
     cell_span,
     cells_of,
-    compact_paragraph,
+    compact_paragraphs,
     copy_row,
     grid_columns,
     note_row,
+    qn,
     repeat_rows,
     rows_of,
     set_cell,
@@ -34,7 +33,8 @@ from .locate import normalise, text_of
 
 __all__ = ["fill_wp_budget", "fit_columns"]
 
-W_TCPR = qn("w:tcPr")
+W_TCPR, W_R, W_T, W_RPR = qn("w:tcPr"), qn("w:r"), qn("w:t"), qn("w:rPr")
+W_SZ, W_B, W_VAL = qn("w:sz"), qn("w:b"), qn("w:val")
 #: Left and right cell margins of the filled table (twips), and what a cell needs beyond its
 #: text: both margins and a little slack for the word processor's own rounding.
 CELL_MARGIN = 30
@@ -78,8 +78,7 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
         if table.remark:
             total.addnext(note_row(total, len(grid_columns(tbl)), table.remark))
     for tr in rows_of(tbl)[1:]:  # ruled rows of figures need no space above and below
-        for p in tr.iter(qn("w:p")):
-            compact_paragraph(p, 0)
+        compact_paragraphs(tr, 0)
     _narrow_margins(tbl)
     header_rows = rows_of(tbl).index(units) + 1
     fit_columns(tbl, header_rows)
@@ -144,13 +143,14 @@ def _narrow_margins(tbl: Any) -> None:
 def _texts(tc: Any, first: int, span: int, header: bool, row: int) -> list[Text]:
     """The runs of a cell as :class:`Text`, in their own size and weight."""
     out = []
-    for r in tc.iter(qn("w:r")):
-        text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+    for r in tc.iter(W_R):
+        text = "".join(t.text or "" for t in r.iter(W_T))
         if not text.strip():
             continue
-        size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-        pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
-        bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+        rpr = next(r.iterchildren(W_RPR), None)
+        size = next(rpr.iterchildren(W_SZ), None) if rpr is not None else None
+        pt = int(size.get(W_VAL)) / 2 if size is not None else 9.0
+        bold = rpr is not None and next(rpr.iterchildren(W_B), None) is not None
         out.append(Text(text, first, span, pt, bold, header, row))
     return out
 

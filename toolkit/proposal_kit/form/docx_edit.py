@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.ns import NamespacePrefixedTag, nsmap
 from docx.oxml.ns import qn as _qn
 from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 from .cells import Cell, Line
 from .locate import text_of
@@ -25,6 +26,7 @@ __all__ = [
     "cells_of",
     "clear_cell",
     "compact_paragraph",
+    "compact_paragraphs",
     "copy_row",
     "grid_columns",
     "keep_row_whole",
@@ -64,6 +66,7 @@ W_B, W_HIGHLIGHT, W_SPACING, W_TR_HEIGHT = qn("w:b"), qn("w:highlight"), qn("w:s
 W_BEFORE, W_AFTER, W_H_RULE, W_GRID_SPAN, W_VAL = qn("w:before"), qn("w:after"), \
     qn("w:hRule"), qn("w:gridSpan"), qn("w:val")
 XML_SPACE = qn("xml:space")
+W_TCW, W_W, W_TYPE = qn("w:tcW"), qn("w:w"), qn("w:type")
 
 
 def rows_of(tbl: Any) -> list[Any]:
@@ -121,12 +124,13 @@ def set_grid_widths(tbl: Any, widths: list[int]) -> None:
         col.set(qn("w:w"), str(width))
     for tr in tbl.iterchildren(W_TR):
         start = 0
-        for tc in cells_of(tr):
-            span = cell_span(tc)
-            tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
+        for tc in tr.iterchildren(W_TC):
+            tc_pr = next(tc.iterchildren(W_TCPR), None)
+            span = _span(tc_pr)
+            tcw = next(tc_pr.iterchildren(W_TCW), None) if tc_pr is not None else None
             if tcw is not None:
-                tcw.set(qn("w:w"), str(sum(widths[start:start + span])))
-                tcw.set(qn("w:type"), "dxa")
+                tcw.set(W_W, str(sum(widths[start:start + span])))
+                tcw.set(W_TYPE, "dxa")
             start += span
 
 
@@ -196,8 +200,12 @@ def keep_row_whole(tr: Any, header: bool = False) -> None:
 
 def cell_span(tc: Any) -> int:
     """How many grid columns a cell spans."""
-    tc_pr = tc.find(W_TCPR)
-    span = tc_pr.find(W_GRID_SPAN) if tc_pr is not None else None
+    return _span(next(tc.iterchildren(W_TCPR), None))
+
+
+def _span(tc_pr: Any) -> int:
+    """How many grid columns the cell of these properties (``w:tcPr`` or None) spans."""
+    span = next(tc_pr.iterchildren(W_GRID_SPAN), None) if tc_pr is not None else None
     return int(span.get(W_VAL)) if span is not None else 1
 
 
@@ -344,10 +352,25 @@ CELL_SPACING = 20
 
 def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
     """Tighten the space the form's template gives a paragraph in a table cell."""
-    ppr = p.find(W_PPR)
-    spacing = ppr.find(W_SPACING) if ppr is not None else None
-    if spacing is None:
-        return
+    ppr = next(p.iterchildren(W_PPR), None)
+    spacing = next(ppr.iterchildren(W_SPACING), None) if ppr is not None else None
+    if spacing is not None:
+        _compact(spacing, twips)
+
+
+#: The spacing of the paragraphs inside an element that may be wider than ``$twips``: lxml
+#: picks them out, so that the paragraphs of a row with none are never visited.
+_SPACED = etree.XPath(".//w:p/w:pPr/w:spacing[@w:before > $twips or @w:after > $twips]",
+                      namespaces={"w": nsmap["w"]})
+
+
+def compact_paragraphs(element: Any, twips: int = CELL_SPACING) -> None:
+    """:func:`compact_paragraph` for every paragraph inside ``element`` (a row)."""
+    for spacing in _SPACED(element, twips=twips):
+        _compact(spacing, twips)
+
+
+def _compact(spacing: Any, twips: int) -> None:
     for side in (W_BEFORE, W_AFTER):
         value = spacing.get(side)
         if value is not None and value.isdigit() and int(value) > twips:
@@ -409,8 +432,7 @@ def copy_row(template: Any) -> Any:
     row = copy.deepcopy(template)
     for t in row.iter(W_T):
         t.text = ""
-    for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
-        compact_paragraph(p)
+    compact_paragraphs(row)  # empty cells too: the tallest cell sets the row's height
     for height in row.iter(W_TR_HEIGHT):  # the template's minimum, for a blank row
         if height.get(W_H_RULE, "atLeast") == "atLeast":
             height.getparent().remove(height)
