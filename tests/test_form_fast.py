@@ -82,28 +82,3 @@ def test_a_row_template_formats_each_shape_once(monkeypatch: pytest.MonkeyPatch)
     assert texts[1][:2] == ["T1.2", "Interviews"]
     assert texts[6][:2] == ["T1.6", "Again the first shape"]
     assert copy.deepcopy(rows[0]) is not rows[0]
-
-
-def _cell(fill: str | None, props: bool = True) -> str:
-    shd = "" if fill is None else (f"<w:shd w:val='clear' w:fill='{fill}'/>" if fill != "-"
-                                   else "<w:shd w:val='clear'/>")
-    return f"<w:tc>{f'<w:tcPr>{shd}</w:tcPr>' if props else ''}<w:p/></w:tc>"
-
-
-def test_shaded_rows_are_the_rows_is_shaded_finds() -> None:
-    """lxml's pick of the grey rows is :func:`is_shaded` for every cell, last rows excepted."""
-    from proposal_kit.form.locate import is_shaded, shaded_rows
-
-    fills: list[tuple[str | None, bool]] = [
-        ("D9D9D9", True), ("d9d9d9", True), ("AUTO", True), ("auto", True), ("", True),
-        ("FFFFFF", True), ("ffFFff", True), ("-", True), (None, True), (None, False)]
-    rows = [f"<w:tr>{_cell(a, pa)}{_cell(b, pb)}</w:tr>" for a, pa in fills for b, pb in fills]
-    rows += ["<w:tr/>", f"<w:tr>{_cell('D9D9D9')}</w:tr>"]  # no cells; a grey last row
-    nested = f"<w:tbl><w:tr>{_cell('D9D9D9')}</w:tr><w:tr>{_cell('D9D9D9')}</w:tr></w:tbl>"
-    body = parse_xml(f"<w:body {nsdecls('w')}><w:tbl>{''.join(rows)}</w:tbl>"
-                     f"<w:tbl><w:tr><w:tc><w:p/>{nested}</w:tc></w:tr><w:tr/></w:tbl></w:body>")
-    expected = [tr for tbl in body.iter(docx_edit.qn("w:tbl"))
-                for tr in docx_edit.rows_of(tbl)[:-1]
-                if cells_of(tr) and all(is_shaded(tc) for tc in cells_of(tr))]
-    assert len(expected) == 2 * 2 + 1  # grey and light grey, in both cells; the nested row
-    assert set(shaded_rows(body)) == set(expected)

@@ -48,7 +48,7 @@ from .docx_edit import (
     space_before,
     widen_first_column,
 )
-from .locate import FormMap, identify, locate, normalise, shaded_rows, text_of
+from .locate import FormMap, identify, is_shaded, locate, normalise, text_of
 from .placeholders import is_placeholder
 from .tables import build_table, build_timetable, lead_label, work_package_tables
 
@@ -204,9 +204,13 @@ class FormFiller:
         paragraphs = [*self.where.headings.values(), *self.where.tag_paragraphs,
                       *(p for p in body.iterchildren(W_P)
                         if wp_heading.fullmatch(normalise(text_of(p))))]
-        for tr in shaded_rows(body):
-            if len(text_of(tr)) <= _HEADING_ROW_CHARS:
-                paragraphs += tr.iter(W_P)
+        for tbl in body.iter(W_TBL):
+            rows = rows_of(tbl)
+            for tr in rows[:-1]:
+                tcs = cells_of(tr)
+                if tcs and all(is_shaded(tc) for tc in tcs) and \
+                        len(text_of(tr)) <= _HEADING_ROW_CHARS:
+                    paragraphs += tr.iter(W_P)
         for p in paragraphs:
             if p.getparent() is None:
                 continue

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx.document import Document
-from docx.oxml.ns import nsmap, qn
-from lxml import etree
+from docx.oxml.ns import qn
 
 from ..errors import InputError
 from .description import (
@@ -30,7 +29,8 @@ from .description import (
 from .tags import TAG, tag_events, tag_text
 
 __all__ = ["FormMap", "form_paragraphs", "identify", "is_contents", "is_shaded", "locate",
-           "normalise", "shaded_rows", "tags_in", "text_of"]
+           "normalise",
+           "tags_in", "text_of"]
 
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "’": "'", "\u00a0": " "})
 W_P, W_TBL, W_TC, W_TR, W_T = qn("w:p"), qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:t")
@@ -331,23 +331,6 @@ def is_shaded(tc: Any) -> bool:
     shd = tc_pr.find(W_SHD) if tc_pr is not None else None
     fill = (shd.get(W_FILL) or "auto").lower() if shd is not None else "auto"
     return fill not in ("auto", "ffffff")
-
-
-_LOWER = "translate(@w:fill, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-#: :func:`is_shaded` for every cell of a row, as lxml evaluates it.
-_SHADED_ROWS = etree.XPath(
-    ".//w:tbl/w:tr[position() < last()][w:tc][not(w:tc[not(w:tcPr[1]/w:shd[1]"
-    f"[@w:fill != '' and {_LOWER} != 'auto' and {_LOWER} != 'ffffff'])])]",
-    namespaces={"w": nsmap["w"]})
-
-
-def shaded_rows(element: Any) -> list[Any]:
-    """The rows of the tables in ``element`` whose cells are all shaded, the last excepted.
-
-    The form's heading and guidance rows. lxml picks them out: a form's tables hold
-    thousands of cells that Python then never visits.
-    """
-    return list(_SHADED_ROWS(element))
 
 
 def _style(p: Any) -> str:
