@@ -439,6 +439,12 @@ def copy_row(template: Any) -> Any:
     return row
 
 
+#: Children of ``w:tcPr`` that the schema puts after ``w:shd`` (which follows the borders).
+_AFTER_SHD = {qn(f"w:{n}") for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
+                                     "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+                                     "tcPrChange")}
+
+
 def shade(tc: Any, fill: str | None) -> None:
     """Fill a cell with ``fill`` (hex), or clear its fill for None."""
     tc_pr = tc.find(W_TCPR)
@@ -453,11 +459,7 @@ def shade(tc: Any, fill: str | None) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    # w:shd comes after borders and before the margins, in the schema's order.
-    after = [qn(f"w:{n}") for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
-                                    "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
-                                    "tcPrChange")]
-    position = next((i for i, c in enumerate(tc_pr) if c.tag in after), len(tc_pr))
+    position = next((i for i, c in enumerate(tc_pr) if c.tag in _AFTER_SHD), len(tc_pr))
     tc_pr.insert(position, shd)
 
 

@@ -34,7 +34,6 @@ from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
     RowTemplate,
     cells_of,
-    copy_row,
     grid_columns,
     keep_labels_whole,
     keep_row_whole,
@@ -551,12 +550,12 @@ class FormFiller:
         anchor = template.getprevious()
         for tr in templates:
             tr.getparent().remove(tr)
+        ready = RowTemplate(template, 1)  # the label's cell; the others, unshaded
+        for tc in cells_of(ready.row)[1:]:
+            shade(tc, None)
         for grid_row in grid.rows:
-            tr = copy_row(template)
+            tr = ready.fill([(Cell.of(grid_row.label, bold=grid_row.kind != "task"), False)])
             tcs = cells_of(tr)
-            set_cell_text(tcs[0], grid_row.label, bold=grid_row.kind != "task")
-            for tc in tcs[1:]:
-                shade(tc, None)
             for column in grid_row.shaded:
                 target = columns[column] if column < len(columns) else None
                 if target is not None and 1 + target < len(tcs):
