@@ -82,3 +82,33 @@ def test_a_row_template_formats_each_shape_once(monkeypatch: pytest.MonkeyPatch)
     assert texts[1][:2] == ["T1.2", "Interviews"]
     assert texts[6][:2] == ["T1.6", "Again the first shape"]
     assert copy.deepcopy(rows[0]) is not rows[0]
+
+
+def test_work_package_template_rows_made_ready_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The template rows of the work package table are made ready once, not once per work
+    package, and the form filled is the same: each work package lists its own tasks."""
+    from conftest import EXAMPLES, official_file
+    from proposal_kit import load_project
+    from proposal_kit.form.locate import text_of
+    from proposal_kit.render import render_bytes
+
+    made: list[str] = []
+    original = RowTemplate.__init__
+
+    def spy(self: RowTemplate, template: Any, columns: int) -> None:
+        made.append(text_of(cells_of(template)[0]).strip())
+        original(self, template, columns)
+
+    monkeypatch.setattr(RowTemplate, "__init__", spy)
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    assert len(project.proposal.work_packages) > 1
+    document = render_bytes(project, form=official_file("partb-form*.docx"), force=True)
+    assert made.count("T1.1") == made.count("MS1") == made.count("D1.1") == 1
+    from io import BytesIO
+
+    import docx
+
+    filled = docx.Document(BytesIO(document))
+    body_text = text_of(filled.element.body)
+    for wp in project.proposal.work_packages:
+        assert f"T{wp.number}.1" in body_text
