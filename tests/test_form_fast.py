@@ -85,18 +85,23 @@ def test_a_row_template_formats_each_shape_once(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_work_package_template_rows_made_ready_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The template rows of the work package table are made ready once, not once per work
-    package, and the form filled is the same: each work package lists its own tasks."""
+    """The template rows of the work package and budget tables are made ready once, not
+    once per work package, and each work package still lists its own tasks."""
     from conftest import EXAMPLES, official_file
     from proposal_kit import load_project
-    from proposal_kit.form.locate import text_of
+    from proposal_kit.form.description import form_description
+    from proposal_kit.form.locate import first_paragraph_text, normalise, text_of
     from proposal_kit.render import render_bytes
 
+    budget_title = form_description().tables["wp_budget"].title
     made: list[str] = []
     original = RowTemplate.__init__
 
     def spy(self: RowTemplate, template: Any, columns: int) -> None:
-        made.append(text_of(cells_of(template)[0]).strip())
+        table = template.getparent()  # none for the timetable's, taken out first
+        title = first_paragraph_text(table) if table is not None else ""
+        made.append("budget" if normalise(title).startswith(normalise(budget_title)) else
+                    text_of(cells_of(template)[0]).strip())
         original(self, template, columns)
 
     monkeypatch.setattr(RowTemplate, "__init__", spy)
@@ -104,6 +109,7 @@ def test_work_package_template_rows_made_ready_once(monkeypatch: pytest.MonkeyPa
     assert len(project.proposal.work_packages) > 1
     document = render_bytes(project, form=official_file("partb-form*.docx"), force=True)
     assert made.count("T1.1") == made.count("MS1") == made.count("D1.1") == 1
+    assert made.count("budget") == 1  # the budget table's participant rows
     from io import BytesIO
 
     import docx

@@ -29,7 +29,7 @@ from ..docxfile import open_docx
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
-from .budget_table import fill_wp_budget, fit_columns
+from .budget_table import BudgetRows, fill_wp_budget, fit_columns, take_templates
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
@@ -339,6 +339,8 @@ class FormFiller:
         # The template rows go before the copies are made: copies of them would only be
         # taken out again, once per work package. Each part keeps where its rows go.
         parts = self._take_part_templates(template) if wps else {}
+        budget_rows = take_templates(budget, self.form.tables["wp_budget"]) \
+            if wps and budget is not None else None
         copies = [[copy.deepcopy(e) for e in group] for _ in wps[1:]]
         last = end
         for elements in copies:
@@ -346,7 +348,7 @@ class FormFiller:
                 last.addnext(element)
                 last = element
         for wp, elements in zip(wps, [group, *copies], strict=False):
-            self._fill_work_package(wp, elements, parts)
+            self._fill_work_package(wp, elements, parts, budget_rows)
         if where.wp_placeholder is not None:
             where.wp_placeholder.getparent().remove(where.wp_placeholder)
         if not wps:
@@ -398,7 +400,7 @@ class FormFiller:
                 for part, (anchor, templates, _) in found.items()}
 
     def _fill_work_package(self, wp: WorkPackage, elements: Sequence[Any],
-                           parts: Mapping[str, _PartRows]) -> None:
+                           parts: Mapping[str, _PartRows], budget: BudgetRows | None) -> None:
         form = self.form
         block = form.work_package_block()
         tables = [e for e in elements if e.tag == W_TBL]
@@ -426,8 +428,9 @@ class FormFiller:
                 table = content[part]
                 self._put_rows(anchors[part], parts[part].ready, parts[part].template, table,
                                columns, empty[part] or table.note)
-        if len(tables) > 1:
-            self._fill_budget(tables[1], build_table(self.draft, form, "wp_budget", wp))
+        if len(tables) > 1 and budget is not None:
+            fill_wp_budget(tables[1], build_table(self.draft, form, "wp_budget", wp), budget,
+                           self._put_rows)
 
     def _objectives(self, tbl: Any, table: Table) -> None:
         rows = rows_of(tbl)
@@ -469,9 +472,6 @@ class FormFiller:
             keep_row_whole(tr)  # a deliverable, task or event is read on one page
             anchor.addnext(tr)
             anchor = tr
-
-    def _fill_budget(self, tbl: Any, table: Table) -> None:
-        fill_wp_budget(tbl, table, self.form.tables["wp_budget"], self._replace)
 
     # -- the tables after 4.2 and elsewhere ----------------------------------------------------
     def _simple(self, tbl: Any, table_id: str, header_rows: int = 1,
