@@ -14,9 +14,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from lxml import etree
 
-from proposal_kit.form import docx_edit
+from proposal_kit.form import cellfill, docx_edit
+from proposal_kit.form.cellfill import RowTemplate, copy_row, set_cell
 from proposal_kit.form.cells import Cell, Line
-from proposal_kit.form.docx_edit import RowTemplate, cells_of, copy_row, set_cell
+from proposal_kit.form.docx_edit import cells_of
 
 #: A template row as the form has them: spacing to compact, a justification, a grey
 #: placeholder in bold, a minimum height, and a third cell no column fills.
@@ -68,13 +69,13 @@ def test_rows_from_a_row_template_are_the_cell_by_cell_rows(columns: int) -> Non
 def test_a_row_template_formats_each_shape_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows of a shape seen before are copies: their cells are not cleared nor formatted."""
     written: list[object] = []
-    original = docx_edit._CellFormat.write
+    original = cellfill._CellFormat.write
 
-    def spy(self: docx_edit._CellFormat, tc: Any, cell: Cell, aside: bool) -> None:
+    def spy(self: cellfill._CellFormat, tc: Any, cell: Cell, aside: bool) -> None:
         written.append(cell)
         original(self, tc, cell, aside)
 
-    monkeypatch.setattr(docx_edit._CellFormat, "write", spy)
+    monkeypatch.setattr(cellfill._CellFormat, "write", spy)
     ready = RowTemplate(parse_xml(_ROW), 2)
     rows = [ready.fill(cells[:2]) for cells in _ROWS]
     assert len(written) == 2 * 5  # seven rows in five shapes

@@ -14,21 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..render.metrics import Text, fit_widths
+from .cellfill import RowTemplate, compact_paragraphs, copy_row, note_row, set_cell
 from .cells import Cell, Table
 from .description import TableSpec
 from .docx_edit import (
     OxmlElement,
-    RowTemplate,
     cell_span,
     cells_of,
-    compact_paragraphs,
-    copy_row,
     grid_columns,
-    note_row,
     qn,
     repeat_rows,
     rows_of,
-    set_cell,
     set_grid_widths,
 )
 from .locate import normalise, text_of

@@ -30,20 +30,17 @@ from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
 from .budget_table import BudgetRows, fill_wp_budget, fit_columns, take_templates
+from .cellfill import RowTemplate, note_row, set_cell, set_cell_text
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
-    RowTemplate,
     cells_of,
     grid_columns,
     keep_labels_whole,
     keep_row_whole,
-    note_row,
     repeat_rows,
     row_text,
     rows_of,
-    set_cell,
-    set_cell_text,
     shade,
     space_before,
     widen_first_column,
@@ -288,7 +285,8 @@ class FormFiller:
     def _write_into_cell(self, tc: Any, markdown: str, base: int) -> None:
         from ..render.docx_writer import DocxWriter
         from ..render.markdown_parser import parse
-        from .docx_edit import cell_width_mm, clear_cell
+        from .cellfill import clear_cell
+        from .docx_edit import cell_width_mm
 
         first = clear_cell(tc)
         tbl = tc.getparent().getparent()
