@@ -10,31 +10,29 @@ the header rows repeat on each page and no row splits across pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from ..render.metrics import Text, fit_widths
+from .cellfill import RowTemplate, compact_paragraphs, copy_row, note_row, set_cell
 from .cells import Cell, Table
 from .description import TableSpec
 from .docx_edit import (
+    OxmlElement,
     cell_span,
     cells_of,
-    compact_paragraph,
-    copy_row,
     grid_columns,
-    note_row,
+    qn,
     repeat_rows,
     rows_of,
-    set_cell,
     set_grid_widths,
 )
 from .locate import normalise, text_of
 
-__all__ = ["fill_wp_budget", "fit_columns"]
+__all__ = ["BudgetRows", "fill_wp_budget", "fit_columns", "take_templates"]
 
-W_TCPR = qn("w:tcPr")
+W_TCPR, W_R, W_T, W_RPR = qn("w:tcPr"), qn("w:r"), qn("w:t"), qn("w:rPr")
+W_SZ, W_B, W_VAL = qn("w:sz"), qn("w:b"), qn("w:val")
 #: Left and right cell margins of the filled table (twips), and what a cell needs beyond its
 #: text: both margins and a little slack for the word processor's own rounding.
 CELL_MARGIN = 30
@@ -45,30 +43,64 @@ TWIPS_PER_MM = 56.6929
 #: Word's left and right cell margin when a table sets none (0.19 cm).
 WORD_CELL_MARGIN = 108
 
-#: Replaces template rows by one filled copy per row of a table (the form filler's own).
-Replace = Callable[[list[Any], Table, list[Any], "str | None"], None]
+#: Puts one row filled from a :class:`RowTemplate` per row of a table after an element, or
+#: a note when it has none (the form filler's own ``_put_rows``).
+Put = Callable[[Any, RowTemplate, Any, Table, list[Any], "str | None"], None]
 
 
-def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) -> None:
-    """Fill ``tbl`` (the form's table) with ``table`` (built with the form's columns)."""
-    columns = [c for c, _ in table.columns]
+@dataclass(frozen=True)
+class BudgetRows:
+    """The form's budget table with its template rows taken out, before it is copied.
+
+    ``at``: the index in the table of the element the participants' rows follow (the same
+    in every copy); ``units``: the index of the units row, the last header row.
+    """
+
+    at: int
+    units: int
+    ready: RowTemplate
+    template: Any
+
+
+def take_templates(tbl: Any, spec: TableSpec) -> BudgetRows | None:
+    """Take the template rows out of the form's table and put the units row in.
+
+    Done once, before the table is copied for each work package: what each copy is filled
+    from. None when the table has no headings or no template rows (it is left as it is).
+    """
+    columns = len(spec.columns)
     rows = rows_of(tbl)
     first = normalise(spec.columns[1].heading)
     headings = next((i for i, tr in enumerate(rows)
                      if any(normalise(text_of(tc)).startswith(first) for tc in cells_of(tr))),
                     None)
     if headings is None:
-        return
-    templates = [tr for tr in rows[headings + 1:] if len(cells_of(tr)) == len(columns)
+        return None
+    templates = [tr for tr in rows[headings + 1:] if len(cells_of(tr)) == columns
                  and normalise(text_of(cells_of(tr)[0])) in ("[name]", "")]
-    total = next((tr for tr in rows if normalise(text_of(cells_of(tr)[0])) == "total"), None)
     if not templates:
-        return
+        return None
     units = _units_row(templates[0], rows[headings], spec)
     rows[headings].addnext(units)
+    anchor = templates[0].getprevious()
+    ready = RowTemplate(templates[0], columns)
+    for tr in templates:
+        tr.getparent().remove(tr)
+    return BudgetRows(tbl.index(anchor), rows_of(tbl).index(units), ready, templates[0])
+
+
+def fill_wp_budget(tbl: Any, table: Table, taken: BudgetRows, put: Put) -> None:
+    """Fill ``tbl`` with ``table`` (built with the form's columns).
+
+    ``tbl``: a copy of the form's table as :func:`take_templates` left it, which ``taken``
+    describes.
+    """
+    columns = [c for c, _ in table.columns]
+    rows = rows_of(tbl)
+    total = next((tr for tr in rows if normalise(text_of(cells_of(tr)[0])) == "total"), None)
     body = Table(table.id, table.columns, tuple(r for r in table.rows if r.kind != "total"),
                  table.caption, table.note)
-    replace(templates, body, columns, table.note)
+    put(tbl[taken.at], taken.ready, taken.template, body, columns, table.note)
     totals = [r for r in table.rows if r.kind == "total"]
     if total is not None:
         for tc, col in zip(cells_of(total)[1:], columns[1:], strict=False):
@@ -78,10 +110,9 @@ def fill_wp_budget(tbl: Any, table: Table, spec: TableSpec, replace: Replace) ->
         if table.remark:
             total.addnext(note_row(total, len(grid_columns(tbl)), table.remark))
     for tr in rows_of(tbl)[1:]:  # ruled rows of figures need no space above and below
-        for p in tr.iter(qn("w:p")):
-            compact_paragraph(p, 0)
+        compact_paragraphs(tr, 0)
     _narrow_margins(tbl)
-    header_rows = rows_of(tbl).index(units) + 1
+    header_rows = taken.units + 1
     fit_columns(tbl, header_rows)
     repeat_rows(tbl, header_rows)
 
@@ -144,13 +175,14 @@ def _narrow_margins(tbl: Any) -> None:
 def _texts(tc: Any, first: int, span: int, header: bool, row: int) -> list[Text]:
     """The runs of a cell as :class:`Text`, in their own size and weight."""
     out = []
-    for r in tc.iter(qn("w:r")):
-        text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+    for r in tc.iter(W_R):
+        text = "".join(t.text or "" for t in r.iter(W_T))
         if not text.strip():
             continue
-        size = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-        pt = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
-        bold = r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+        rpr = next(r.iterchildren(W_RPR), None)
+        size = next(rpr.iterchildren(W_SZ), None) if rpr is not None else None
+        pt = int(size.get(W_VAL)) / 2 if size is not None else 9.0
+        bold = rpr is not None and next(rpr.iterchildren(W_B), None) is not None
         out.append(Text(text, first, span, pt, bold, header, row))
     return out
 

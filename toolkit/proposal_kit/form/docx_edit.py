@@ -1,12 +1,11 @@
 """Edits of the form's own tables that keep its formatting.
 
-Rows are copied from the form's template rows; cells are refilled in their own paragraph
-and character formatting.
+Rows, cells and the grid of the form's tables: their widths, shading, spacing and page
+breaks. Writing text into them is :mod:`.cellfill`'s.
 """
 
 from __future__ import annotations
 
-import copy
 from functools import cache
 from typing import Any
 
@@ -14,24 +13,17 @@ from docx.oxml.ns import NamespacePrefixedTag
 from docx.oxml.ns import qn as _qn
 from docx.oxml.parser import oxml_parser
 
-from .cells import Cell, Line
 from .locate import text_of
 
 __all__ = [
     "cell_span",
     "cell_width_mm",
     "cells_of",
-    "clear_cell",
-    "compact_paragraph",
-    "copy_row",
     "grid_columns",
     "keep_row_whole",
-    "note_row",
     "repeat_rows",
     "row_text",
     "rows_of",
-    "set_cell",
-    "set_cell_text",
     "set_grid_widths",
     "shade",
     "space_before",
@@ -62,6 +54,7 @@ W_B, W_HIGHLIGHT, W_SPACING, W_TR_HEIGHT = qn("w:b"), qn("w:highlight"), qn("w:s
 W_BEFORE, W_AFTER, W_H_RULE, W_GRID_SPAN, W_VAL = qn("w:before"), qn("w:after"), \
     qn("w:hRule"), qn("w:gridSpan"), qn("w:val")
 XML_SPACE = qn("xml:space")
+W_TCW, W_W, W_TYPE = qn("w:tcW"), qn("w:w"), qn("w:type")
 
 
 def rows_of(tbl: Any) -> list[Any]:
@@ -119,12 +112,13 @@ def set_grid_widths(tbl: Any, widths: list[int]) -> None:
         col.set(qn("w:w"), str(width))
     for tr in tbl.iterchildren(W_TR):
         start = 0
-        for tc in cells_of(tr):
-            span = cell_span(tc)
-            tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
+        for tc in tr.iterchildren(W_TC):
+            tc_pr = next(tc.iterchildren(W_TCPR), None)
+            span = _span(tc_pr)
+            tcw = next(tc_pr.iterchildren(W_TCW), None) if tc_pr is not None else None
             if tcw is not None:
-                tcw.set(qn("w:w"), str(sum(widths[start:start + span])))
-                tcw.set(qn("w:type"), "dxa")
+                tcw.set(W_W, str(sum(widths[start:start + span])))
+                tcw.set(W_TYPE, "dxa")
             start += span
 
 
@@ -194,8 +188,12 @@ def keep_row_whole(tr: Any, header: bool = False) -> None:
 
 def cell_span(tc: Any) -> int:
     """How many grid columns a cell spans."""
-    tc_pr = tc.find(W_TCPR)
-    span = tc_pr.find(W_GRID_SPAN) if tc_pr is not None else None
+    return _span(next(tc.iterchildren(W_TCPR), None))
+
+
+def _span(tc_pr: Any) -> int:
+    """How many grid columns the cell of these properties (``w:tcPr`` or None) spans."""
+    span = next(tc_pr.iterchildren(W_GRID_SPAN), None) if tc_pr is not None else None
     return int(span.get(W_VAL)) if span is not None else 1
 
 
@@ -215,81 +213,6 @@ def cell_width_mm(tc: Any) -> float:
         width = int(float(tcw.get(qn("w:w")) or 0)) if tcw is not None else 0
     margins = 2 * 108  # Word's default left and right cell margins
     return max(20.0, (width - margins) / 56.6929) if width else 150.0
-
-
-def clear_cell(tc: Any) -> Any:
-    """Empty a cell, keeping one paragraph in the formatting of its first; return it."""
-    # The first paragraph's properties move to the new paragraph: what held them goes.
-    ppr = next(tc.iter(W_PPR), None)
-    for child in list(tc):
-        if child.tag != W_TCPR:
-            tc.remove(child)
-    p = OxmlElement("w:p")
-    if ppr is not None:
-        p.append(ppr)
-    tc.append(p)
-    return p
-
-
-def _run(text: str, rpr: Any, bold: bool) -> Any:
-    r = OxmlElement("w:r")
-    if rpr is not None:
-        props = copy.deepcopy(rpr)
-        for b in props.findall(W_B):
-            props.remove(b)
-        for h in props.findall(W_HIGHLIGHT):  # the form greys its placeholders
-            props.remove(h)
-        r.append(props)
-    if bold:
-        props = r.find(W_RPR)
-        if props is None:
-            props = OxmlElement("w:rPr")
-            r.insert(0, props)
-        props.insert(0, OxmlElement("w:b"))
-    t = OxmlElement("w:t")
-    t.text = text
-    t.set(XML_SPACE, "preserve")
-    r.append(t)
-    return r
-
-
-def set_cell(tc: Any, cell: Cell, aside: bool = False) -> None:
-    """Fill ``tc`` with ``cell``'s lines (or their asides), one paragraph each.
-
-    Each paragraph keeps the formatting the cell had.
-    """
-    rpr = next(tc.iter(W_RPR), None)  # a template only: each run gets a copy
-    first = clear_cell(tc)
-    lines: list[Line] = list(cell.lines) or [Line("")]
-    # The first paragraph's properties once; each further line's paragraph is a copy.
-    compact_paragraph(first)
-    _align(first, cell.align)  # not the template's justification, which gaps narrow columns
-    for n, line in enumerate(lines):
-        p = first if n == 0 else copy.deepcopy(first)
-        if n:
-            for r in p.findall(W_R):
-                p.remove(r)
-            tc.append(p)
-        text = (line.aside or "") if aside else line.text
-        if text:
-            p.append(_run(text, rpr, line.bold and not aside))
-
-
-#: The space above and below a line of a filled table cell (twips): the form's template rows
-#: leave 6 pt each side, which doubles the height of every row of data.
-CELL_SPACING = 20
-
-
-def compact_paragraph(p: Any, twips: int = CELL_SPACING) -> None:
-    """Tighten the space the form's template gives a paragraph in a table cell."""
-    ppr = p.find(W_PPR)
-    spacing = ppr.find(W_SPACING) if ppr is not None else None
-    if spacing is None:
-        return
-    for side in (W_BEFORE, W_AFTER):
-        value = spacing.get(side)
-        if value is not None and value.isdigit() and int(value) > twips:
-            spacing.set(side, str(twips))
 
 
 #: Children of ``w:pPr`` that the schema puts after ``w:spacing``.
@@ -315,43 +238,10 @@ def space_before(p: Any, twips: int) -> None:
         spacing.set(W_BEFORE, str(twips))
 
 
-#: Children of ``w:pPr`` that the schema puts after ``w:jc``.
-_AFTER_JC = {qn(f"w:{n}") for n in ("textDirection", "textAlignment", "textboxTightWrap",
-                                    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
-                                    "pPrChange")}
-W_JC = qn("w:jc")
-
-
-def _align(p: Any, value: str) -> None:
-    """Align a paragraph to the ``value`` side ("right" for figures in a column)."""
-    ppr = p.find(W_PPR)
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        p.insert(0, ppr)
-    for old in ppr.findall(W_JC):
-        ppr.remove(old)
-    jc = OxmlElement("w:jc")
-    jc.set(W_VAL, value)
-    position = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_JC), len(ppr))
-    ppr.insert(position, jc)
-
-
-def set_cell_text(tc: Any, text: str, bold: bool = False) -> None:
-    """Fill ``tc`` with one line of ``text``."""
-    set_cell(tc, Cell.of(text, bold=bold))
-
-
-def copy_row(template: Any) -> Any:
-    """A copy of the row ``template``, emptied of text, ready to be filled."""
-    row = copy.deepcopy(template)
-    for t in row.iter(W_T):
-        t.text = ""
-    for p in row.iter(W_P):  # empty cells too: the tallest cell sets the row's height
-        compact_paragraph(p)
-    for height in row.iter(W_TR_HEIGHT):  # the template's minimum, for a blank row
-        if height.get(W_H_RULE, "atLeast") == "atLeast":
-            height.getparent().remove(height)
-    return row
+#: Children of ``w:tcPr`` that the schema puts after ``w:shd`` (which follows the borders).
+_AFTER_SHD = {qn(f"w:{n}") for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
+                                     "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+                                     "tcPrChange")}
 
 
 def shade(tc: Any, fill: str | None) -> None:
@@ -368,37 +258,8 @@ def shade(tc: Any, fill: str | None) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    # w:shd comes after borders and before the margins, in the schema's order.
-    after = [qn(f"w:{n}") for n in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign",
-                                    "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
-                                    "tcPrChange")]
-    position = next((i for i, c in enumerate(tc_pr) if c.tag in after), len(tc_pr))
+    position = next((i for i, c in enumerate(tc_pr) if c.tag in _AFTER_SHD), len(tc_pr))
     tc_pr.insert(position, shd)
-
-
-def note_row(template: Any, columns: int, text: str) -> Any:
-    """A row of one cell spanning ``columns`` grid columns, holding ``text``."""
-    row = copy_row(template)
-    tcs = cells_of(row)
-    keep = tcs[0]
-    for tc in tcs[1:]:
-        row.remove(tc)
-    tc_pr = keep.find(W_TCPR)
-    if tc_pr is None:
-        tc_pr = OxmlElement("w:tcPr")
-        keep.insert(0, tc_pr)
-    for old in tc_pr.findall(qn("w:gridSpan")) + tc_pr.findall(qn("w:vMerge")):
-        tc_pr.remove(old)
-    width = tc_pr.find(qn("w:tcW"))
-    span = OxmlElement("w:gridSpan")
-    span.set(qn("w:val"), str(columns))
-    tc_pr.insert(1 if width is not None else 0, span)
-    if width is not None:
-        width.set(qn("w:type"), "auto")
-        width.set(qn("w:w"), "0")
-    shade(keep, None)
-    set_cell_text(keep, text)
-    return row
 
 
 def row_text(tr: Any) -> list[str]:

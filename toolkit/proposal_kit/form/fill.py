@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +29,18 @@ from ..docxfile import open_docx
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
-from .budget_table import fill_wp_budget, fit_columns
+from .budget_table import BudgetRows, fill_wp_budget, fit_columns, take_templates
+from .cellfill import RowTemplate, note_row, set_cell, set_cell_text
 from .cells import Cell, Grid, Table
 from .description import Box, FormDescription, form_description, known_forms
 from .docx_edit import (
     cells_of,
-    copy_row,
     grid_columns,
     keep_labels_whole,
     keep_row_whole,
-    note_row,
     repeat_rows,
     row_text,
     rows_of,
-    set_cell,
-    set_cell_text,
     shade,
     space_before,
     widen_first_column,
@@ -287,7 +285,8 @@ class FormFiller:
     def _write_into_cell(self, tc: Any, markdown: str, base: int) -> None:
         from ..render.docx_writer import DocxWriter
         from ..render.markdown_parser import parse
-        from .docx_edit import cell_width_mm, clear_cell
+        from .cellfill import clear_cell
+        from .docx_edit import cell_width_mm
 
         first = clear_cell(tc)
         tbl = tc.getparent().getparent()
@@ -335,6 +334,11 @@ class FormFiller:
         end = budget if budget is not None else template
         group = _between(start, end)
         wps = self.draft.proposal.work_packages
+        # The template rows go before the copies are made: copies of them would only be
+        # taken out again, once per work package. Each part keeps where its rows go.
+        parts = self._take_part_templates(template) if wps else {}
+        budget_rows = take_templates(budget, self.form.tables["wp_budget"]) \
+            if wps and budget is not None else None
         copies = [[copy.deepcopy(e) for e in group] for _ in wps[1:]]
         last = end
         for elements in copies:
@@ -342,7 +346,7 @@ class FormFiller:
                 last.addnext(element)
                 last = element
         for wp, elements in zip(wps, [group, *copies], strict=False):
-            self._fill_work_package(wp, elements)
+            self._fill_work_package(wp, elements, parts, budget_rows)
         if where.wp_placeholder is not None:
             where.wp_placeholder.getparent().remove(where.wp_placeholder)
         if not wps:
@@ -351,7 +355,50 @@ class FormFiller:
             set_cell_text(cells_of(tr)[0], spec.title.format(n=1) + " (no work packages in "
                           "project.yaml yet)", bold=True)
 
-    def _fill_work_package(self, wp: WorkPackage, elements: Sequence[Any]) -> None:
+    def _part_columns(self) -> dict[str, tuple[str, bool, list[Any]]]:
+        """The parts of the work package table (tasks, milestones, deliverables).
+
+        Each: its first heading, whether a row of subheadings follows, and the columns its
+        rows are filled from.
+        """
+        spec = self.form.tables["work_package"]
+        return {"tasks": (spec.parts["tasks"].columns[0].heading, True,
+                          ["number", "name", "description", ("participants", False),
+                           ("participants", True), "in_kind"]),
+                **{part: (spec.parts[part].columns[0].heading, False,
+                          [c.id for c in spec.parts[part].columns])
+                   for part in ("milestones", "deliverables")}}
+
+    def _take_part_templates(self, tbl: Any) -> dict[str, _PartRows]:
+        """Take the template rows of each part out of the work package table.
+
+        The rows under the header whose first cell is the part's first heading; the rows
+        filled for a work package go where they were (:meth:`_put_rows`).
+        """
+        rows = rows_of(tbl)
+        found: dict[str, tuple[Any, list[Any], int]] = {}
+        for part, (first_heading, subheader, columns) in self._part_columns().items():
+            header = next((i for i, tr in enumerate(rows)
+                           if normalise(text_of(cells_of(tr)[0])).startswith(
+                               normalise(first_heading))), None)
+            if header is None:
+                continue
+            start = header + (2 if subheader else 1)
+            end = start
+            while end < len(rows) and _is_template_row(rows[end]):
+                end += 1
+            if end > start:
+                found[part] = (rows[start].getprevious(), rows[start:end], len(columns))
+        ready = {part: RowTemplate(templates[0], columns)
+                 for part, (_, templates, columns) in found.items()}
+        for _, templates, _ in found.values():
+            for tr in templates:
+                tbl.remove(tr)
+        return {part: _PartRows(tbl.index(anchor), ready[part], templates[0])
+                for part, (anchor, templates, _) in found.items()}
+
+    def _fill_work_package(self, wp: WorkPackage, elements: Sequence[Any],
+                           parts: Mapping[str, _PartRows], budget: BudgetRows | None) -> None:
         form = self.form
         block = form.work_package_block()
         tables = [e for e in elements if e.tag == W_TBL]
@@ -359,7 +406,7 @@ class FormFiller:
             if e.tag == W_P and normalise(text_of(e)) == normalise(block.heading_text(1)):
                 _set_paragraph_text(e, block.heading_text(wp.number))
         spec = form.tables["work_package"]
-        parts = work_package_tables(self.draft, spec, wp)
+        content = work_package_tables(self.draft, spec, wp)
         tbl = tables[0]
         rows = rows_of(tbl)
         set_cell_text(cells_of(rows[0])[0], f"{spec.title.format(n=wp.number)} {wp.title}",
@@ -368,23 +415,20 @@ class FormFiller:
             tcs = cells_of(tr)
             texts = [normalise(text_of(tc)) for tc in tcs]
             if texts and texts[0].startswith("duration") and len(tcs) >= 4:
-                set_cell_text(tcs[1], parts["header"].rows[0].cell("duration").text)
+                set_cell_text(tcs[1], content["header"].rows[0].cell("duration").text)
                 set_cell_text(tcs[3], lead_label(self.draft, wp.lead))
-        self._objectives(tbl, parts["objectives"])
-        self._part_rows(tbl, parts["tasks"], first_heading=spec.parts["tasks"].columns[0].heading,
-                        subheader=True, columns=["number", "name", "description",
-                                                 ("participants", False),
-                                                 ("participants", True), "in_kind"])
-        self._part_rows(tbl, parts["milestones"],
-                        first_heading=spec.parts["milestones"].columns[0].heading,
-                        columns=[c.id for c in spec.parts["milestones"].columns],
-                        empty=f"No milestone in work package {wp.number}.")
-        self._part_rows(tbl, parts["deliverables"],
-                        first_heading=spec.parts["deliverables"].columns[0].heading,
-                        columns=[c.id for c in spec.parts["deliverables"].columns],
-                        empty=f"No deliverable in work package {wp.number}.")
-        if len(tables) > 1:
-            self._fill_budget(tables[1], build_table(self.draft, form, "wp_budget", wp))
+        self._objectives(tbl, content["objectives"])
+        anchors = {part: tbl[taken.at] for part, taken in parts.items()}  # before any is put
+        empty = {"tasks": None, "milestones": f"No milestone in work package {wp.number}.",
+                 "deliverables": f"No deliverable in work package {wp.number}."}
+        for part, (_, _, columns) in self._part_columns().items():
+            if part in parts:
+                table = content[part]
+                self._put_rows(anchors[part], parts[part].ready, parts[part].template, table,
+                               columns, empty[part] or table.note)
+        if len(tables) > 1 and budget is not None:
+            fill_wp_budget(tables[1], build_table(self.draft, form, "wp_budget", wp), budget,
+                           self._put_rows)
 
     def _objectives(self, tbl: Any, table: Table) -> None:
         rows = rows_of(tbl)
@@ -396,50 +440,36 @@ class FormFiller:
                 set_cell(target, Cell.lines_of(lines))
                 return
 
-    def _part_rows(self, tbl: Any, table: Table, first_heading: str, columns: list[Any],
-                   subheader: bool = False, empty: str | None = None) -> None:
-        """Replace the template rows under the header whose first cell is ``first_heading``."""
-        rows = rows_of(tbl)
-        header = next((i for i, tr in enumerate(rows)
-                       if normalise(text_of(cells_of(tr)[0])).startswith(
-                           normalise(first_heading))), None)
-        if header is None:
-            return
-        start = header + (2 if subheader else 1)
-        end = start
-        while end < len(rows) and _is_template_row(rows[end]):
-            end += 1
-        templates = rows[start:end]
-        if not templates:
-            return
-        self._replace(templates, table, columns, empty or table.note)
-
     def _replace(self, templates: list[Any], table: Table, columns: list[Any],
                  empty: str | None) -> None:
         """Put one filled copy of ``templates[0]`` per row of ``table`` in their place."""
         template = templates[0]
         anchor = template.getprevious()
-        parent = template.getparent()
+        ready = RowTemplate(template, len(columns)) if table.rows else None
         for tr in templates:
-            parent.remove(tr)
+            tr.getparent().remove(tr)
+        self._put_rows(anchor, ready, template, table, columns, empty)
+
+    def _put_rows(self, anchor: Any, ready: RowTemplate | None, template: Any, table: Table,
+                  columns: list[Any], empty: str | None) -> None:
+        """One row filled from ``ready`` per row of ``table``, after ``anchor``.
+
+        ``empty``: the note that stands in a row of its own (the width of ``template``'s
+        table) when ``table`` has no rows.
+        """
         new_rows = []
-        blank = copy_row(template) if table.rows else None  # emptied once, copied per row
-        for row in table.rows:
-            tr = copy.deepcopy(blank)
-            for tc, column in zip(cells_of(tr), columns, strict=False):
-                col_id, aside = column if isinstance(column, tuple) else (column, False)
-                set_cell(tc, row.cell(col_id), aside=aside)
-            new_rows.append(tr)
+        if table.rows and ready is not None:
+            specs = [column if isinstance(column, tuple) else (column, False)
+                     for column in columns]
+            new_rows = [ready.fill((row.cell(col_id), aside) for col_id, aside in specs)
+                        for row in table.rows]
         if not new_rows and empty:
-            new_rows.append(note_row(template, len(grid_columns(parent)) or
+            new_rows.append(note_row(template, len(grid_columns(anchor.getparent())) or
                                      len(cells_of(template)), empty))
         for tr in new_rows:
             keep_row_whole(tr)  # a deliverable, task or event is read on one page
             anchor.addnext(tr)
             anchor = tr
-
-    def _fill_budget(self, tbl: Any, table: Table) -> None:
-        fill_wp_budget(tbl, table, self.form.tables["wp_budget"], self._replace)
 
     # -- the tables after 4.2 and elsewhere ----------------------------------------------------
     def _simple(self, tbl: Any, table_id: str, header_rows: int = 1,
@@ -551,12 +581,12 @@ class FormFiller:
         anchor = template.getprevious()
         for tr in templates:
             tr.getparent().remove(tr)
+        ready = RowTemplate(template, 1)  # the label's cell; the others, unshaded
+        for tc in cells_of(ready.row)[1:]:
+            shade(tc, None)
         for grid_row in grid.rows:
-            tr = copy_row(template)
+            tr = ready.fill([(Cell.of(grid_row.label, bold=grid_row.kind != "task"), False)])
             tcs = cells_of(tr)
-            set_cell_text(tcs[0], grid_row.label, bold=grid_row.kind != "task")
-            for tc in tcs[1:]:
-                shade(tc, None)
             for column in grid_row.shaded:
                 target = columns[column] if column < len(columns) else None
                 if target is not None and 1 + target < len(tcs):
@@ -571,6 +601,19 @@ class FormFiller:
 #: A grey row up to this long is a heading row, kept with the next; a longer one is guidance,
 #: which may end a page (a chain of guidance rows kept together would leave half pages blank).
 _HEADING_ROW_CHARS = 300
+
+
+@dataclass(frozen=True)
+class _PartRows:
+    """A part of the work package table whose template rows were taken out.
+
+    ``at``: the index in the table of the element its rows follow (the same in each copy
+    of the table); ``ready``: the rows made ready from its first template row.
+    """
+
+    at: int
+    ready: RowTemplate
+    template: Any
 
 
 def _drop_unused_years(tbl: Any, used: int) -> None:

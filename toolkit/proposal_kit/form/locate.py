@@ -327,8 +327,8 @@ def form_paragraphs(document: Document, form: FormDescription) -> set[Any]:
 
 def is_shaded(tc: Any) -> bool:
     """Whether a cell has a fill: the form's guidance and heading cells are grey."""
-    tc_pr = tc.find(W_TC_PR)
-    shd = tc_pr.find(W_SHD) if tc_pr is not None else None
+    tc_pr = next(tc.iterchildren(W_TC_PR), None)  # not find(): no path to parse, per cell
+    shd = next(tc_pr.iterchildren(W_SHD), None) if tc_pr is not None else None
     fill = (shd.get(W_FILL) or "auto").lower() if shd is not None else "auto"
     return fill not in ("auto", "ffffff")
 

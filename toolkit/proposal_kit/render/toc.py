@@ -91,6 +91,7 @@ def _entry_styles(document: Document) -> dict[int, str]:
 
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), \
     qn("w:val")
+_W_SDT = qn("w:sdt")
 
 
 def _candidates(body: Any, levels: Mapping[str, int]) -> list[Any]:
@@ -98,11 +99,16 @@ def _candidates(body: Any, levels: Mapping[str, int]) -> list[Any]:
 
     Found from their ``w:pStyle`` and ``w:outlineLvl`` elements, which lxml selects by tag
     (a large draft holds thousands of table-cell paragraphs, which Python then never
-    visits), in document order.
+    visits), in document order; the entries of a table of contents are left out. One walk
+    of the body: a content control comes before what it holds.
     """
     out: list[Any] = []
     seen: set[Any] = set()
-    for mark in body.iter(_W_PSTYLE, _W_OUTLINE):
+    for mark in body.iter(_W_SDT, _W_PSTYLE, _W_OUTLINE):
+        if mark.tag == _W_SDT:
+            if _is_contents(mark):
+                seen.update(mark.iter(W_P))  # its entries are no headings
+            continue
         if mark.tag == _W_PSTYLE and mark.get(_W_VAL) not in levels:
             continue
         ppr = mark.getparent()
@@ -116,14 +122,10 @@ def _candidates(body: Any, levels: Mapping[str, int]) -> list[Any]:
 def heading_entries(document: Document, low: int = 1, high: int = 9) -> list[tuple[int, str]]:
     """``(level, text)`` of each heading of levels ``low``..``high``, in document order."""
     levels = _outline_levels(document)
-    body = document.element.body
-    skip = {p for sdt in body.iter(qn("w:sdt")) if _is_contents(sdt) for p in sdt.iter(W_P)}
     entries = []
     ppr_tag, lvl_tag, style_tag, val = qn("w:pPr"), qn("w:outlineLvl"), qn("w:pStyle"), \
         qn("w:val")
-    for p in _candidates(body, levels):
-        if p in skip:
-            continue
+    for p in _candidates(document.element.body, levels):
         ppr = p.find(ppr_tag)
         level = None
         if ppr is not None:
@@ -211,7 +213,6 @@ def rebuild_contents(document: Document, sdt: Any | None = None,
     for offset, element in enumerate((begin, instr_run, _field_char("separate"))):
         first.insert(position + offset, element)
     last.append(_field_char("end"))
-    for child in list(content):
-        content.remove(child)
+    del content[:]  # the old entries, freed at once: nothing else holds them
     content.extend(paragraphs)
     return len(entries)
