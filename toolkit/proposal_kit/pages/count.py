@@ -66,6 +66,7 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         with interrupts_deferred():  # all that the analysis needs, loaded while LO works
             import docx  # noqa: F401 - DocxInfo's reader
             import pypdf  # noqa: F401 - PdfLayout's reader
+            import pypdfium2  # type: ignore[import-untyped]  # noqa: F401 - its text lines
 
             from .analysis import analyse
         return analyse(path, kind, limit, call, conversion)

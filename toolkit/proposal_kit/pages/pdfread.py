@@ -1,12 +1,16 @@
-"""Read a laid-out PDF with pypdf: page count, page sizes, outline, and text lines on demand.
+"""Read a laid-out PDF: page count, page sizes and outline with pypdf, text lines with PDFium.
 
-Text extraction is slow in pure Python (tens of milliseconds a page), so it is done only for
-the pages asked for, and cached; the outline (bookmarks, which LibreOffice writes for every
-heading) answers most questions at once.
+pypdf reads the structure (and says why a PDF is damaged or locked); the text lines of a
+page come from PDFium (pypdfium2), whose text layer is built in C: about 3 ms a page, where
+pypdf's pure-Python text extraction took 30-50 ms. Lines are read only for the pages asked
+for, and cached; the outline (bookmarks, which LibreOffice writes for every heading) answers
+most questions at once.
 """
 
 from __future__ import annotations
 
+import ctypes
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +22,10 @@ from ..form.tags import is_tag_line
 __all__ = ["Line", "OutlineEntry", "PdfLayout"]
 
 _DIGITS = re.compile(r"\d+")
+#: Where PDFium's text of a page starts a new line: the line breaks it generates, and the
+#: hyphen it marks at the end of a line (U+FFFE; the next line then follows without a break).
+_LINE_END = re.compile("\r\n|\ufffe")
+_HYPHEN = "\ufffe"
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,8 @@ class PdfLayout:
 
         where = SourceLocation(source or path)
         try:
-            self._reader = pypdf.PdfReader(path, strict=False)
+            self._data = path.read_bytes()
+            self._reader = pypdf.PdfReader(io.BytesIO(self._data), strict=False)
             if self._reader.is_encrypted and not self._decrypt():
                 raise InputError("the PDF is password-protected", location=where,
                                  hint="export it again without a password")
@@ -66,6 +75,7 @@ class PdfLayout:
         self.top_margin = 42.5
         self._lines: dict[int, list[Line]] = {}
         self._outline: list[OutlineEntry] | None = None
+        self._text: Any = None  # the PDFium document, opened for the first lines asked for
 
     def _decrypt(self) -> bool:
         from pypdf.errors import PyPdfError
@@ -105,18 +115,20 @@ class PdfLayout:
         return self._lines[page]
 
     def _extract(self, page: int) -> list[Line]:
-        pieces: list[tuple[str, float]] = []
-
-        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-            if text:
-                y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
-                pieces.append((text, y))
+        import pypdfium2  # type: ignore[import-untyped]
 
         try:
-            self._reader.pages[page - 1].extract_text(visitor_text=visit)
-        except Exception:  # unreadable text only costs the section map
+            if self._text is None:
+                self._text = pypdfium2.PdfDocument(self._data)
+            handle = self._text[page - 1]
+            text_page = handle.get_textpage()
+            try:
+                return _page_lines(text_page)
+            finally:
+                text_page.close()
+                handle.close()
+        except pypdfium2.PdfiumError:  # unreadable text only costs the section map
             return []
-        return _join(pieces)
 
     def body_above(self, page: int, y: float) -> bool:
         """Whether body text stands above height ``y`` on ``page``.
@@ -137,19 +149,46 @@ class PdfLayout:
         return {text for (text, _), count in seen.items() if count > 1}
 
 
-def _join(pieces: list[tuple[str, float]]) -> list[Line]:
-    """Glue text pieces into lines, each at the height of its first piece."""
-    lines: list[Line] = []
-    current, y = "", 0.0
-    for text, piece_y in pieces:
-        for index, part in enumerate(text.split("\n")):
-            if index:
-                if current.strip():
-                    lines.append(Line(current.strip(), y))
-                current = ""
-            if part and not current.strip():
-                y = piece_y
-            current += part
-    if current.strip():
-        lines.append(Line(current.strip(), y))
-    return lines
+def _page_lines(text_page: Any) -> list[Line]:
+    """The lines of a PDFium text page, each at the baseline of its first character.
+
+    PDFium gives the characters in the order they are drawn, with a line break where the
+    next one starts elsewhere; pieces it breaks on one baseline (around a superscript, a
+    footnote mark) are one line. The page's text is read in one call, and only each piece's
+    first character is asked for its position.
+    """
+    import pypdfium2.raw as pdfium  # type: ignore[import-untyped]
+
+    count = pdfium.FPDFText_CountChars(text_page)
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    units = max(0, pdfium.FPDFText_GetText(text_page, 0, count, buffer) - 1)
+    text = ctypes.string_at(buffer, 2 * units).decode("utf-16-le", errors="replace")
+    # PDFium counts in UTF-16 units: a character beyond U+FFFF (an emoji) takes two.
+    wide = len(text) != units
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pieces: list[tuple[str, float, float]] = []  # text, baseline, font size
+    start = 0
+    for end in [*_LINE_END.finditer(text), None]:
+        part = text[start:end.start() if end else len(text)]
+        if end is not None and end.group() == _HYPHEN:
+            part += "-"
+        first = start + len(part) - len(part.lstrip())
+        if end is not None:
+            start = end.end()
+        if not part.strip():
+            continue
+        if wide:
+            first = len(text[:first].encode("utf-16-le")) // 2
+        index = pdfium.FPDFText_GetCharIndexFromTextIndex(text_page, first)
+        if index < 0 or not pdfium.FPDFText_GetCharOrigin(text_page, index, x, y):
+            continue
+        size = pdfium.FPDFText_GetFontSize(text_page, index)
+        if pieces and abs(y.value - pieces[-1][1]) <= 0.8 * min(size, pieces[-1][2]):
+            previous, baseline, previous_size = pieces.pop()
+            joint = "" if previous[-1:].isspace() or part[:1].isspace() else " "
+            pieces.append((previous + joint + part, baseline, previous_size))
+        else:
+            pieces.append((part, y.value, size))
+    return [Line(piece.strip(), baseline) for piece, baseline, _ in pieces]
