@@ -131,7 +131,8 @@ def _dump(data: dict[str, Any]) -> str:
 
     Plain text (no character YAML escapes) and no floats: JSON, one value a line. JSON is
     YAML (flow style), and json's C encoder is a tenth of YAML's representer on a large
-    consortium's tables. Anything else goes through PyYAML's own block style.
+    consortium's tables. Anything else goes through PyYAML's own block style, with every
+    character beyond ASCII escaped.
     """
     import yaml
 
@@ -140,7 +141,8 @@ def _dump(data: dict[str, Any]) -> str:
         text = json.dumps(data, ensure_ascii=False, indent=1)
         remember_body(text, data)  # its parse gives ``data`` back exactly
         return text
-    return str(yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
+    # Escaped (\x85, \u2028, \U0001F600): written raw, YAML would fold or drop them.
+    return str(yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=False, sort_keys=False,
                          width=1000).rstrip())
 
 

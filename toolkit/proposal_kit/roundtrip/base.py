@@ -159,15 +159,15 @@ def capture_base(document: Document, project: Project, form_id: str, layout: str
     p = project.proposal
     return {"v": 2, "acronym": p.acronym, "call": p.call, "form": form_id, "layout": layout,
             "styles": document_styles(document), "links": document_links(document),
-            "document": xml.decode("utf-8"), "sections": sections}
+            "document": xml, "sections": sections}
 
 
 def resolve_base(data: dict[str, Any]) -> Base:
     """The base from what :func:`capture_base` stored: the body read, the units placed."""
     from lxml import etree
 
-    root = etree.fromstring(data["document"].encode("utf-8"),
-                            etree.XMLParser(resolve_entities=False, huge_tree=True))
+    root = etree.fromstring(data["document"],
+                            etree.XMLParser(resolve_entities=False))
     body = root.find(_W_BODY)
     reading = read_body(body if body is not None else root, data["styles"], data["links"])
     flat = [b.plain for b in reading.blocks]
@@ -202,11 +202,21 @@ def build_base(document: Document, project: Project, form_id: str, layout: str,
     return resolve_base(capture_base(document, project, form_id, layout, renderer))
 
 
+def _pack(raw: bytes) -> str:
+    return base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
+
+
 def _encode(data: dict[str, Any]) -> bytes:
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    payload = base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
+    """The part's XML: the JSON of ``data`` as its text, the body (version 2) in a child.
+
+    The body's XML is compressed as it is, not escaped into the JSON: a large draft's is a
+    few MB, full of quotes.
+    """
+    fields = {k: v for k, v in data.items() if k != "document"}
+    raw = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    body = f'<document>{_pack(data["document"])}</document>' if "document" in data else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<base xmlns="{_NS}" encoding="zlib+base64">{payload}</base>').encode()
+            f'<base xmlns="{_NS}" encoding="zlib+base64">{_pack(raw)}{body}</base>').encode()
 
 
 #: The most a stored base may inflate to (a rendered Part B's is a few MB).
@@ -232,7 +242,12 @@ def _decode(xml: bytes) -> Base | None:
         data = json.loads(_inflate(base64.b64decode(root.text or "")))
         # Version 1 (proposal-kit before 2026-12-04) stored the base as read; 2, what it
         # is read from.
-        return resolve_base(data) if data.get("v") == 2 else Base.from_json(data)
+        if data.get("v") != 2:
+            return Base.from_json(data)
+        body = root.find(f"{{{_NS}}}document")
+        data["document"] = _inflate(base64.b64decode(body.text or "")) if body is not None \
+            else b""
+        return resolve_base(data)
     except (etree.XMLSyntaxError, ValueError, KeyError, TypeError, AttributeError,
             zlib.error):
         return None
