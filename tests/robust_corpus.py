@@ -9,6 +9,7 @@ asks for ``--format json`` must print one valid JSON document on stdout.
 from __future__ import annotations
 
 import shutil
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOT1_EXAMPLE = ROOT / "examples" / "lot1-education-enterprises"
+LOT1_TOPIC = "ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP"
 
 Args = list[str]
 
@@ -29,18 +31,21 @@ class Case:
     build: Callable[[Path], list[Args]]
     #: Exit codes the case may end with (0 included when the input is acceptable).
     allowed: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}))
+    #: Environment variables set for every command line of the case.
+    env: tuple[tuple[str, str], ...] = ()
 
 
 CASES: list[Case] = []
 
 
-def case(cls: str, allowed: set[int] | None = None) -> Callable[[Callable[[Path], list[Args]]],
-                                                                Callable[[Path], list[Args]]]:
-    """Register a builder as a case of class ``cls``."""
+def case(cls: str, allowed: set[int] | None = None, env: dict[str, str] | None = None
+         ) -> Callable[[Callable[[Path], list[Args]]], Callable[[Path], list[Args]]]:
+    """Register a builder as a case of class ``cls`` (run with ``env`` set, if given)."""
 
     def register(build: Callable[[Path], list[Args]]) -> Callable[[Path], list[Args]]:
         CASES.append(Case(build.__name__.removeprefix("case_").replace("_", "-"), cls, build,
-                          frozenset(allowed) if allowed else Case.allowed))
+                          frozenset(allowed) if allowed else Case.allowed,
+                          tuple((env or {}).items())))
         return build
 
     return register
@@ -229,11 +234,22 @@ def case_nbsp_indent(folder: Path) -> list[Args]:
     return project_commands(file)
 
 
+def _title(text: str, title: str) -> str:
+    """The example's project text with its (folded, three-line) title replaced by ``title``:
+    the title alone differs, so what is tested is the title, not an unknown key."""
+    import re
+
+    changed, count = re.subn(r"\ntitle: >-\n(?:  .*\n)+", lambda _: f"\ntitle: {title}\n", text,
+                             count=1)
+    assert count == 1
+    return changed
+
+
 @case("yaml")
 def case_control_escape_title(folder: Path) -> list[Args]:
     file = example(folder)
     text = file.read_text(encoding="utf-8")
-    text = text.replace("\ntitle:", '\ntitle: "Evil\\e]0;pwn\\a\\u202eTitle"\nold_title:', 1)
+    text = _title(text, '"Evil\\e]0;pwn\\a\\u202eTitle"')
     file.write_text(text, encoding="utf-8")
     return project_commands(file)
 
@@ -251,7 +267,7 @@ def case_init_uncommented(folder: Path) -> list[Args]:
 def case_long_title_keywords(folder: Path) -> list[Args]:
     file = example(folder)
     text = file.read_text(encoding="utf-8")
-    text = text.replace("\ntitle:", "\ntitle: " + "Long " * 400 + "\nold_title:", 1)
+    text = _title(text, "Long " * 400)
     text = text.replace("\nkeywords:\n", "\nkeywords:\n" + "".join(
         f"  - keyword number {i}\n" for i in range(300)), 1)
     file.write_text(text, encoding="utf-8")
@@ -567,7 +583,36 @@ def case_usage_errors(folder: Path) -> list[Args]:
             ["plan", "--deadline", "0001-01-01T00:00"],
             ["plan", "--deadline", "0001-01-01T00:00", "--ics", str(folder / "calendar.ics")],
             ["plan", "--deadline", "9999-12-31T23:59", "--ics", str(folder / "calendar.ics"),
-             "--force"]]
+             "--force"],
+            # 23:59 in Brussels on the last day of year 9999 is year 10000 east of it.
+            ["plan", "--deadline", "9999-12-31T23:59", "--local-tz", "Pacific/Kiritimati",
+             "--ics", str(folder / "late.ics")]]
+
+
+#: Environment variables naming folders and files, set to what they cannot be: a name the
+#: system cannot look up, a device, a file where a folder goes.
+ODD_ENVIRONMENT = {"calls-name-too-long": ("PROPOSAL_KIT_CALLS", "c" * 5000),
+                   "calls-device": ("PROPOSAL_KIT_CALLS", "/dev/zero"),
+                   "calls-file": ("PROPOSAL_KIT_CALLS", "/etc/passwd"),
+                   "texts-name-too-long": ("PROPOSAL_KIT_TEXTS", "t" * 5000),
+                   "plan-name-too-long": ("PROPOSAL_KIT_PLAN", "p" * 5000),
+                   "plan-device": ("PROPOSAL_KIT_PLAN", "/dev/zero"),
+                   "cache-is-a-file": ("PROPOSAL_KIT_CACHE_DIR", "/etc/passwd")}
+
+
+def _environment_case(name: str, variable: str, value: str) -> None:
+    def build(folder: Path) -> list[Args]:
+        file = example(folder)
+        return [["check", str(file)], ["calls"], ["calls", LOT1_TOPIC], ["plan", str(file)],
+                ["texts", "list", "--project", str(file)], ["proof", str(file)],
+                ["render", str(file), "-o", str(file.parent / "out.md"), "--force"]]
+
+    build.__name__ = "case_environment_" + name.replace("-", "_")
+    case("usage", env={variable: value})(build)
+
+
+for _name, (_variable, _value) in ODD_ENVIRONMENT.items():
+    _environment_case(_name, _variable, _value)
 
 
 # --- writes -----------------------------------------------------------------------------
@@ -609,11 +654,12 @@ def case_write_dangling_symlink(folder: Path) -> list[Args]:
 # --- pages: broken documents --------------------------------------------------------------
 
 def _docx(folder: Path) -> Path:
-    """A real rendered DOCX of the example (rendered in-process)."""
+    """A real rendered DOCX of the example in ``folder`` (copied there if not yet)."""
     from proposal_kit import load_project
     from proposal_kit.render import render_project
 
-    file = example(folder)
+    file = folder / "proj" / "project.yaml"
+    file = file if file.exists() else example(folder)
     out = folder / "good.docx"
     render_project(load_project(file), out, "docx")
     return out
@@ -743,12 +789,25 @@ def _broken_documents(folder: Path) -> list[Path]:
                              '"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;'
                              f'&b;&b;&b;&b;">]><w:document xmlns:w="{_W}"><w:body><w:p><w:r>'
                              '<w:t>&x; &c;</w:t></w:r></w:p></w:body></w:document>'})
+    # A second word/document.xml (python-docx reads the last one), and a properties part
+    # that is not XML (a NUL character): a rendered draft, damaged.
+    draft = _docx(folder)
+    twice = _rewrite(draft, folder / "twice.docx", lambda name, data: data)
+    with zipfile.ZipFile(twice, "a") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        archive.writestr("word/document.xml", "<x/>")
+    props = _rewrite(draft, folder / "props.docx", lambda name, data: data.replace(
+        b"</Properties>", b'<property name="x"><vt:lpwstr>\x00</vt:lpwstr></property>'
+        b"</Properties>") if name == "docProps/custom.xml" else data)
+    # Absurd page set-up: a page 10^22 mm wide (a reference document is read for it).
+    huge = _rewrite(draft, folder / "huge-page.docx", lambda name, data: data.replace(
+        b'w:w="', b'w:w="99999999999999999999999') if name == "word/document.xml" else data)
     fifo = folder / "fifo.docx"
     import os
 
     os.mkfifo(fifo)
-    return [not_zip, ole, empty, no_types, no_relation, bare, fifo, Path("/dev/zero"),
-            folder / "missing.docx", folder]
+    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, fifo,
+            Path("/dev/zero"), folder / "missing.docx", folder]
 
 
 @case("roundtrip")
@@ -841,7 +900,8 @@ def run_cases(cls: str, root: Path) -> list[dict[str, object]]:
             for args in variants(line, cls):
                 with progress.open("a", encoding="utf-8") as log:
                     log.write(json.dumps([item.name, args])[:500] + "\n")
-                result = CliRunner().invoke(cli, args, catch_exceptions=True)
+                result = CliRunner().invoke(cli, args, catch_exceptions=True,
+                                            env=dict(item.env) or None)
                 crash = None
                 if result.exception is not None and not isinstance(result.exception,
                                                                    SystemExit):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError, SourceLocation, UsageError
 from .resources import builtin_calls_dir, data_dir
+from .safeio import name_problem
 from .validation import did_you_mean, validate_document
 from .yamlsource import read_yaml
 
@@ -226,8 +227,22 @@ def reference_data() -> ReferenceData:
 
 
 def _call_dirs() -> list[Path]:
-    extra = os.environ.get("PROPOSAL_KIT_CALLS", "")
-    return [Path(p) for p in extra.split(os.pathsep) if p] + [builtin_calls_dir()]
+    """The folders of ``PROPOSAL_KIT_CALLS``, then the built-in one.
+
+    Raises:
+        UsageError: an entry is not a folder (missing, a file, a name too long to look up).
+    """
+    folders = []
+    for entry in os.environ.get("PROPOSAL_KIT_CALLS", "").split(os.pathsep):
+        if not entry:
+            continue
+        problem = name_problem(entry)
+        if problem is not None or not os.path.isdir(entry):
+            shown = entry if len(entry) <= 80 else entry[:80] + "…"
+            raise UsageError(f"PROPOSAL_KIT_CALLS names '{shown}', which is not a folder"
+                             + (f" ({problem})" if problem else ""))
+        folders.append(Path(entry))
+    return [*folders, builtin_calls_dir()]
 
 
 def available_calls() -> list[str]:

@@ -42,14 +42,23 @@ def open_docx(path: Path, what: str = "the document") -> Document:
     if check_input(path) != "docx":
         raise UsageError(f"{path}: {what} must be a Word document (.docx)",
                          hint="save it from Word or LibreOffice as .docx")
+    from docx.oxml.ns import qn
+
+    hint = "open it in Word or LibreOffice and save it again as .docx"
     try:
-        return docx.Document(str(path))
+        document = docx.Document(str(path))
     except Exception as exc:  # python-docx and lxml raise many kinds on a broken package
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(f"{what} cannot be read as a Word document ({detail})",
-                         location=SourceLocation(path),
-                         hint="open it in Word or LibreOffice and save it again as .docx") \
-            from None
+                         location=SourceLocation(path), hint=hint) from None
+    # A main part that is some other XML (a second word/document.xml in the zip, which
+    # python-docx takes instead of the first) has no body to read or write.
+    root = document.element
+    if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
+        raise InputError(f"{what} cannot be read as a Word document (its main part "
+                         f"{document.part.partname} has no document body)",
+                         location=SourceLocation(path), hint=hint)
+    return document
 
 
 def main_part_xml(document: Document) -> bytes:

@@ -45,6 +45,23 @@ def _local(value: datetime, zone: ZoneInfo | None) -> datetime:
     return value.astimezone(zone) if zone else value.astimezone()
 
 
+def _local_times(deadline: datetime, times: list[datetime | None],
+                 zone: ZoneInfo | None) -> tuple[datetime, list[datetime | None]]:
+    """The deadline and ``times`` in the local zone.
+
+    Raises:
+        UsageError: one falls outside the calendar there (9999-12-31 23:59 in Brussels is
+            already year 10000 in Kiritimati).
+    """
+    try:
+        return _local(deadline, zone), [_local(t, zone) if t else None for t in times]
+    except OverflowError:
+        raise UsageError(f"the deadline {deadline:%Y-%m-%d %H:%M} is outside the calendar "
+                         "(years 1 to 9999) in the local time zone",
+                         hint="give a deadline such as 2026-03-10T17:00, or another "
+                              "--local-tz") from None
+
+
 @click.command()
 @click.argument("file", required=False,
                 type=PathType(exists=True, dir_okay=False, path_type=Path))
@@ -100,6 +117,10 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
     later = next_call(rules, now) if rules else None
     result = result.with_deadline_check(now, later.id if later else None,
                                         later.deadline if later else None)
+    # Text output shows local times: one outside the calendar is refused before the write.
+    local_deadline, local_times = _local_times(
+        result.deadline, [s.at for s in result.steps], zone) if output_format == "text" \
+        else (result.deadline, [])
     backup = None
     if ics is not None:
         if ics.suffix.lower() != ".ics":
@@ -112,13 +133,13 @@ def plan(file: Path | None, topic: str | None, deadline: str | None, steps_file:
         return
     for warning in result.warnings:
         echo(style("warning: ", fg="yellow", bold=True) + warning, err=True)
-    local_name = _local(result.deadline, zone).tzname() or "local"
+    local_name = local_deadline.tzname() or "local"
     echo(style(f"Deadline {result.deadline:%Y-%m-%d %H:%M} {result.timezone}", bold=True)
-         + f" ({_local(result.deadline, zone):%Y-%m-%d %H:%M} {local_name}); {origin}")
+         + f" ({local_deadline:%Y-%m-%d %H:%M} {local_name}); {origin}")
     echo(f"{'date':<10}  {'Brussels':<8}  {'local':<16}  {'days':>5}  {'who':<20}  step")
-    for s in result.steps:
+    for s, at in zip(result.steps, local_times, strict=True):
         brussels = f"{s.at:%H:%M}" if s.at else "-"
-        local = f"{_local(s.at, zone):%Y-%m-%d %H:%M}" if s.at else "(whole day)"
+        local = f"{at:%Y-%m-%d %H:%M}" if at else "(whole day)"
         left = (s.day - day).days
         colour = "red" if left < 0 else None
         note = f"  ({s.note})" if s.note else ""

@@ -390,8 +390,15 @@ def _set_properties_part(document: Document, reltype: str, partname: str, conten
 
 
 def read_custom_properties(xml: bytes) -> dict[str, str]:
-    """Parse the bytes of docProps/custom.xml into a dict of string properties."""
-    root = parse_xml(xml)
+    """Parse the bytes of docProps/custom.xml into a dict of string properties.
+
+    A part that is not well-formed XML (a NUL character, cut short) holds none: the
+    document then counts as not written by proposal-kit, which is what can be known of it.
+    """
+    try:
+        root = parse_xml(xml)
+    except etree.XMLSyntaxError:
+        return {}
     out: dict[str, str] = {}
     for prop in root:
         value = prop[0].text if len(prop) else ""

@@ -33,9 +33,10 @@ def gantt_html(spec: GanttSpec) -> str:
     rows.append(f'<tr><th class="label">Activity</th>{columns}</tr>')
     for row in spec.rows:
         on = set(row.cells)
-        cells = "".join(f'<td class="{"on " + row.kind if i in on else ""}"'
+        kind = html.escape(row.kind)  # the block's own text: it must not end the attribute
+        cells = "".join(f'<td class="{"on " + kind if i in on else ""}"'
                         f' title="{html.escape(c)}"></td>' for i, c in enumerate(spec.columns))
-        rows.append(f'<tr class="{row.kind}"><th class="label">{html.escape(row.label)}</th>'
+        rows.append(f'<tr class="{kind}"><th class="label">{html.escape(row.label)}</th>'
                     f"{cells}</tr>")
     return f'<table class="gantt">{"".join(rows)}</table>\n'
 

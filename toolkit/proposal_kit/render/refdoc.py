@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
+from ..errors import InputError
 from .docx_parts import shading
 
 __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
@@ -291,14 +292,37 @@ def _form_page() -> dict[str, Any]:
             "footer_distance": Mm(10)}
 
 
+#: The largest page Word lays out (22 inches), in mm: a bound for every page measure.
+MAX_PAGE_MM = 558.8
+
+
 def complete_page_setup(section: Any) -> None:
     """Give ``section`` the form's page set-up where it states none.
 
-    A user's reference document keeps every value it does state.
+    A user's reference document keeps every value it does state, if it can be a page's.
+
+    Raises:
+        InputError: a value is not a number, or larger than a page can be, or the margins
+            leave no room for text.
     """
     for name, value in _form_page().items():
-        if getattr(section, name) is None:
+        try:
+            stated = getattr(section, name)
+        except (ValueError, TypeError, OverflowError):
+            stated = "unreadable"
+        if stated is None:
             setattr(section, name, value)
+        elif stated == "unreadable" or abs(stated.mm) > MAX_PAGE_MM:
+            shown = stated if stated == "unreadable" else f"{stated.mm:,.0f} mm"
+            raise InputError(f"the reference document's page set-up states a "
+                             f"{name.replace('_', ' ')} of {shown}; at most "
+                             f"{MAX_PAGE_MM:g} mm (22 inches) is a page's",
+                             hint="set its page size and margins in Word (Layout > Margins, "
+                                  "Size) and save it again, or leave --reference-doc out")
+    if (section.left_margin + section.right_margin >= section.page_width
+            or section.top_margin + section.bottom_margin >= section.page_height):
+        raise InputError("the reference document's margins leave no room for text on its "
+                         "page", hint="set smaller margins in Word (Layout > Margins)")
 
 
 def build_reference_doc(out: Path) -> None:
