@@ -105,11 +105,13 @@ def test_watch_rerenders_on_save_and_survives_errors(tmp_path: Path) -> None:
 
 
 def test_watch_ignores_its_own_outputs_and_files_that_are_not_inputs(tmp_path: Path) -> None:
-    """A log written in the project folder (by a script, an editor, the user's shell) and
-    the draft it writes itself do not re-trigger it; an input still does."""
+    """A log written in the project folder (by a script, an editor, the user's shell), a
+    pipe named like a section and the draft it writes itself do not re-trigger it; an input
+    still does."""
     path = _small_project(tmp_path)
     with Watcher(path, pages=False) as watcher:
         watcher.wait_for("ready", 1, 30)
+        os.mkfifo(tmp_path / "pipe.md")
         for n in range(5):
             with (tmp_path / "build.log").open("a", encoding="utf-8") as log:
                 log.write(f"line {n}\n")

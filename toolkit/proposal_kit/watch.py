@@ -128,7 +128,8 @@ def _is_input(project_file: Path) -> Callable[[Path], bool]:
     """Whether a changed path is an input of the project (not a log, not an output).
 
     The project file, its section files and form, and Markdown, template or image files;
-    anything else (a log, a PDF, the outputs and their backups) does not re-render.
+    anything else (a log, a PDF, the outputs and their backups, a pipe named like a
+    section) does not re-render.
     """
 
     def named() -> set[Path]:
@@ -145,7 +146,12 @@ def _is_input(project_file: Path) -> Callable[[Path], bool]:
             return True
         if "named" not in cache:
             cache["named"] = named()
-        return path in cache["named"] or path.suffix.lower() in _INPUT_SUFFIXES
+        if path in cache["named"]:
+            return True
+        # A pipe or a device named like a section (pipe.md) is nothing a draft reads; a
+        # removed file may have been one.
+        return path.suffix.lower() in _INPUT_SUFFIXES and (path.is_file() or
+                                                           not path.exists())
 
     return check
 
