@@ -694,3 +694,26 @@ def test_a_directive_body_reads_back_as_the_data_it_was_written_from(cells: list
         body = compose._dump(data)
         directives._WRITTEN.clear()  # as another process would: parse the text itself
         assert parse_yaml(body, Path("{grouped-table}")).data == data
+
+
+def test_the_draft_defines_the_styles_it_uses_not_words_whole_catalogue(lot2_doc: Any) -> None:
+    """Word's built-in table and list variants the draft never uses are left out (LibreOffice
+    reads each one on every layout); every style the draft names, every custom one and the
+    built-in ones a partner applies while editing stay, with what they are based on."""
+    from proposal_kit.resources import builtin_templates_dir
+
+    reference = docx.Document(str(builtin_templates_dir() / "reference.docx"))
+    styles = {s.style_id: s for s in lot2_doc.styles}
+    assert len(styles) < len(list(reference.styles)) / 2
+    named = {e.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
+             for e in lot2_doc.element.iter(qn(tag))}
+    assert named and named <= set(styles)
+    for style in styles.values():
+        base = getattr(style, "base_style", None)
+        assert base is None or base.style_id in styles
+    names = {s.name for s in styles.values()}
+    assert {"List Bullet 2", "List Number", "Heading 4", "Caption", "Quote", "Table Grid",
+            "PK Prompt", "PK Table Text"} <= names
+    assert {s.name for s in reference.styles if s.name.startswith("PK ")} <= names
+    assert "Light Shading Accent 1" in {s.name for s in reference.styles}
+    assert "Light Shading Accent 1" not in names

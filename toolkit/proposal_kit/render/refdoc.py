@@ -87,6 +87,55 @@ def style_names(document: docx.document.Document) -> list[tuple[str, str]]:
     return out
 
 
+#: Built-in styles kept even when the draft does not use them: the ones a partner applies
+#: while editing (headings, lists, captions, contents levels), by lower-case name prefix.
+_KEPT_BUILT_IN = ("heading", "toc", "list", "caption", "quote", "title", "subtitle",
+                  "normal", "default paragraph font", "no list", "table normal",
+                  "table grid", "hyperlink", "header", "footer")
+_STYLE_REFS = tuple(qn(f"w:{tag}") for tag in ("pStyle", "rStyle", "tblStyle", "numStyleLink",
+                                               "styleLink"))
+_STYLE_LINKS = tuple(qn(f"w:{tag}") for tag in ("basedOn", "link", "next"))
+
+
+def drop_unused_styles(document: docx.document.Document) -> int:
+    """Remove the built-in styles the draft neither uses nor is likely to need; how many.
+
+    The reference document defines some 150 of Word's built-in styles (table and list
+    variants) that a draft never uses; LibreOffice reads every one of them each time it lays
+    the draft out, and Word and LibreOffice define them again when someone applies one.
+    Kept: every custom style, every default, every style the body, headers, footers or
+    numbering name, the styles those are based on or linked to, and the built-in ones a
+    partner applies while editing (:data:`_KEPT_BUILT_IN`).
+    """
+    from docx.opc.part import XmlPart
+
+    styles = document.styles.element
+    part = document.part
+    roots = [part.element, *(rel.target_part.element for rel in part.rels.values()
+                             if not rel.is_external and isinstance(rel.target_part, XmlPart)
+                             and rel.target_part.element is not styles)]
+    used = {ref.get(_W_VAL) for root in roots for tag in _STYLE_REFS for ref in root.iter(tag)}
+    by_id = {style.get(_W_STYLE_ID): style for style in styles.iterchildren(_W_STYLE)}
+    wanted: list[str | None] = []
+    for sid, style in by_id.items():
+        name = style.find(_W_NAME)
+        label = (name.get(_W_VAL) or "").lower() if name is not None else ""
+        if sid in used or style.get(qn("w:customStyle")) in ("1", "true") or \
+                style.get(qn("w:default")) in ("1", "true") or label.startswith(_KEPT_BUILT_IN):
+            wanted.append(sid)
+    keep: set[str | None] = set()
+    while wanted:
+        sid = wanted.pop()
+        if sid in keep or sid not in by_id:
+            continue
+        keep.add(sid)
+        wanted += [link.get(_W_VAL) for tag in _STYLE_LINKS for link in by_id[sid].iter(tag)]
+    dropped = [style for sid, style in by_id.items() if sid not in keep]
+    for style in dropped:
+        styles.remove(style)
+    return len(dropped)
+
+
 def style_ids(document: docx.document.Document) -> dict[str, str]:
     """Style name -> style id (``{s.name: s.style_id for s in document.styles}``)."""
     return dict(style_names(document))
