@@ -105,25 +105,16 @@ def grouped_yaml(table: Table) -> str:
 _C_SAFE = re.compile("[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
+def _leaves(value: object) -> Iterator[object]:
+    """The scalars of ``value`` (mappings' values and lists' items, all the way down)."""
+    if isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from _leaves(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
-
-
-def _has_float(value: object) -> bool:
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_float(v) for v in value)
-    return False
+            yield from _leaves(item)
+    else:
+        yield value
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -136,8 +127,10 @@ def _dump(data: dict[str, Any]) -> str:
     """
     import yaml
 
-    strings = list(_strings(data))
-    if _C_SAFE.fullmatch("".join(strings)) is not None and not _has_float(data):
+    leaves = list(_leaves(data))
+    text_only = "".join(v for v in leaves if isinstance(v, str))
+    if _C_SAFE.fullmatch(text_only) is not None and not any(isinstance(v, float)
+                                                            for v in leaves):
         text = json.dumps(data, ensure_ascii=False, indent=1)
         remember_body(text, data)  # its parse gives ``data`` back exactly
         return text

@@ -35,7 +35,7 @@ from .units import Unit, plain_paragraphs, split_units
 if TYPE_CHECKING:
     from ..render.narrative import NarrativeRenderer
 
-__all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "build_base", "capture_base",
+__all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "capture_base",
            "read_base", "resolve_base"]
 
 BASE_PROPERTY = "proposal-kit-base"
@@ -191,15 +191,6 @@ def resolve_base(data: dict[str, Any]) -> Base:
     blocks = [(b.md, b.cell, sid, u) for b, (sid, u) in zip(reading.blocks, labels, strict=True)]
     return Base(data["acronym"], data["call"], data["form"], data["layout"], blocks,
                 [t.rows for t in reading.tables], sections)
-
-
-def build_base(document: Document, project: Project, form_id: str, layout: str,
-               renderer: NarrativeRenderer | None = None) -> Base:
-    """The base of ``document`` as just rendered from ``project`` (as `absorb` reads it).
-
-    ``renderer``: the one that rendered the project's section texts, if the caller has it.
-    """
-    return resolve_base(capture_base(document, project, form_id, layout, renderer))
 
 
 def _pack(raw: bytes) -> str:
