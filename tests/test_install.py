@@ -49,9 +49,12 @@ def test_the_wheel_carries_templates_texts_and_data(wheel: Path) -> None:
     assert "proposal_kit/py.typed" in names
     assert any(n.startswith("proposal_kit/data/calls/") for n in names)
     assert any(n.startswith("proposal_kit/data/forms/") for n in names)
-    entry = next(n for n in names if n.endswith("entry_points.txt"))
-    entry_points = zipfile.ZipFile(wheel).read(entry).decode()
-    assert "proposal-kit = proposal_kit.__main__:main" in entry_points
+    # The command is the launcher that holds Ctrl-C back while Python starts, kept as it is
+    # (a shell script: no Python shebang for the installer to rewrite).
+    (command,) = [n for n in names if n.endswith(".data/scripts/proposal-kit")]
+    launcher = zipfile.ZipFile(wheel).read(command)
+    assert launcher == (ROOT / "toolkit" / "launcher" / "proposal-kit").read_bytes()
+    assert launcher.startswith(b"#!/bin/sh\n")
 
 
 def test_the_installed_entry_point_runs_outside_the_checkout(wheel: Path,

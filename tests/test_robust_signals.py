@@ -107,3 +107,94 @@ def test_the_console_script_imports_nothing_before_it_can_catch_ctrl_c() -> None
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, timeout=60).stdout.split()
     assert set(loaded) <= {"gc", "proposal_kit", "proposal_kit.__main__"}, loaded
+
+
+# The `proposal-kit` command as installed beside the tests' Python (`pip install -e .` puts the
+# launcher there; scripts/setup does it).
+COMMAND = Path(__import__("sys").executable).parent / "proposal-kit"
+CHECK = ["check", str(Path(__file__).parents[1] / "examples" / "lot2-blueprint" / "project.yaml"),
+         "--format", "json"]
+INTERRUPTED = {"error": {"kind": "interrupted", "exit_code": 130, "message": "interrupted"}}
+
+
+def _with_ctrl_c_pending() -> None:
+    """In the child before it starts: a Ctrl-C already pressed, blocked until someone lets it
+    in (a pending signal survives exec)."""
+    import os
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_a_ctrl_c_before_the_cli_starts_is_an_interruption_for_the_command() -> None:
+    """Pressed before the launcher's first line has run: exit 130, one line and the JSON."""
+    import subprocess
+
+    result = subprocess.run([COMMAND, *CHECK], preexec_fn=_with_ctrl_c_pending,
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (130, "proposal-kit: interrupted\n")
+    assert json.loads(result.stdout) == INTERRUPTED
+
+
+def test_a_ctrl_c_held_back_while_python_started_arrives_in_main() -> None:
+    """Python started with SIGINT blocked (as the launcher starts it) and one pending: main()
+    lets it in where it is handled, not in Python's start-up."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "proposal_kit", *CHECK],
+                            preexec_fn=_with_ctrl_c_pending, capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stderr) == (130, "proposal-kit: interrupted\n")
+    assert json.loads(result.stdout) == INTERRUPTED
+
+
+def test_ctrl_c_at_any_moment_of_the_commands_start_is_never_a_traceback() -> None:
+    """Ctrl-C sent 0-12 ms after the command was started (the shell, Python's start-up, the
+    imports, the check itself): never a traceback nor a fatal error. The process either ends
+    by the signal itself, as any program does in the instant it is being started, or answers
+    with exit 130, one line and the JSON asked for. The moments are spread, not timed: a slow
+    machine only moves where in the start they fall."""
+    import signal
+    import subprocess
+    import time
+
+    answered = 0
+    for step in range(48):
+        proc = subprocess.Popen([COMMAND, *CHECK], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(step * 0.00025)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Fatal Python" not in err, err
+        if proc.returncode == 0:  # the check had finished: a complete report
+            assert "errors" in json.loads(out)
+            continue
+        assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
+        if proc.returncode == 130:
+            answered += 1
+            assert err == "proposal-kit: interrupted\n" and json.loads(out) == INTERRUPTED
+    assert answered > 24  # most moments fall after the launcher's first line
+
+
+def test_the_command_finds_its_python_through_a_symlink(tmp_path: Path) -> None:
+    import subprocess
+
+    link = tmp_path / "proposal-kit"
+    link.symlink_to(COMMAND)
+    result = subprocess.run([link, "--version"], capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0 and result.stdout.startswith("proposal-kit"), result
+
+
+def test_a_module_in_the_current_folder_cannot_stand_in_for_one_of_ours(tmp_path: Path) -> None:
+    """A project folder holding yaml.py or click.py: the command does not import it."""
+    import subprocess
+
+    for name in ("yaml", "click", "proposal_kit"):
+        (tmp_path / f"{name}.py").write_text("raise SystemExit('imported from the folder')\n",
+                                             encoding="utf-8")
+    result = subprocess.run([COMMAND, "--version"], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 0 and "imported from the folder" not in result.stderr, result

@@ -4,7 +4,7 @@ The names below are imported on first use, so that a command pays only for the m
 needs (``pages`` starts LibreOffice before the project model is even imported).
 """
 
-# Nothing is imported here at run time, not even typing or __future__: the console script
+# Nothing is imported here at run time, not even typing or __future__: `python -m proposal_kit`
 # imports this package before proposal-kit can catch Ctrl-C, so it must take no time at all.
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,7 +1,9 @@
-"""``python -m proposal_kit`` and the ``proposal-kit`` console script.
+"""``python -m proposal_kit`` and the ``proposal-kit`` command (its launcher runs :func:`main`).
 
 The CLI is imported inside :func:`main` so that a Ctrl-C while Python is still importing
-it ends with exit 130 and one line, not a traceback.
+it ends with exit 130 and one line, not a traceback. Before that, while Python itself starts,
+the ``proposal-kit`` command (``toolkit/launcher/proposal-kit``) holds Ctrl-C back: it is
+blocked, and :func:`main` lets it in where it is handled.
 
 Once the command has finished, the process ends at once (:func:`os._exit`, after flushing
 stdout and stderr): every file was written and closed, and every LibreOffice stopped, by
@@ -11,6 +13,7 @@ the command itself, so Python's own teardown of the modules and objects a render
 
 # Only modules Python has loaded before this one: importing contextlib (collections,
 # functools, types...) took milliseconds in which a Ctrl-C ended in a traceback.
+import _signal  # built in: Python's start-up loaded it to install its own SIGINT handler
 import gc
 import os
 import sys
@@ -51,10 +54,20 @@ def _ignore_ctrl_c() -> None:
         pass
 
 
+def _let_ctrl_c_in() -> None:
+    """A Ctrl-C the launcher held back while Python started arrives now, as an interruption.
+
+    Unblocking SIGINT delivers one that is pending at once, inside :func:`main`'s handling;
+    started otherwise (``python -m proposal_kit``), SIGINT is not blocked and this does nothing.
+    """
+    _signal.pthread_sigmask(_signal.SIG_UNBLOCK, (_signal.SIGINT,))
+
+
 def main() -> None:
     """Import the CLI and run it; Ctrl-C at any moment exits 130."""
     gc.set_threshold(*GC_THRESHOLD)
     try:
+        _let_ctrl_c_in()
         from .cli import main as cli_main
     except BaseException as exc:
         from .errors import caused_by_interrupt

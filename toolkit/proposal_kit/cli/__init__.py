@@ -242,5 +242,5 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """The command's entry point (``proposal_kit.__main__.main`` runs it)."""
     cli(prog_name="proposal-kit")
