@@ -21,7 +21,7 @@ from types import TracebackType
 
 from ..errors import ExternalToolError
 from .convert import INSTALL_HINT
-from .processes import GroupGuard, guard, stop_group, terminate_as_interrupt
+from .processes import GroupGuard, guard, killpg, stop_group, terminate_as_interrupt
 
 __all__ = ["WarmConversion", "WarmOffice", "find_uno_python"]
 
@@ -158,8 +158,12 @@ def _end(proc: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
     """Stop ``proc`` and its process group, and reap it."""
     if proc.poll() is None:
         stop_group(proc.pid)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
+    for _ in range(2):  # a loaded machine can take its time; the group is killed once more
+        try:
+            proc.wait(timeout=5)
+            break
+        except subprocess.TimeoutExpired:
+            killpg(proc.pid)
     if proc.stdout:
         proc.stdout.close()
 
