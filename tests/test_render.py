@@ -717,3 +717,20 @@ def test_the_draft_defines_the_styles_it_uses_not_words_whole_catalogue(lot2_doc
     assert {s.name for s in reference.styles if s.name.startswith("PK ")} <= names
     assert "Light Shading Accent 1" in {s.name for s in reference.styles}
     assert "Light Shading Accent 1" not in names
+
+
+def test_the_draft_leaves_out_the_templates_second_styles_and_blank_thumbnail(
+        lot2_docx: bytes) -> None:
+    """Word 2010's stylesWithEffects.xml (a second copy of every style, those dropped too)
+    and the reference document's thumbnail (a blank page shown as the draft's preview) are
+    not carried into the draft; the package stays consistent without them."""
+    import zipfile
+
+    package = zipfile.ZipFile(io.BytesIO(lot2_docx))
+    names = set(package.namelist())
+    assert "word/stylesWithEffects.xml" not in names
+    assert not any(name.startswith("docProps/thumbnail") for name in names)
+    listed = package.read("[Content_Types].xml").decode() + \
+        package.read("_rels/.rels").decode() + package.read("word/_rels/document.xml.rels").decode()
+    assert "stylesWithEffects" not in listed and "thumbnail" not in listed
+    assert {"word/styles.xml", "word/numbering.xml", "docProps/core.xml"} <= names

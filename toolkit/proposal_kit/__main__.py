@@ -13,7 +13,7 @@ the command itself, so Python's own teardown of the modules and objects a render
 
 # Only modules Python has loaded before this one: importing contextlib (collections,
 # functools, types...) took milliseconds in which a Ctrl-C ended in a traceback.
-import _signal  # built in: Python's start-up loaded it to install its own SIGINT handler
+import _signal  # type: ignore[import-not-found]  # built in; loaded by Python's start-up
 import gc
 import os
 import sys

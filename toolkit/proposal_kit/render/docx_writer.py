@@ -44,7 +44,13 @@ from .grouped_table import write_grouped_table
 from .images import read_image
 from .markdown_parser import parse
 from .metrics import unbreakable
-from .refdoc import add_missing_styles, complete_page_setup, drop_unused_styles, style_ids
+from .refdoc import (
+    add_missing_styles,
+    complete_page_setup,
+    drop_template_leftovers,
+    drop_unused_styles,
+    style_ids,
+)
 from .toc import new_contents_control, rebuild_contents
 from .wordxml import RowsXml, append_xml, break_run, plain_run, text_run
 
@@ -526,6 +532,7 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
     DocxWriter(document, base_dir).run(parse(markdown))
     rebuild_contents(document, pages=toc_pages)
     drop_unused_styles(document)
+    drop_template_leftovers(document)
     core = document.core_properties
     for key, value in (properties or {}).items():
         setattr(core, key, value)

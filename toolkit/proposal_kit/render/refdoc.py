@@ -24,7 +24,7 @@ from ..errors import InputError
 from .docx_parts import shading
 
 __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
-           "complete_page_setup", "style_ids", "style_names"]
+           "complete_page_setup", "drop_template_leftovers", "style_ids", "style_names"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
@@ -134,6 +134,23 @@ def drop_unused_styles(document: docx.document.Document) -> int:
     for style in dropped:
         styles.remove(style)
     return len(dropped)
+
+
+#: Relationships to parts of python-docx's template that a draft does without: Word 2010's
+#: second copy of every style (``stylesWithEffects.xml``, 438 KB, still listing the styles
+#: :func:`drop_unused_styles` removed) and the thumbnail of a blank page, which file browsers
+#: would show as the draft's preview.
+_TEMPLATE_LEFTOVERS = frozenset({
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+})
+
+
+def drop_template_leftovers(document: docx.document.Document) -> None:
+    """Leave the template's parts in :data:`_TEMPLATE_LEFTOVERS` out of the draft."""
+    for rels in (document.part.rels, document.part.package.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in _TEMPLATE_LEFTOVERS]:
+            del rels[rid]
 
 
 def style_ids(document: docx.document.Document) -> dict[str, str]:
