@@ -11,15 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lazy import lazy_exports
-from .count import count_pages
 
 if TYPE_CHECKING:
+    from .count import count_pages
     from .report import PagesReport
     from .sections import Section
 
-#: Imported on first use: `count_pages` starts LibreOffice before loading them.
+#: Imported on first use: `count_pages` starts LibreOffice before loading the report, and a
+#: render that reads only `pages.validate` loads none of the counting machinery.
 __getattr__ = lazy_exports(__name__, {"PagesReport": ".report",
-                                      "Section": ".sections"})
+                                      "Section": ".sections",
+                                      "count_pages": ".count"})
 
 
 __all__ = ["PagesReport", "Section", "count_pages"]
