@@ -199,16 +199,3 @@ def test_a_module_in_the_current_folder_cannot_stand_in_for_one_of_ours(tmp_path
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 0 and "imported from the folder" not in result.stderr, result
 
-
-def test_a_render_loads_none_of_the_page_counting_machinery() -> None:
-    """`render` reads `pages.validate` (the DOCX checks) only: LibreOffice's launcher, the
-    warm office and subprocess are imported by the commands that count pages."""
-    import subprocess
-    import sys
-
-    probe = ("import sys; import proposal_kit.render, proposal_kit.check, proposal_kit.docxfile; "
-             "print(' '.join(sorted(m for m in sys.modules if m.startswith('proposal_kit.pages')"
-             " or m == 'subprocess')))")
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True, timeout=60).stdout.split()
-    assert loaded == ["proposal_kit.pages", "proposal_kit.pages.validate"], loaded

@@ -337,3 +337,17 @@ def test_second_render_compiles_nothing(cache: Path, monkeypatch: pytest.MonkeyP
     again = render_bytes(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml"))
     assert _members(again) == _members(first)  # the same content (zip dates are the clock's)
     assert compiled == []
+
+
+def test_a_render_loads_none_of_the_page_counting_machinery() -> None:
+    """`render` reads `pages.validate` (the DOCX checks) only: LibreOffice's launcher, the
+    warm office and subprocess are imported by the commands that count pages."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; import proposal_kit.render, proposal_kit.check, proposal_kit.docxfile; "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('proposal_kit.pages')"
+             " or m == 'subprocess')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    assert loaded == ["proposal_kit.pages", "proposal_kit.pages.validate"], loaded
