@@ -351,3 +351,32 @@ def test_a_render_loads_none_of_the_page_counting_machinery() -> None:
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, timeout=60).stdout.split()
     assert loaded == ["proposal_kit.pages", "proposal_kit.pages.validate"], loaded
+
+
+def test_a_render_and_its_check_compute_the_budget_once_per_call_figures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules, the view model and the texts' variables all ask for the budget: within a
+    render (and a check) each project's budget is computed once with the call's figures and
+    once without them, not once per asker; outside one, every call computes afresh."""
+    from conftest import EXAMPLES
+    from proposal_kit import load_project
+    from proposal_kit.budget import compute, compute_budget, one_budget_per_project
+    from proposal_kit.check import check_project
+    from proposal_kit.render import render_bytes
+
+    computed: list[object] = []
+    real = compute._compute
+
+    def counting(proposal: object, call: object) -> compute.Budget:
+        computed.append(call)
+        return real(proposal, call)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compute, "_compute", counting)
+    project = load_project(EXAMPLES / "lot2-blueprint" / "project.yaml")
+    with one_budget_per_project():
+        render_bytes(project)
+        check_project(project, render=False)
+    assert len(computed) == 2 and computed.count(None) == 1, computed
+    computed.clear()
+    first, second = compute_budget(project.proposal), compute_budget(project.proposal)
+    assert len(computed) == 2 and first == second

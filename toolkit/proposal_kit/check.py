@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .budget import one_budget_per_project
 from .calls import load_call, reference_data
 from .errors import ProposalKitError, UsageError
 from .findings import Finding, Severity, summarise
@@ -69,6 +70,11 @@ def check_project(project: Project, render: bool = True) -> CheckReport:
     With ``render``, also find everything the render would stop on (see
     :func:`~proposal_kit.preflight.render_findings`), so that a project check passes renders.
     """
+    with one_budget_per_project():
+        return _check_project(project, render)
+
+
+def _check_project(project: Project, render: bool) -> CheckReport:
     file = project.file
     proposal = project.proposal
     try:

@@ -8,9 +8,18 @@
 from __future__ import annotations
 
 from .catalogue import Catalogue, Category, catalogue
-from .compute import UNCATEGORISED, Budget, Cell, Line, MissingRate, Totals, compute_budget
+from .compute import (
+    UNCATEGORISED,
+    Budget,
+    Cell,
+    Line,
+    MissingRate,
+    Totals,
+    compute_budget,
+    one_budget_per_project,
+)
 from .report import BudgetReport, budget_file, budget_project
 
 __all__ = ["UNCATEGORISED", "Budget", "BudgetReport", "Catalogue", "Category", "Cell", "Line",
            "MissingRate", "Totals", "budget_file", "budget_project", "catalogue",
-           "compute_budget"]
+           "compute_budget", "one_budget_per_project"]

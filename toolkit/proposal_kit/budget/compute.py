@@ -9,7 +9,9 @@ beneficiary and entity, then added up ('Proposal Budget', column "Max TOTAL EU C
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
     from ..costs import PartnerCosts
     from ..model import Proposal
 
-__all__ = ["UNCATEGORISED", "Budget", "Cell", "Line", "MissingRate", "Totals", "compute_budget"]
+__all__ = ["UNCATEGORISED", "Budget", "Cell", "Line", "MissingRate", "Totals", "compute_budget",
+           "one_budget_per_project"]
 
 #: The category of an old single figure per partner and WP (no categories given).
 UNCATEGORISED = "uncategorised"
@@ -306,8 +309,42 @@ def _detailed_cell(proposal: Proposal, wp: str, pid: str, costs: PartnerCosts,
     return Cell(wp, pid, amounts, direct, indirect, round(months, 2), True, tuple(lines))
 
 
+#: Within :func:`one_budget_per_project`: (proposal, call) ids -> (proposal, call, budget).
+_COMPUTED: ContextVar[dict[tuple[int, int], tuple[Any, Any, Budget]] | None] = \
+    ContextVar("budgets", default=None)
+
+
+@contextmanager
+def one_budget_per_project() -> Iterator[None]:
+    """Within, :func:`compute_budget` computes each project's budget (per call) once.
+
+    A render or a check asks for the budget from several places (the rules, the view model,
+    the generic texts' variables); the proposal is not changed meanwhile, so the first answer
+    is given again. Nested scopes share the outermost one.
+    """
+    if _COMPUTED.get() is not None:
+        yield
+        return
+    token = _COMPUTED.set({})
+    try:
+        yield
+    finally:
+        _COMPUTED.reset(token)
+
+
 def compute_budget(proposal: Proposal, call: CallRules | None = None) -> Budget:
     """The budget of ``proposal``; the grant needs the ``call``'s rate and cap."""
+    computed = _COMPUTED.get()
+    if computed is None:
+        return _compute(proposal, call)
+    key = (id(proposal), id(call))
+    known = computed.get(key)
+    if known is None or known[0] is not proposal or known[1] is not call:
+        known = computed[key] = (proposal, call, _compute(proposal, call))
+    return known[2]
+
+
+def _compute(proposal: Proposal, call: CallRules | None) -> Budget:
     book = catalogue()
     cells: list[Cell] = []
     missing: list[MissingRate] = []

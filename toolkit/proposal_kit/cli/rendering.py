@@ -47,15 +47,17 @@ def render(file: Path, output: Path | None, output_format: str | None,
     keeping all of its guidance. An output that was edited after it was rendered is never
     overwritten without --force.
     """
+    from ..budget import one_budget_per_project
     from ..render import Format, render_project
 
     project = load_project(file)
-    result = render_project(project, output, cast("Format | None", output_format),
-                            reference_doc, force, form=form)
-    echo(f"wrote {result.output}")
-    if result.backup:
-        echo(f"kept a backup of the previous file: {result.backup}")
-    errors = check_project(project, render=False).summary["error"]
+    with one_budget_per_project():  # the render's and the check's
+        result = render_project(project, output, cast("Format | None", output_format),
+                                reference_doc, force, form=form)
+        echo(f"wrote {result.output}")
+        if result.backup:
+            echo(f"kept a backup of the previous file: {result.backup}")
+        errors = check_project(project, render=False).summary["error"]
     if errors:
         echo(style(f"note: `proposal-kit check {file}` reports {errors} error(s)",
                    fg="yellow"), err=True)

@@ -15,6 +15,7 @@ from typing import Literal
 from docx.document import Document
 from markupsafe import Markup
 
+from ..budget import one_budget_per_project
 from ..calls import CallRules, load_call
 from ..derive import derive
 from ..errors import OutputConflictError, SourceLocation, UsageError
@@ -190,15 +191,16 @@ def render_bytes(project: Project, fmt: Format = "docx",
     ``form`` (the applicant's copy of the official form), that copy is filled instead of
     proposal-kit's own layout; ``force`` then allows replacing text already in it.
     """
-    if form is not None:
-        if fmt != "docx":
-            raise UsageError("the official form is a Word document: --form writes .docx")
-        return _form_bytes(project, form, force, toc_pages)
-    markdown, narrative = _draft_markdown(project)
-    if fmt == "docx":
-        return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
-    body = markdown if fmt == "md" else _html_page(project, markdown)
-    return stamp_text(body).encode("utf-8")
+    if form is not None and fmt != "docx":
+        raise UsageError("the official form is a Word document: --form writes .docx")
+    with one_budget_per_project():
+        if form is not None:
+            return _form_bytes(project, form, force, toc_pages)
+        markdown, narrative = _draft_markdown(project)
+        if fmt == "docx":
+            return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
+        body = markdown if fmt == "md" else _html_page(project, markdown)
+        return stamp_text(body).encode("utf-8")
 
 
 def default_output(project: Project, fmt: Format) -> Path:
