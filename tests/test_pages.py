@@ -551,3 +551,41 @@ def test_help() -> None:
     assert result.exit_code == 0
     for option in ("--limit", "--format", "--exact", "--call", "--timeout"):
         assert option in result.output
+
+
+def test_libreoffice_lays_out_the_draft_without_the_base_of_absorb(tmp_path: Path) -> None:
+    """The copy LibreOffice opens has the base's part emptied (it does not change the layout,
+    and LibreOffice would read its tens of KB of base64): every other part is the draft's,
+    byte for byte, and the base is still in the draft itself."""
+    import zipfile
+
+    from proposal_kit.pages.layoutcopy import layout_copy
+    from proposal_kit.roundtrip.base import read_base
+
+    draft = tmp_path / "draft.docx"
+    render_project(load_project(EXAMPLES / "lot2-blueprint" / "project.yaml"), draft)
+    copy = tmp_path / "copy.docx"
+    assert layout_copy(draft, copy)
+    original, laid_out = zipfile.ZipFile(draft), zipfile.ZipFile(copy)
+    assert original.namelist() == laid_out.namelist()
+    changed = [n for n in original.namelist() if original.read(n) != laid_out.read(n)]
+    assert len(changed) == 1 and changed[0].startswith("customXml/item"), changed
+    assert len(laid_out.read(changed[0])) < 200 < len(original.read(changed[0]))
+    assert read_base(draft)[0] is not None and read_base(copy)[0] is None
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", None])
+def test_a_document_without_a_base_is_laid_out_as_it_is(tmp_path: Path,
+                                                        content: bytes | None) -> None:
+    """Not a draft of ours (the official form), or not readable: no copy is written, and
+    the caller copies the file as it is (its own checks say what is wrong with it)."""
+    from proposal_kit.pages.layoutcopy import layout_copy
+
+    source = tmp_path / "document.docx"
+    if content is None:
+        docx.Document().save(str(source))
+    else:
+        source.write_bytes(content)
+    copy = tmp_path / "copy.docx"
+    assert layout_copy(source, copy) is False
+    assert not copy.exists()

@@ -59,8 +59,10 @@ def count_pages(path: Path | str, limit: int | None = None, call: str | None = N
         return analyse(path, kind, limit, call, None)
     if progress:
         progress(f"Laying out {path.name} with LibreOffice…")
-    conversion_of = (office.conversion(path) if office else
-                     Conversion(path, soffice, soffice_timeout(timeout)))
+    from .layoutcopy import layout_copy
+
+    conversion_of = (office.conversion(path, layout_copy) if office else
+                     Conversion(path, soffice, soffice_timeout(timeout), layout_copy))
     with conversion_of as conversion:
         conversion.start()
         with interrupts_deferred():  # all that the analysis needs, loaded while LO works

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import uuid
 import zipfile
 import zlib
@@ -29,6 +28,7 @@ from docx.opc.part import Part
 
 from ..errors import InputError, TemplateError
 from ..project import Project
+from .basepart import BASE_PROPERTY, ITEM, NAMESPACE
 from .docxread import document_links, document_styles, read_body
 from .units import Unit, plain_paragraphs, split_units
 
@@ -38,11 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["BASE_PROPERTY", "Base", "SectionBase", "attach_base", "capture_base",
            "read_base", "resolve_base"]
 
-BASE_PROPERTY = "proposal-kit-base"
-_NS = "urn:proposal-kit:base:1"
+_NS = NAMESPACE
 _ITEM_CT = "application/xml"
 _PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
-_ITEM = re.compile(r"^/?customXml/item(\d+)\.xml$")
+_ITEM = ITEM
 _W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 
 
