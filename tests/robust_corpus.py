@@ -364,6 +364,11 @@ PROJECT_FILES: dict[str, dict[str, str | bytes]] = {
     "template-override-broken": {"templates/partb.md.j2": "{% for %}\n"},
     "template-override-runtime": {"templates/partb.md.j2": "line\n{{ 1/0 }}\n",
                                   "templates/partb.html.j2": "{{ body }}{{ nope }}\n"},
+    # An image whose signature is right but whose header python-docx cannot read.
+    "image-truncated-png": {"cut.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+                            "sections/needs.md": "Intro.\n\n![cut](cut.png)\n"},
+    "image-zero-size-gif": {"empty.gif": b"GIF89a" + b"\x00" * 20,
+                            "sections/needs.md": "Intro.\n\n![empty](empty.gif)\n"},
 }
 
 

@@ -222,3 +222,18 @@ def test_check_predicts_render_on_every_corpus_section(lot1: Path, name: str) ->
         except ProposalKitError as exc:
             failures.append(exc.message)
     assert bool(errors) == bool(failures), (errors, failures)
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+                                  b"GIF89a" + b"\x00" * 20])
+def test_a_damaged_image_is_reported_at_its_line_with_the_others(lot1: Path, data: bytes
+                                                                  ) -> None:
+    # The signature is right, the header is not: check reads it as the Word writer will.
+    (lot1.parent / "bad.png").write_bytes(data)
+    needs = _section(lot1, "Intro.\n\n![a](missing.png)\n\n![b](bad.png)\n")
+    errors = _errors(lot1)
+    bad = [f for f in errors if "bad.png" in f.message]
+    assert len(bad) == 1 and bad[0].file == str(needs) and bad[0].line == 5, errors
+    assert any("missing.png" in f.message for f in errors)
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
