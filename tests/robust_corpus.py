@@ -108,6 +108,9 @@ PROJECT_EDITS = {
     "keys-one-and-true": ("yaml", "sections:\n", "variables:\n  1: one\n  true: yes\n"
                           "  \"1\": str\nsections:\n"),
     "control-escapes": ("yaml", "acronym: ", 'acronym: "A\\e[31m\\0B"\nx_: '),
+    # !!binary gives bytes, which no text check sees: ESC [31m NUL in the acronym.
+    "binary-control-acronym": ("yaml", "acronym: ", "acronym: !!binary QRtbMzFtAEI=\nx_: "),
+    "binary-bidi-id": ("ids", "- id: WP1", "- id: !!binary V1DigK4x"),
     "superscript-id": ("ids", "- id: WP1", "- id: WP²"),
     "huge-digits-id": ("ids", "- id: WP1", "- id: WP" + "9" * 5000),
     "bidi-id": ("ids", "- id: WP1", "- id: \"WP\\u202e1\""),

@@ -237,3 +237,14 @@ def test_a_damaged_image_is_reported_at_its_line_with_the_others(lot1: Path, dat
     assert any("missing.png" in f.message for f in errors)
     with pytest.raises(ProposalKitError):
         render_bytes(load_project(lot1), "docx")
+
+
+def test_a_binary_value_is_refused_at_its_line(lot1: Path) -> None:
+    # !!binary builds bytes: ESC and NUL in them would pass the control-character check
+    # and crash the Word writer; the value is refused where it is written.
+    text = lot1.read_text(encoding="utf-8")
+    lot1.write_text(text.replace("acronym: AGRIVENTURE", "acronym: !!binary QRtbMzFtAEI=", 1),
+                    encoding="utf-8")
+    errors = _errors(lot1)
+    binary = [f for f in errors if "!!binary" in f.message]
+    assert binary and binary[0].line == 4 and binary[0].column == 10, errors

@@ -174,6 +174,11 @@ class _Builder:
                                       "show (an escape such as \\e or \\0 in quotes?); "
                                       "remove it", node, path)
                         return _CONTROL.sub("", value)
+                elif isinstance(value, bytes):  # !!binary: bytes would pass every text check
+                    self._problem("schema.yaml-tag", "a !!binary value is not allowed here; "
+                                  "project files hold plain text: write the text itself",
+                                  node, path)
+                    return None
                 elif isinstance(value, float) and not math.isfinite(value):
                     self._problem("schema.value", f"'{_short(node.value)}' is not a number a "
                                   "proposal can use (infinite or not-a-number)", node, path)
