@@ -108,6 +108,7 @@ PROJECT_EDITS = {
     "keys-one-and-true": ("yaml", "sections:\n", "variables:\n  1: one\n  true: yes\n"
                           "  \"1\": str\nsections:\n"),
     "control-escapes": ("yaml", "acronym: ", 'acronym: "A\\e[31m\\0B"\nx_: '),
+    "noncharacter-escape": ("yaml", "acronym: ", 'acronym: "A\\uFFFEB"\nx_: '),
     # !!binary gives bytes, which no text check sees: ESC [31m NUL in the acronym.
     "binary-control-acronym": ("yaml", "acronym: ", "acronym: !!binary QRtbMzFtAEI=\nx_: "),
     "binary-bidi-id": ("ids", "- id: WP1", "- id: !!binary V1DigK4x"),
@@ -338,6 +339,12 @@ SECTION_TEXTS = {
                        "See [[D9.9]].\n\n![fig](no-such.png)\n\n```{gantt}\nrows: [x\n```\n",
     "syntax-then-more": "Para {{ unclosed\n\n{{ text('no/such') }} [[WP99]]\n",
     "cr-line-ends": "Line one\rLine {{ 1/0 }}\r[[D9.9]]\r",
+    # Jinja's string escapes print what no document can hold: ESC, BEL, a lone surrogate,
+    # the non-character U+FFFE (and raw U+FFFE bytes in the file itself).
+    "jinja-escape-control": "Intro {{ '\\x1b[31m' }} and {{ '\\x07'|e }}.\n",
+    "jinja-escape-surrogate": "Intro {{ '\\ud800' }}.\n",
+    "jinja-escape-noncharacter": "Intro {{ '\\uFFFE' }}.\n",
+    "raw-noncharacter": "Intro \ufffe here.\n",
 }
 
 

@@ -248,3 +248,22 @@ def test_a_binary_value_is_refused_at_its_line(lot1: Path) -> None:
     errors = _errors(lot1)
     binary = [f for f in errors if "!!binary" in f.message]
     assert binary and binary[0].line == 4 and binary[0].column == 10, errors
+
+
+@pytest.mark.parametrize("expression", ["'\\x1b[31m'", "'\\x07'|e", "'\\ud800'", "'\\uFFFE'"])
+def test_a_string_escape_printing_a_control_character_is_an_error_at_its_line(
+        lot1: Path, expression: str) -> None:
+    # Jinja's string escapes make characters no section file may hold; printed, they
+    # crashed the Word writer (exit 70).
+    needs = _section(lot1, "Intro.\n\nText {{ " + expression + " }} here.\n")
+    [error] = _errors(lot1)
+    assert error.file == str(needs) and error.line == 3, error
+    assert "which no document can show" in error.message
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
+
+
+def test_a_non_character_in_a_section_file_is_named(lot1: Path) -> None:
+    _section(lot1, "Intro \ufffe here.\n")
+    [error] = _errors(lot1)
+    assert "non-character U+FFFE" in error.message, error
