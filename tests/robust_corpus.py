@@ -584,6 +584,24 @@ def case_unreadable(folder: Path) -> list[Args]:
     return project_commands(file)
 
 
+@case("files")
+def case_acronym_names_other_folders(folder: Path) -> list[Args]:
+    # The default outputs are named from the acronym: they stay beside the project file.
+    file = with_yaml(folder, "acronym: AGRIVENTURE", 'acronym: "../../ESCAPED"')
+    return [["check", str(file)], ["render", str(file)], ["render", str(file), "--format", "md"]]
+
+
+@case("usage")
+def case_init_odd_acronyms(folder: Path) -> list[Args]:
+    lines: list[Args] = []
+    for n, acronym in enumerate(["A: b", "'", "&a *a", "#x", "", "X\nsections: {}", "A\x1b[31m",
+                                 "A" * 41]):
+        target = folder / f"p{n}"
+        lines += [["init", str(target), "--call", LOT1_TOPIC, "--acronym", acronym],
+                  ["check", str(target / "project.yaml")]]
+    return lines
+
+
 # --- usage ------------------------------------------------------------------------------
 
 @case("usage")

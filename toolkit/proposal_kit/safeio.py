@@ -213,6 +213,12 @@ def confine_present(path: Path, roots: list[Path], what: str = "the file") -> Pa
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def file_stem(text: str) -> str:
+    """``text`` (an acronym) as the stem of a file name: letters, digits, '-' and '_' kept,
+    anything else ('/', '..', spaces) as '_', so that it cannot name another folder."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text) or "_"
+
+
 def char_name(char: str) -> str:
     """``char`` (one that :data:`CONTROL` matches) named for a message."""
     code = ord(char)

@@ -203,8 +203,9 @@ def render_bytes(project: Project, fmt: Format = "docx",
 
 def default_output(project: Project, fmt: Format) -> Path:
     """``<acronym>-partB.<ext>`` beside the project file."""
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.proposal.acronym)
-    return project.base_dir / f"{safe}-partB.{fmt}"
+    from ..safeio import file_stem
+
+    return project.base_dir / f"{file_stem(project.proposal.acronym)}-partB.{fmt}"
 
 
 #: The file extensions of each format (the first is the one written by default).
