@@ -735,6 +735,21 @@ def case_pages_absurd_numbers(folder: Path) -> list[Args]:
     return [["pages", str(bad)]]
 
 
+def _unreadable_page_setup(name: str, data: bytes) -> bytes:
+    import re
+
+    if name != "word/document.xml":
+        return data
+    data = re.sub(rb'(<w:pgMar[^>]*w:left=")', rb"\g<1>1e5", data, count=1)
+    return re.sub(rb'(<w:pgSz[^>]*w:w=")', rb"\g<1>nan", data, count=1)
+
+
+@case("pages")
+def case_pages_page_setup_not_a_number(folder: Path) -> list[Args]:
+    bad = _rewrite(_docx(folder), folder / "setup.docx", _unreadable_page_setup)
+    return [["pages", str(bad)]]
+
+
 @case("pages")
 def case_pages_not_a_zip(folder: Path) -> list[Args]:
     bad = folder / "x.docx"
@@ -835,11 +850,13 @@ def _broken_documents(folder: Path) -> list[Path]:
     # Absurd page set-up: a page 10^22 mm wide (a reference document is read for it).
     huge = _rewrite(draft, folder / "huge-page.docx", lambda name, data: data.replace(
         b'w:w="', b'w:w="99999999999999999999999') if name == "word/document.xml" else data)
+    # Page set-up that is not a number: python-docx reads it only when asked, then fails.
+    margins = _rewrite(draft, folder / "margins.docx", _unreadable_page_setup)
     fifo = folder / "fifo.docx"
     import os
 
     os.mkfifo(fifo)
-    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, fifo,
+    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, margins, fifo,
             Path("/dev/zero"), folder / "missing.docx", folder]
 
 

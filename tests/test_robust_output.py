@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from proposal_kit.cli import cli
@@ -57,3 +58,60 @@ def test_a_deadline_outside_the_calendar_in_local_time_writes_no_calendar(
     shown = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert shown.exit_code == 0
     assert json.loads(shown.stdout)["deadline"].startswith("9999-12-31T23:59")
+
+
+def _with_page_setup(source: Path, target: Path, margin: bytes, width: bytes) -> Path:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb'(<w:pgMar[^>]*w:left=")[^"]*', rb"\g<1>" + margin, data, count=1)
+                data = re.sub(rb'(<w:pgSz[^>]*w:w=")[^"]*', rb"\g<1>" + width, data, count=1)
+            zout.writestr(info, data)
+    return target
+
+
+def test_page_setup_that_is_not_a_number_is_an_input_error(tmp_path: Path) -> None:
+    # python-docx reads the margins only when asked (int('1e5...')): pages, render --form
+    # and --reference-doc ended with exit 70.
+    from conftest import EXAMPLES
+    from proposal_kit import load_project
+    from proposal_kit.docxfile import open_docx
+    from proposal_kit.errors import InputError
+    from proposal_kit.pages.docxinfo import DocxInfo
+    from proposal_kit.render import render_project
+
+    draft = tmp_path / "draft.docx"
+    render_project(load_project(EXAMPLES / "lot1-education-enterprises" / "project.yaml"),
+                   draft, "docx")
+    for n, (margin, width) in enumerate([(b"1e5", b"11906"), (b"1417", b"nan")]):
+        bad = _with_page_setup(draft, tmp_path / f"bad{n}.docx", margin, width)
+        with pytest.raises(InputError, match="page set-up of section 1"):
+            open_docx(bad, "the form")
+        with pytest.raises(InputError, match="page set-up of section 1"):
+            DocxInfo(bad)
+
+
+def test_a_document_saved_by_libreoffice_gives_one_core_properties_part(tmp_path: Path
+                                                                         ) -> None:
+    # The official form relates its core properties by LibreOffice's type: python-docx
+    # added a second docProps/core.xml to a draft rendered with it as --reference-doc.
+    import zipfile
+    from collections import Counter
+
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLES, official_file
+    from proposal_kit.cli import cli
+
+    form = official_file("partb-form-erasmus-bb-lsii-v*.docx")
+    out = tmp_path / "draft.docx"
+    result = CliRunner().invoke(cli, ["render", str(EXAMPLES / "lot1-education-enterprises" /
+                                                    "project.yaml"), "--reference-doc",
+                                      str(form), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    names = Counter(zipfile.ZipFile(out).namelist())
+    assert names["docProps/core.xml"] == 1

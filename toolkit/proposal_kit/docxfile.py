@@ -58,7 +58,51 @@ def open_docx(path: Path, what: str = "the document") -> Document:
         raise InputError(f"{what} cannot be read as a Word document (its main part "
                          f"{document.part.partname} has no document body)",
                          location=SourceLocation(path), hint=hint)
+    check_page_setup(document, path, what)
+    _standard_core_properties(document)
     return document
+
+
+def _standard_core_properties(document: Document) -> None:
+    """Give the core properties LibreOffice's relationship the standard type.
+
+    A document saved by LibreOffice (the official form is) relates them as
+    ``.../officedocument/.../core-properties``, which python-docx does not recognise: it
+    would add a second ``docProps/core.xml`` to what it writes (``render --form`` and
+    ``--reference-doc``, ``proof --docx``).
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for rel in document.part.package.rels.values():
+        if rel.reltype != RT.CORE_PROPERTIES and \
+                rel.reltype.lower().endswith("/metadata/core-properties"):
+            rel._reltype = RT.CORE_PROPERTIES
+
+
+#: The page set-up python-docx reads as whole numbers (twips) when asked, and fails on then.
+_PAGE_SETUP = ("page_width", "page_height", "top_margin", "bottom_margin", "left_margin",
+               "right_margin", "header_distance", "footer_distance", "gutter", "orientation")
+
+
+def check_page_setup(document: Document, path: Path, what: str = "the document") -> None:
+    """Raise if a section's page size or margins are not numbers.
+
+    python-docx reads ``w:left="1e5"`` or ``w:w="nan"`` only when asked, and fails then,
+    deep in a command.
+
+    Raises:
+        InputError: naming the section and the value.
+    """
+    for number, section in enumerate(document.sections, 1):
+        for name in _PAGE_SETUP:
+            try:
+                getattr(section, name)
+            except (ValueError, OverflowError, KeyError) as exc:
+                raise InputError(f"{what} cannot be read as a Word document: the page set-up "
+                                 f"of section {number} ({name.replace('_', ' ')}) is not a "
+                                 f"number ({str(exc)[:80]})", location=SourceLocation(path),
+                                 hint="open it in Word or LibreOffice, set the page size and "
+                                 "margins again and save it as .docx") from None
 
 
 def main_part_xml(document: Document) -> bytes:

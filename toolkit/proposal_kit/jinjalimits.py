@@ -158,8 +158,11 @@ def check_size(value: Any) -> Any:
 
 
 def finalize(value: Any) -> Any:
-    """What ``{{ value }}`` prints, once its text is known to be within the limit and to
-    hold no character a document cannot (a string escape such as ``'\\x1b'`` makes one)."""
+    r"""What ``{{ value }}`` prints, once known to be within the limit.
+
+    It may hold no character a document cannot (a string escape such as ``'\x1b'`` makes
+    one).
+    """
     if type(value) is not str:
         rendered_size(value)
     if isinstance(value, str):

@@ -8,8 +8,7 @@ from pathlib import Path
 from .errors import InputError, SourceLocation
 from .findings import Finding, Severity
 from .model import Proposal
-from .safeio import (CONTROL, InputFileError, char_name, confine_present, first_control,
-                     read_text)
+from .safeio import CONTROL, InputFileError, char_name, confine_present, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 

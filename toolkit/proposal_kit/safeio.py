@@ -214,8 +214,11 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 
 
 def file_stem(text: str) -> str:
-    """``text`` (an acronym) as the stem of a file name: letters, digits, '-' and '_' kept,
-    anything else ('/', '..', spaces) as '_', so that it cannot name another folder."""
+    """``text`` (an acronym) as the stem of a file name.
+
+    Letters, digits, '-' and '_' are kept, anything else ('/', '..', spaces) is '_', so
+    that it cannot name another folder.
+    """
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text) or "_"
 
 

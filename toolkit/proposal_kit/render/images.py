@@ -50,8 +50,11 @@ def read_image(base: Path, src: str, roots: list[Path]) -> bytes:
 
 
 def _check_header(src: str, data: bytes) -> None:
-    """Raise if python-docx cannot read the header of the image ``data`` (a truncated PNG,
-    a GIF signature on nothing): ``check`` then reports what the Word writer would stop on."""
+    """Raise if python-docx cannot read the header of the image ``data``.
+
+    A truncated PNG, or a GIF signature on nothing: ``check`` then reports what the Word
+    writer would stop on.
+    """
     from docx.image.image import Image
 
     try:
