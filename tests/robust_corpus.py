@@ -735,6 +735,15 @@ def case_pages_absurd_numbers(folder: Path) -> list[Args]:
     return [["pages", str(bad)]]
 
 
+def _numbers_to(data: bytes, prefix: bytes) -> bytes:
+    """Every number of a size, span, spacing or numbering attribute with ``prefix`` before it."""
+    import re
+
+    return re.sub(rb'(w:(?:val|w|sz|szCs|line|before|after|left|right|hanging|firstLine|start|'
+                  rb'ilvl|numId|abstractNumId|top|bottom|h|space|header|footer)=")(\d+)"',
+                  lambda m: m.group(1) + prefix + m.group(2) + b'"', data)
+
+
 def _unreadable_page_setup(name: str, data: bytes) -> bytes:
     import re
 
@@ -852,11 +861,22 @@ def _broken_documents(folder: Path) -> list[Path]:
         b'w:w="', b'w:w="99999999999999999999999') if name == "word/document.xml" else data)
     # Page set-up that is not a number: python-docx reads it only when asked, then fails.
     margins = _rewrite(draft, folder / "margins.docx", _unreadable_page_setup)
+    # Numbers of the styles and the numbering that are not numbers, or absurdly large.
+    styles = _rewrite(draft, folder / "styles-nan.docx",
+                      lambda name, data: _numbers_to(data, b"nan") if name == "word/styles.xml"
+                      else data)
+    numbering = _rewrite(draft, folder / "numbering-1e5.docx",
+                         lambda name, data: _numbers_to(data, b"1e5")
+                         if name == "word/numbering.xml" else data)
+    huge_numbers = _rewrite(draft, folder / "document-huge-numbers.docx",
+                            lambda name, data: _numbers_to(data, b"9" * 30)
+                            if name == "word/document.xml" else data)
     fifo = folder / "fifo.docx"
     import os
 
     os.mkfifo(fifo)
-    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, margins, fifo,
+    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, margins,
+            styles, numbering, huge_numbers, fifo,
             Path("/dev/zero"), folder / "missing.docx", folder]
 
 

@@ -115,3 +115,21 @@ def test_a_document_saved_by_libreoffice_gives_one_core_properties_part(tmp_path
     assert result.exit_code == 0, result.output
     names = Counter(zipfile.ZipFile(out).namelist())
     assert names["docProps/core.xml"] == 1
+
+
+def test_a_reference_document_with_numbers_that_are_not_is_an_input_error(tmp_path: Path
+                                                                         ) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from robust_corpus import _docx, _numbers_to, _rewrite
+
+    draft = _docx(tmp_path)
+    project = tmp_path / "proj" / "project.yaml"
+    for part, prefix in (("word/styles.xml", b"nan"), ("word/numbering.xml", b"1e5")):
+        bad = _rewrite(draft, tmp_path / "bad.docx", lambda name, data, part=part,
+                       prefix=prefix: _numbers_to(data, prefix) if name == part else data)
+        result = CliRunner().invoke(cli, ["render", str(project), "--reference-doc", str(bad),
+                                          "-o", str(tmp_path / "out.docx"), "--force"])
+        assert result.exit_code == 1, result.output
+        assert "the reference document holds a value that cannot be used" in result.output

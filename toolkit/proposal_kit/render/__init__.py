@@ -190,13 +190,17 @@ def render_bytes(project: Project, fmt: Format = "docx",
     ``form`` (the applicant's copy of the official form), that copy is filled instead of
     proposal-kit's own layout; ``force`` then allows replacing text already in it.
     """
+    from ..docxfile import reading
+
     if form is not None:
         if fmt != "docx":
             raise UsageError("the official form is a Word document: --form writes .docx")
-        return _form_bytes(project, form, force, toc_pages)
+        with reading(form, "the form"):
+            return _form_bytes(project, form, force, toc_pages)
     markdown, narrative = _draft_markdown(project)
     if fmt == "docx":
-        return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
+        with reading(reference_doc, "the reference document"):
+            return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
     body = markdown if fmt == "md" else _html_page(project, markdown)
     return stamp_text(body).encode("utf-8")
 
