@@ -133,3 +133,32 @@ def test_a_reference_document_with_numbers_that_are_not_is_an_input_error(tmp_pa
                                           "-o", str(tmp_path / "out.docx"), "--force"])
         assert result.exit_code == 1, result.output
         assert "the reference document holds a value that cannot be used" in result.output
+
+
+def test_a_c1_control_character_typed_in_word_is_not_absorbed(tmp_path: Path) -> None:
+    # U+0085 is valid XML, so a document can hold it; absorb and import wrote it into the
+    # section files, which check then refused.
+    import sys
+
+    import docx
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from proposal_kit.check import check_file
+    from robust_corpus import _docx
+
+    draft = _docx(tmp_path)
+    project = tmp_path / "proj" / "project.yaml"
+    document = docx.Document(str(draft))
+    paragraph = next(p for p in document.paragraphs if "sector and its transition" in p.text)
+    paragraph.runs[0].text = "Edited \x85 in Word. " + paragraph.runs[0].text
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    result = CliRunner().invoke(cli, ["absorb", str(project), str(edited), "--apply"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["import", str(edited), "-o", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    for file in (project, tmp_path / "new" / "project.yaml"):
+        codes = {f.code for f in check_file(file).findings}
+        assert "schema.control-character" not in codes, file
+    assert any("Edited  in Word." in p.read_text(encoding="utf-8")
+               for p in (tmp_path / "proj" / "sections").glob("*.md"))
