@@ -374,6 +374,11 @@ PROJECT_FILES: dict[str, dict[str, str | bytes]] = {
     "template-override-broken": {"templates/partb.md.j2": "{% for %}\n"},
     "template-override-runtime": {"templates/partb.md.j2": "line\n{{ 1/0 }}\n",
                                   "templates/partb.html.j2": "{{ body }}{{ nope }}\n"},
+    # Texts on which the proofreader's masks were quadratic (proof ran for hours).
+    "proof-long-word": {"sections/needs.md": "Intro.\n\n" + "a" * 900_000 + "\n"},
+    "proof-unclosed-openers": {"sections/needs.md": "Intro.\n\n" + "<!--{{{%<(](" * 60_000
+                               + "\n"},
+    "proof-blank-lines": {"sections/needs.md": "Intro.\n" + " \n" * 400_000},
     # An image whose signature is right but whose header python-docx cannot read.
     "image-truncated-png": {"cut.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
                             "sections/needs.md": "Intro.\n\n![cut](cut.png)\n"},

@@ -267,3 +267,16 @@ def test_a_non_character_in_a_section_file_is_named(lot1: Path) -> None:
     _section(lot1, "Intro \ufffe here.\n")
     [error] = _errors(lot1)
     assert "non-character U+FFFE" in error.message, error
+
+
+@pytest.mark.parametrize("text", ["a" * 300_000, "(" * 300_000, "<" * 300_000,
+                                  "{{" * 150_000, "<!--" * 80_000, "](" * 150_000,
+                                  " \n" * 150_000, "a@" * 150_000])
+def test_the_proofreader_masks_a_long_text_in_linear_time(text: str) -> None:
+    import time
+
+    from proposal_kit.proof.source import _mask
+
+    start = time.perf_counter()
+    assert len(_mask(text)) == len(text)
+    assert time.perf_counter() - start < 5  # quadratic: minutes to hours
