@@ -108,6 +108,10 @@ PROJECT_EDITS = {
     "keys-one-and-true": ("yaml", "sections:\n", "variables:\n  1: one\n  true: yes\n"
                           "  \"1\": str\nsections:\n"),
     "control-escapes": ("yaml", "acronym: ", 'acronym: "A\\e[31m\\0B"\nx_: '),
+    "noncharacter-escape": ("yaml", "acronym: ", 'acronym: "A\\uFFFEB"\nx_: '),
+    # !!binary gives bytes, which no text check sees: ESC [31m NUL in the acronym.
+    "binary-control-acronym": ("yaml", "acronym: ", "acronym: !!binary QRtbMzFtAEI=\nx_: "),
+    "binary-bidi-id": ("ids", "- id: WP1", "- id: !!binary V1DigK4x"),
     "superscript-id": ("ids", "- id: WP1", "- id: WP²"),
     "huge-digits-id": ("ids", "- id: WP1", "- id: WP" + "9" * 5000),
     "bidi-id": ("ids", "- id: WP1", "- id: \"WP\\u202e1\""),
@@ -335,6 +339,12 @@ SECTION_TEXTS = {
                        "See [[D9.9]].\n\n![fig](no-such.png)\n\n```{gantt}\nrows: [x\n```\n",
     "syntax-then-more": "Para {{ unclosed\n\n{{ text('no/such') }} [[WP99]]\n",
     "cr-line-ends": "Line one\rLine {{ 1/0 }}\r[[D9.9]]\r",
+    # Jinja's string escapes print what no document can hold: ESC, BEL, a lone surrogate,
+    # the non-character U+FFFE (and raw U+FFFE bytes in the file itself).
+    "jinja-escape-control": "Intro {{ '\\x1b[31m' }} and {{ '\\x07'|e }}.\n",
+    "jinja-escape-surrogate": "Intro {{ '\\ud800' }}.\n",
+    "jinja-escape-noncharacter": "Intro {{ '\\uFFFE' }}.\n",
+    "raw-noncharacter": "Intro \ufffe here.\n",
 }
 
 
@@ -364,6 +374,16 @@ PROJECT_FILES: dict[str, dict[str, str | bytes]] = {
     "template-override-broken": {"templates/partb.md.j2": "{% for %}\n"},
     "template-override-runtime": {"templates/partb.md.j2": "line\n{{ 1/0 }}\n",
                                   "templates/partb.html.j2": "{{ body }}{{ nope }}\n"},
+    # Texts on which the proofreader's masks were quadratic (proof ran for hours).
+    "proof-long-word": {"sections/needs.md": "Intro.\n\n" + "a" * 900_000 + "\n"},
+    "proof-unclosed-openers": {"sections/needs.md": "Intro.\n\n" + "<!--{{{%<(](" * 60_000
+                               + "\n"},
+    "proof-blank-lines": {"sections/needs.md": "Intro.\n" + " \n" * 400_000},
+    # An image whose signature is right but whose header python-docx cannot read.
+    "image-truncated-png": {"cut.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+                            "sections/needs.md": "Intro.\n\n![cut](cut.png)\n"},
+    "image-zero-size-gif": {"empty.gif": b"GIF89a" + b"\x00" * 20,
+                            "sections/needs.md": "Intro.\n\n![empty](empty.gif)\n"},
 }
 
 
@@ -569,6 +589,24 @@ def case_unreadable(folder: Path) -> list[Args]:
     return project_commands(file)
 
 
+@case("files")
+def case_acronym_names_other_folders(folder: Path) -> list[Args]:
+    # The default outputs are named from the acronym: they stay beside the project file.
+    file = with_yaml(folder, "acronym: AGRIVENTURE", 'acronym: "../../ESCAPED"')
+    return [["check", str(file)], ["render", str(file)], ["render", str(file), "--format", "md"]]
+
+
+@case("usage")
+def case_init_odd_acronyms(folder: Path) -> list[Args]:
+    lines: list[Args] = []
+    for n, acronym in enumerate(["A: b", "'", "&a *a", "#x", "", "X\nsections: {}", "A\x1b[31m",
+                                 "A" * 41]):
+        target = folder / f"p{n}"
+        lines += [["init", str(target), "--call", LOT1_TOPIC, "--acronym", acronym],
+                  ["check", str(target / "project.yaml")]]
+    return lines
+
+
 # --- usage ------------------------------------------------------------------------------
 
 @case("usage")
@@ -702,6 +740,30 @@ def case_pages_absurd_numbers(folder: Path) -> list[Args]:
     return [["pages", str(bad)]]
 
 
+def _numbers_to(data: bytes, prefix: bytes) -> bytes:
+    """Every number of a size, span, spacing or numbering attribute with ``prefix`` before it."""
+    import re
+
+    return re.sub(rb'(w:(?:val|w|sz|szCs|line|before|after|left|right|hanging|firstLine|start|'
+                  rb'ilvl|numId|abstractNumId|top|bottom|h|space|header|footer)=")(\d+)"',
+                  lambda m: m.group(1) + prefix + m.group(2) + b'"', data)
+
+
+def _unreadable_page_setup(name: str, data: bytes) -> bytes:
+    import re
+
+    if name != "word/document.xml":
+        return data
+    data = re.sub(rb'(<w:pgMar[^>]*w:left=")', rb"\g<1>1e5", data, count=1)
+    return re.sub(rb'(<w:pgSz[^>]*w:w=")', rb"\g<1>nan", data, count=1)
+
+
+@case("pages")
+def case_pages_page_setup_not_a_number(folder: Path) -> list[Args]:
+    bad = _rewrite(_docx(folder), folder / "setup.docx", _unreadable_page_setup)
+    return [["pages", str(bad)]]
+
+
 @case("pages")
 def case_pages_not_a_zip(folder: Path) -> list[Args]:
     bad = folder / "x.docx"
@@ -802,11 +864,24 @@ def _broken_documents(folder: Path) -> list[Path]:
     # Absurd page set-up: a page 10^22 mm wide (a reference document is read for it).
     huge = _rewrite(draft, folder / "huge-page.docx", lambda name, data: data.replace(
         b'w:w="', b'w:w="99999999999999999999999') if name == "word/document.xml" else data)
+    # Page set-up that is not a number: python-docx reads it only when asked, then fails.
+    margins = _rewrite(draft, folder / "margins.docx", _unreadable_page_setup)
+    # Numbers of the styles and the numbering that are not numbers, or absurdly large.
+    styles = _rewrite(draft, folder / "styles-nan.docx",
+                      lambda name, data: _numbers_to(data, b"nan") if name == "word/styles.xml"
+                      else data)
+    numbering = _rewrite(draft, folder / "numbering-1e5.docx",
+                         lambda name, data: _numbers_to(data, b"1e5")
+                         if name == "word/numbering.xml" else data)
+    huge_numbers = _rewrite(draft, folder / "document-huge-numbers.docx",
+                            lambda name, data: _numbers_to(data, b"9" * 30)
+                            if name == "word/document.xml" else data)
     fifo = folder / "fifo.docx"
     import os
 
     os.mkfifo(fifo)
-    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, fifo,
+    return [not_zip, ole, empty, no_types, no_relation, bare, twice, props, huge, margins,
+            styles, numbering, huge_numbers, fifo,
             Path("/dev/zero"), folder / "missing.docx", folder]
 
 

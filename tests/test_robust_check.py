@@ -222,3 +222,61 @@ def test_check_predicts_render_on_every_corpus_section(lot1: Path, name: str) ->
         except ProposalKitError as exc:
             failures.append(exc.message)
     assert bool(errors) == bool(failures), (errors, failures)
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+                                  b"GIF89a" + b"\x00" * 20])
+def test_a_damaged_image_is_reported_at_its_line_with_the_others(lot1: Path, data: bytes
+                                                                  ) -> None:
+    # The signature is right, the header is not: check reads it as the Word writer will.
+    (lot1.parent / "bad.png").write_bytes(data)
+    needs = _section(lot1, "Intro.\n\n![a](missing.png)\n\n![b](bad.png)\n")
+    errors = _errors(lot1)
+    bad = [f for f in errors if "bad.png" in f.message]
+    assert len(bad) == 1 and bad[0].file == str(needs) and bad[0].line == 5, errors
+    assert any("missing.png" in f.message for f in errors)
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
+
+
+def test_a_binary_value_is_refused_at_its_line(lot1: Path) -> None:
+    # !!binary builds bytes: ESC and NUL in them would pass the control-character check
+    # and crash the Word writer; the value is refused where it is written.
+    text = lot1.read_text(encoding="utf-8")
+    lot1.write_text(text.replace("acronym: AGRIVENTURE", "acronym: !!binary QRtbMzFtAEI=", 1),
+                    encoding="utf-8")
+    errors = _errors(lot1)
+    binary = [f for f in errors if "!!binary" in f.message]
+    assert binary and binary[0].line == 4 and binary[0].column == 10, errors
+
+
+@pytest.mark.parametrize("expression", ["'\\x1b[31m'", "'\\x07'|e", "'\\ud800'", "'\\uFFFE'"])
+def test_a_string_escape_printing_a_control_character_is_an_error_at_its_line(
+        lot1: Path, expression: str) -> None:
+    # Jinja's string escapes make characters no section file may hold; printed, they
+    # crashed the Word writer (exit 70).
+    needs = _section(lot1, "Intro.\n\nText {{ " + expression + " }} here.\n")
+    [error] = _errors(lot1)
+    assert error.file == str(needs) and error.line == 3, error
+    assert "which no document can show" in error.message
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
+
+
+def test_a_non_character_in_a_section_file_is_named(lot1: Path) -> None:
+    _section(lot1, "Intro \ufffe here.\n")
+    [error] = _errors(lot1)
+    assert "non-character U+FFFE" in error.message, error
+
+
+@pytest.mark.parametrize("text", ["a" * 300_000, "(" * 300_000, "<" * 300_000,
+                                  "{{" * 150_000, "<!--" * 80_000, "](" * 150_000,
+                                  " \n" * 150_000, "a@" * 150_000])
+def test_the_proofreader_masks_a_long_text_in_linear_time(text: str) -> None:
+    import time
+
+    from proposal_kit.proof.source import _mask
+
+    start = time.perf_counter()
+    assert len(_mask(text)) == len(text)
+    assert time.perf_counter() - start < 5  # quadratic: minutes to hours

@@ -90,3 +90,25 @@ def test_a_pipe_or_a_device_in_a_text_library_is_refused_not_read(lot1: Path) ->
                            "corpus/pipe", "--project", str(lot1)], capture_output=True,
                           text=True, env=env, timeout=60, check=False)
     assert "FIFO" in show.stderr and "did you mean" not in show.stderr
+
+
+def test_an_acronym_naming_other_folders_stays_in_the_default_output_names(lot1: Path,
+                                                                         tmp_path: Path
+                                                                         ) -> None:
+    from click.testing import CliRunner
+
+    from conftest import official_file
+    from proposal_kit.cli import cli
+
+    text = lot1.read_text(encoding="utf-8")
+    lot1.write_text(text.replace("acronym: AGRIVENTURE", 'acronym: "../../ESCAPED"', 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", str(lot1), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    annex = official_file("detailed-budget-table-erasmus-lsii-v*.xlsx")
+    result = CliRunner().invoke(cli, ["budget", str(lot1), "--workbook", str(annex),
+                                      "--no-verify"])
+    assert result.exit_code == 0, result.output
+    assert not list(tmp_path.glob("*ESCAPED*")) and not list(tmp_path.parent.glob("*ESCAPED*"))
+    assert len(list(lot1.parent.glob("*ESCAPED-partB.md"))) == 1
+    assert len(list(lot1.parent.glob("*ESCAPED-budget-annex.xlsx"))) == 1

@@ -65,3 +65,23 @@ def test_strict_says_which_warnings_failed_the_run(tmp_path: Path) -> None:
     assert f"--strict: {len(warnings)} warning" in result.stderr
     assert warnings[0].code in result.stderr
     assert result.stdout.lstrip().startswith("{")  # the JSON document alone on stdout
+
+
+def test_an_acronym_that_yaml_would_misread_is_quoted(tmp_path: Path) -> None:
+    for n, acronym in enumerate(["A: b", "'", "&a *a", "#x", "true", "123", "{{ 1/0 }}"]):
+        folder = tmp_path / f"p{n}"
+        result = CliRunner().invoke(cli, ["init", str(folder), "--call", LOT1,
+                                          "--acronym", acronym])
+        assert result.exit_code == 0, result.output
+        assert load_project(folder / "project.yaml").proposal.acronym == acronym
+    plain = tmp_path / "plain"
+    CliRunner().invoke(cli, ["init", str(plain), "--call", LOT1, "--acronym", "GREEN-2"])
+    assert "\nacronym: GREEN-2\n" in (plain / "project.yaml").read_text(encoding="utf-8")
+
+
+def test_an_acronym_no_project_file_may_hold_is_a_usage_error(tmp_path: Path) -> None:
+    for acronym in ["", "A\nsections: {}", "A\x1b[31m", "A" * 41]:
+        result = CliRunner().invoke(cli, ["init", str(tmp_path / "x"), "--call", LOT1,
+                                          "--acronym", acronym])
+        assert result.exit_code == 2, (acronym, result.output)
+        assert not (tmp_path / "x").exists()

@@ -33,9 +33,11 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.runtime import markup_join, str_join
 from jinja2.utils import Namespace, generate_lorem_ipsum
+
+from .safeio import CONTROL, char_name
 
 __all__ = ["MAX_BITS", "MAX_ITEMS", "MAX_OUTPUT", "MAX_WORK", "SEQUENCES",
            "BoundedCodeGenerator", "FieldBudget", "LimitExceeded", "bounded_binop",
@@ -156,9 +158,19 @@ def check_size(value: Any) -> Any:
 
 
 def finalize(value: Any) -> Any:
-    """What ``{{ value }}`` prints, once its text is known to be within the limit."""
+    r"""What ``{{ value }}`` prints, once known to be within the limit.
+
+    It may hold no character a document cannot (a string escape such as ``'\x1b'`` makes
+    one).
+    """
     if type(value) is not str:
         rendered_size(value)
+    if isinstance(value, str):
+        control = CONTROL.search(value)
+        if control is not None:
+            raise TemplateRuntimeError(
+                f"the value printed here holds {char_name(control.group(0))}, which no "
+                "document can show (an escape such as '\\x1b' in a string?); remove it")
     return value
 
 

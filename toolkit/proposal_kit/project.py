@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import InputError, SourceLocation
 from .findings import Finding, Severity
 from .model import Proposal
-from .safeio import CONTROL, InputFileError, confine_present, first_control, read_text
+from .safeio import CONTROL, InputFileError, char_name, confine_present, first_control, read_text
 from .validation import validate_document
 from .yamlsource import YamlDocument, YamlFileError, read_yaml
 
@@ -100,8 +100,8 @@ def _read_sections(proposal: Proposal, doc: YamlDocument,
                 at, col, char = control
                 problems.append(Finding(
                     "schema.control-character", Severity.ERROR,
-                    f"section '{key}': {narrative.file} line {at}, column {col} holds the "
-                    f"control character U+{ord(char):04X}, which no document can show; "
+                    f"section '{key}': {narrative.file} line {at}, column {col} holds "
+                    f"{char_name(char)}, which no document can show; "
                     "remove it", path, line, column, "schema"))
                 texts[key] = CONTROL.sub("", texts[key])
         except InputFileError as exc:

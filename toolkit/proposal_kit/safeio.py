@@ -208,8 +208,26 @@ def confine_present(path: Path, roots: list[Path], what: str = "the file") -> Pa
     return path
 
 
-#: Control characters other than tab and line breaks: no document can hold them.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Control characters other than tab and line breaks, surrogates and the non-characters
+#: U+FFFE and U+FFFF: no document can hold them (XML forbids all but the C1 controls).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def file_stem(text: str) -> str:
+    """``text`` (an acronym) as the stem of a file name.
+
+    Letters, digits, '-' and '_' are kept, anything else ('/', '..', spaces) is '_', so
+    that it cannot name another folder.
+    """
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text) or "_"
+
+
+def char_name(char: str) -> str:
+    """``char`` (one that :data:`CONTROL` matches) named for a message."""
+    code = ord(char)
+    kind = ("lone surrogate" if 0xD800 <= code <= 0xDFFF else
+            "non-character" if code in (0xFFFE, 0xFFFF) else "control character")
+    return f"the {kind} U+{code:04X}"
 
 
 def first_control(text: str) -> tuple[int, int, str] | None:

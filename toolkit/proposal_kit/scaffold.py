@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import FileSystemLoader, TemplateError
 
 from .activities import ActivityList, activities_for
@@ -21,6 +23,7 @@ from .errors import TemplateError as KitTemplateError
 from .form import form_for_call
 from .render.output import write_all
 from .resources import builtin_templates_dir
+from .safeio import CONTROL, char_name
 from .schema import schema_json
 from .templating import BoundedEnvironment, make_environment
 
@@ -157,12 +160,42 @@ def _section_label(call: CallRules, box_id: str) -> tuple[str, str]:
 
 def _environment() -> BoundedEnvironment:
     return make_environment(FileSystemLoader(builtin_templates_dir() / "init"), trim=True,
-                            filters={"q": _quote})
+                            filters={"q": _quote, "scalar": _scalar})
 
 
 def _quote(value: Any) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(str(value), ensure_ascii=False)
+
+
+#: The longest acronym a project file may hold (model.Proposal.acronym).
+MAX_ACRONYM = 40
+
+#: A value YAML reads back as the same text when written plain (no quotes).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._+-]*(?: [A-Za-z0-9._+-]+)*")
+
+
+def _scalar(value: Any) -> str:
+    """``value`` as a YAML scalar: plain when it reads back as itself, else quoted."""
+    text = str(value)
+    if _PLAIN.fullmatch(text) and yaml.safe_load(text) == text:
+        return text
+    return _quote(text)
+
+
+def _check_acronym(acronym: str | None) -> None:
+    """Refuse an acronym that no project file may hold (checked before a file is written)."""
+    if acronym is None:
+        return
+    if not acronym.strip():
+        raise UsageError("--acronym is empty", hint="give the project's acronym, e.g. "
+                         "--acronym GREENSKILLS")
+    if len(acronym) > MAX_ACRONYM:
+        raise UsageError(f"--acronym has {len(acronym):,} characters; an acronym has at most "
+                         f"{MAX_ACRONYM}")
+    bad = next((c for c in acronym if c in "\n\r" or CONTROL.match(c)), None)
+    if bad is not None:
+        raise UsageError(f"--acronym holds {char_name(bad)}; remove it")
 
 
 #: Template -> path written in the new folder ("" for folders kept with a .gitkeep).
@@ -188,6 +221,7 @@ def init_project(folder: Path | str, topic: str, ecosystem: str | None = None,
         OutputConflictError: ``folder`` exists and is not empty, or is a file.
     """
     folder = Path(folder)
+    _check_acronym(acronym)
     call = load_call(topic)
     slugs = list(reference_data().ecosystems)
     if ecosystem is not None and ecosystem not in slugs:

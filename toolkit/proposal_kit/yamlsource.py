@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import InputError, SourceLocation, UsageError
 from .findings import Finding, Severity
 from .findings import Path as DataPath
-from .safeio import InputFileError, read_bytes
+from .safeio import CONTROL, InputFileError, char_name, read_bytes
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "YamlFileError", "parse_yaml",
            "read_yaml"]
@@ -122,7 +122,7 @@ def _too_deep(file: Path, line: int | None, column: int | None) -> YamlFileError
 
 
 #: Control characters other than tab and line breaks (YAML lets escapes such as \\e pass).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = CONTROL
 
 _NBSP_INDENT = re.compile(r"^[ \t]*\u00a0", re.MULTILINE)
 
@@ -169,11 +169,16 @@ class _Builder:
                     control = _CONTROL.search(value)
                     if control:
                         self._problem("schema.control-character",
-                                      f"the value holds the control character "
-                                      f"U+{ord(control.group(0)):04X}, which no document can "
+                                      f"the value holds {char_name(control.group(0))}, "
+                                      "which no document can "
                                       "show (an escape such as \\e or \\0 in quotes?); "
                                       "remove it", node, path)
                         return _CONTROL.sub("", value)
+                elif isinstance(value, bytes):  # !!binary: bytes would pass every text check
+                    self._problem("schema.yaml-tag", "a !!binary value is not allowed here; "
+                                  "project files hold plain text: write the text itself",
+                                  node, path)
+                    return None
                 elif isinstance(value, float) and not math.isfinite(value):
                     self._problem("schema.value", f"'{_short(node.value)}' is not a number a "
                                   "proposal can use (infinite or not-a-number)", node, path)

@@ -65,8 +65,10 @@ def budget(file: Path, output_format: str, xlsx: Path | None, workbook: Path | N
         if xlsx is not None:
             written.append(write_own(report, xlsx, force, verify, _progress))
         if workbook is not None:
-            target = output or file.parent / (f"{report.project.proposal.acronym}-budget-annex"
-                                               f"{workbook.suffix.lower()}")
+            from ..safeio import file_stem
+
+            stem = file_stem(report.project.proposal.acronym)
+            target = output or file.parent / f"{stem}-budget-annex{workbook.suffix.lower()}"
             written.append(write_annex(report, workbook, target, force, verify, _progress))
     elif xlsx is not None or workbook is not None:
         echo(style("proposal-kit: the budget cannot be computed; no workbook written",

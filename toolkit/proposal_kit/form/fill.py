@@ -77,22 +77,7 @@ def open_form(path: Path) -> tuple[Document, FormDescription]:
                               "it as Word (.docx), or run: soffice --headless --convert-to "
                               f"docx {path.name}")
     document = open_docx(path, "the form")
-    _standard_core_properties(document)
     return document, identify(document, [form_description(f) for f in known_forms()])
-
-
-def _standard_core_properties(document: Document) -> None:
-    """Give the core properties LibreOffice's relationship the standard type.
-
-    A form saved by LibreOffice relates them as ``.../officedocument/.../core-properties``,
-    which python-docx does not recognise: it would add a second ``docProps/core.xml``.
-    """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    for rel in document.part.package.rels.values():
-        if rel.reltype != RT.CORE_PROPERTIES and \
-                rel.reltype.lower().endswith("/metadata/core-properties"):
-            rel._reltype = RT.CORE_PROPERTIES
 
 
 class FormFiller:

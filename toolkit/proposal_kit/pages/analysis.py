@@ -46,6 +46,14 @@ def analyse(path: Path, kind: str, limit: int | None, call: str | None,
 
     A DOCX is laid out by ``conversion`` (already started), or estimated when it is None.
     """
+    from ..docxfile import reading
+
+    with reading(path if kind == "docx" else None, "the DOCX"):
+        return _analyse(path, kind, limit, call, conversion)
+
+
+def _analyse(path: Path, kind: str, limit: int | None, call: str | None,
+             conversion: Conversion | WarmConversion | None) -> PagesReport:
     findings: list[Finding] = []
     summary = FormatSummary()
     contents: list[tuple[str, int | None]] = []

@@ -230,6 +230,9 @@ class DocxInfo:
             raise InputError(f"the DOCX cannot be read ({type(exc).__name__}: {exc})",
                              location=SourceLocation(source or path),
                              hint="open it in Word or LibreOffice and save it again") from None
+        from ..docxfile import check_page_setup
+
+        check_page_setup(self.document, source or path, "the DOCX")
 
     def custom_properties(self) -> dict[str, str]:
         """The document's custom properties (proposal-kit stores its call and form there)."""

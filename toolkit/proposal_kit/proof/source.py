@@ -22,15 +22,21 @@ __all__ = ["IGNORE_COMMENT", "Sentence", "Source", "project_sources", "sentences
 
 #: ``<!-- proof: ignore -->`` or ``<!-- proof: ignore proof.english.spelling ... -->``.
 IGNORE_COMMENT = re.compile(r"<!--\s*proof:\s*ignore\b([^>]*?)-->")
+#: Spans masked from an opener to its closer, across lines: HTML comments (and ignore
+#: comments) and Jinja. Found by :func:`_paired` in one pass (a lazy ``.*?`` per opener was
+#: quadratic on a text of unclosed openers).
+_PAIRS = {"<!--": "-->", "{{": "}}", "{%": "%}", "{#": "#}"}
+_OPENER = re.compile(r"<!--|\{[{%#]")
+#: Each alternative stops at the next character that could start another attempt (a run
+#: of '<', '(' or of letters without '@' is scanned once, not once per character).
 _MASKS = re.compile(
-    r"<!--.*?-->"                      # HTML comments (and ignore comments)
-    r"|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"  # Jinja
-    r"|`[^`\n]*`"                       # code spans
-    r"|\]\([^)\s]*\)"                   # link targets
-    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+"  # addresses
-    r"|<[^>\n]+>", re.DOTALL)
-_MARKUP = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~|^\s{0,3}#{1,6}\s|^\s*(?:[-*+]|\d+[.)])\s|"
-                     r"^\s*>\s?|\||\[\[|\]\]|(?<!\])\[|\]|\\", re.MULTILINE)
+    r"`[^`\n]*`"                       # code spans
+    r"|\]\([^()\s]*\)"                 # link targets
+    r"|https?://\S+|www\.\S+|(?<!\S)[^\s@]+@\S+\.\w+"  # addresses
+    r"|<[^<>\n]+>")
+_MARKUP = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~|^[ \t]{0,3}#{1,6}\s|"
+                     r"^[ \t]*(?:[-*+]|\d+[.)])\s|^[ \t]*>\s?|\||\[\[|\]\]|(?<!\])\[|\]|\\",
+                     re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[)\"'”’]*\s+(?=[(\"'“‘]?[A-Z0-9À-Ý])|\n\s*\n|:\s*\n")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "No.", "approx.", "incl.", "min.",
                   "max.", "Art.", "p.", "pp.", "St.", "Dr.", "Prof.", "Mr.", "Ms.", "al.")
@@ -180,8 +186,29 @@ def _mask(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group())
 
+    text = _paired(text)
     text = _MASKS.sub(blank, text)
     return _MARKUP.sub(blank, text)
+
+
+def _paired(text: str) -> str:
+    """``text`` with each span of :data:`_PAIRS` blanked (line breaks kept)."""
+    pieces: list[str] = []
+    pos = done = 0
+    unclosed: set[str] = set()  # openers with no closer after them: none later has one
+    while (match := _OPENER.search(text, pos)) is not None:
+        opener = match.group()
+        closer = _PAIRS[opener]
+        end = -1 if opener in unclosed else text.find(closer, match.end())
+        if end < 0:
+            unclosed.add(opener)
+            pos = match.end()
+            continue
+        end += len(closer)
+        pieces += [text[done:match.start()], re.sub(r"[^\n]", " ", text[match.start():end])]
+        pos = done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:

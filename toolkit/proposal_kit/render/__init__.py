@@ -191,22 +191,27 @@ def render_bytes(project: Project, fmt: Format = "docx",
     ``form`` (the applicant's copy of the official form), that copy is filled instead of
     proposal-kit's own layout; ``force`` then allows replacing text already in it.
     """
+    from ..docxfile import reading
+
     if form is not None and fmt != "docx":
         raise UsageError("the official form is a Word document: --form writes .docx")
     with one_budget_per_project():
         if form is not None:
-            return _form_bytes(project, form, force, toc_pages)
+            with reading(form, "the form"):
+                return _form_bytes(project, form, force, toc_pages)
         markdown, narrative = _draft_markdown(project)
         if fmt == "docx":
-            return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
+            with reading(reference_doc, "the reference document"):
+                return _docx_bytes(project, markdown, reference_doc, toc_pages, narrative)
         body = markdown if fmt == "md" else _html_page(project, markdown)
         return stamp_text(body).encode("utf-8")
 
 
 def default_output(project: Project, fmt: Format) -> Path:
     """``<acronym>-partB.<ext>`` beside the project file."""
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.proposal.acronym)
-    return project.base_dir / f"{safe}-partB.{fmt}"
+    from ..safeio import file_stem
+
+    return project.base_dir / f"{file_stem(project.proposal.acronym)}-partB.{fmt}"
 
 
 #: The file extensions of each format (the first is the one written by default).

@@ -27,7 +27,8 @@ def read_image(base: Path, src: str, roots: list[Path]) -> bytes:
 
     Raises:
         InputError: a link to the web, a missing file, a file outside ``roots``, a FIFO or
-            device, a file too large, or a file that is not a PNG, JPEG, GIF, BMP or TIFF.
+            device, a file too large, a file that is not a PNG, JPEG, GIF, BMP or TIFF, or
+            one whose header cannot be read.
     """
     if "://" in src or src.startswith(("data:", "//")):
         raise InputError(f"image {src[:80]}: only image files of the project can be shown, "
@@ -44,4 +45,25 @@ def read_image(base: Path, src: str, roots: list[Path]) -> bytes:
     if image_kind(data) is None:
         raise InputError(f"image {src} is not a PNG, JPEG, GIF, BMP or TIFF image",
                          hint="save it as PNG or JPEG")
+    _check_header(src, data)
     return data
+
+
+def _check_header(src: str, data: bytes) -> None:
+    """Raise if python-docx cannot read the header of the image ``data``.
+
+    A truncated PNG, or a GIF signature on nothing: ``check`` then reports what the Word
+    writer would stop on.
+    """
+    from docx.image.image import Image
+
+    try:
+        image = Image.from_blob(data)
+        empty = not (image.px_width > 0 and image.px_height > 0)
+    except Exception as exc:  # python-docx's image readers raise many kinds on a bad file
+        raise InputError(f"image {src} cannot be read ({type(exc).__name__}); it may be "
+                         "damaged", hint="save it again as PNG or JPEG") from None
+    if empty:
+        raise InputError(f"image {src} has no width or height ({image.px_width} x "
+                         f"{image.px_height} pixels); it may be damaged",
+                         hint="save it again as PNG or JPEG")

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 
 from ..form.locate import is_contents, normalise
 from ..render.refdoc import style_names
+from ..safeio import CONTROL
 
 __all__ = ["Block", "Change", "Comment", "Policy", "Reading", "TableRead", "document_links",
            "document_styles", "read_body", "read_document"]
@@ -271,7 +272,8 @@ class _Reader:
                 out.append(node.text or "")
             elif tag in _RUN_TEXT:
                 out.append(_RUN_TEXT[tag])
-        text = "".join(out)
+        # C1 controls are valid XML, so Word can hold them; no section file may (check).
+        text = CONTROL.sub("", "".join(out))
         if not text:
             return
         for cid in self.open_comments:
