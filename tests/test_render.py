@@ -734,3 +734,20 @@ def test_the_draft_leaves_out_the_templates_second_styles_and_blank_thumbnail(
         package.read("_rels/.rels").decode() + package.read("word/_rels/document.xml.rels").decode()
     assert "stylesWithEffects" not in listed and "thumbnail" not in listed
     assert {"word/styles.xml", "word/numbering.xml", "docProps/core.xml"} <= names
+
+
+def test_a_reference_document_naming_its_header_style_header_gives_no_warning(
+        tmp_path: Path) -> None:
+    """The official form names its header style "Header" where Word's built-in one is
+    "header": the draft's running header takes it by that name, with no python-docx warning
+    on the user's terminal."""
+    import warnings
+
+    from conftest import official_file
+
+    form = official_file("partb-form-*.docx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = render_bytes(load_project(LOT2_FILE), "docx", reference_doc=form)
+    header = docx.Document(io.BytesIO(data)).sections[0].header.paragraphs[0]
+    assert header.style.name == "Header" and header.text

@@ -521,7 +521,11 @@ def write_docx(markdown: str, reference_doc: Path, header: str,
     section = document.sections[0]
     head = section.header.paragraphs[0]
     head.text = header
-    head.style = document.styles["Header"]
+    # By the name the style shows, whatever its case in the XML: a reference document may
+    # name it "Header" where Word's own is "header" (python-docx then warns and looks by id).
+    header_style = style_ids(document).get("Header")
+    if header_style:
+        set_paragraph_style(head, header_style)
     foot = section.footer.paragraphs[0]
     foot.text = ""
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
