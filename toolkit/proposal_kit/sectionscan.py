@@ -17,8 +17,10 @@ a section written there.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ from markdown_it.token import Token
 
 from .errors import InputError, ProposalKitError, SourceLocation
 from .errors import TemplateError as KitTemplateError
+from .pairs import paired_spans
 
 if TYPE_CHECKING:
     from .project import Project
@@ -218,12 +221,10 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
             f"{place}: '{name}' is undefined", hint=UNDEFINED_HINT), at(line, column))
 
 
-def _outside_jinja(source: str) -> list[tuple[int, int]]:
-    """The spans of ``source`` that Jinja writes ({{ }}, {% %}, {# #})."""
-    spans = []
-    for match in re.finditer(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", source, re.DOTALL):
-        spans.append(match.span())
-    return spans
+def _in_jinja(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls in one of ``spans`` (sorted, not overlapping)."""
+    i = bisect.bisect_right(spans, (offset, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
 
 def _scan_references(renderer: NarrativeRenderer, source: str, place: str,
@@ -231,11 +232,11 @@ def _scan_references(renderer: NarrativeRenderer, source: str, place: str,
         -> Iterator[Problem]:
     from .render.narrative import REFERENCE
 
-    spans = _outside_jinja(source)
+    spans = paired_spans(source)  # what Jinja writes: {{ }}, {% %}, {# #}
     for match in REFERENCE.finditer(source):
         ref = match.group(1)
         if ref in renderer.targets or any(c in ref for c in "{}%#") or \
-                any(start <= match.start() < end for start, end in spans):
+                _in_jinja(spans, match.start()):
             continue
         line = source.count("\n", 0, match.start()) + 1
         column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1

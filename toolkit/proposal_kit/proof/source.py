@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import format_path
+from ..pairs import JINJA, paired_spans, replace_spans
 from ..project import Project
 from ..render.markdown_parser import parse
 
@@ -23,10 +24,8 @@ __all__ = ["IGNORE_COMMENT", "Sentence", "Source", "project_sources", "sentences
 #: ``<!-- proof: ignore -->`` or ``<!-- proof: ignore proof.english.spelling ... -->``.
 IGNORE_COMMENT = re.compile(r"<!--\s*proof:\s*ignore\b([^>]*?)-->")
 #: Spans masked from an opener to its closer, across lines: HTML comments (and ignore
-#: comments) and Jinja. Found by :func:`_paired` in one pass (a lazy ``.*?`` per opener was
-#: quadratic on a text of unclosed openers).
-_PAIRS = {"<!--": "-->", "{{": "}}", "{%": "%}", "{#": "#}"}
-_OPENER = re.compile(r"<!--|\{[{%#]")
+#: comments) and Jinja (found in one pass, see :mod:`proposal_kit.pairs`).
+_PAIRS = {"<!--": "-->", **JINJA}
 #: Each alternative stops at the next character that could start another attempt (a run
 #: of '<', '(' or of letters without '@' is scanned once, not once per character).
 _MASKS = re.compile(
@@ -193,22 +192,7 @@ def _mask(text: str) -> str:
 
 def _paired(text: str) -> str:
     """``text`` with each span of :data:`_PAIRS` blanked (line breaks kept)."""
-    pieces: list[str] = []
-    pos = done = 0
-    unclosed: set[str] = set()  # openers with no closer after them: none later has one
-    while (match := _OPENER.search(text, pos)) is not None:
-        opener = match.group()
-        closer = _PAIRS[opener]
-        end = -1 if opener in unclosed else text.find(closer, match.end())
-        if end < 0:
-            unclosed.add(opener)
-            pos = match.end()
-            continue
-        end += len(closer)
-        pieces += [text[done:match.start()], re.sub(r"[^\n]", " ", text[match.start():end])]
-        pos = done = end
-    pieces.append(text[done:])
-    return "".join(pieces)
+    return replace_spans(text, paired_spans(text, _PAIRS), lambda span: re.sub(r"[^\n]", " ", span))
 
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..pairs import paired_spans
 from .units import Unit
 
 __all__ = ["Conflict", "IncludeEdit", "SectionMerge", "join_paragraphs", "merge_section",
            "restore_markup"]
 
 _REF = re.compile(r"\[\[([^\[\]\s]+)\]\]")
-_EXPR = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+#: A variable of the source, ``{{ expr }}`` (from the opener to the first closer after it).
+_EXPRESSIONS = {"{{": "}}"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def restore_markup(word: str, source: str, render: Callable[[str], str]) -> tupl
     """
     complete = True
     items = {m.group(0) for m in _REF.finditer(source)} | \
-        {m.group(0) for m in _EXPR.finditer(source)}
+        {source[start:end] for start, end in paired_spans(source, _EXPRESSIONS)}
     for markup in sorted(items, key=len, reverse=True):
         try:
             value = render(markup).strip()

@@ -21,6 +21,7 @@ from ..budget import catalogue
 from ..budget.views import budget_fields
 from ..errors import ProposalKitError, UsageError
 from ..findings import Finding, Severity
+from ..pairs import paired_spans, replace_spans
 from ..resources import builtin_texts_dir
 from ..templating import BoundedEnvironment, make_environment
 from ..validation import did_you_mean
@@ -28,10 +29,10 @@ from .context import PARTNER_FIELDS, PROJECT_FIELDS
 from .frontmatter import RESERVED_NAMES, GenericText
 from .library import KEY_PATTERN, TextLibrary, check_key, iter_text_files
 
-__all__ = ["JINJA_TAG", "MAX_WORDS", "MIN_WORDS", "TextFinding", "lint_library", "word_count"]
+__all__ = ["MAX_WORDS", "MIN_WORDS", "TextFinding", "lint_library", "without_jinja",
+           "word_count"]
 
 MIN_WORDS, MAX_WORDS = 200, 600
-JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -63,10 +64,15 @@ def _parser() -> BoundedEnvironment:
     return make_environment(trim=True)
 
 
+def without_jinja(body: str, expression: str = " ", tag: str = " ") -> str:
+    """``body`` with each Jinja expression replaced by ``expression``, each tag by ``tag``."""
+    return replace_spans(body, paired_spans(body),
+                         lambda span: expression if span.startswith("{{") else tag)
+
+
 def word_count(body: str) -> int:
     """Words of a body; a Jinja expression counts as one word, tags as none."""
-    plain = JINJA_TAG.sub(lambda m: " x " if m.group().startswith("{{") else " ", body)
-    return len(_WORD.findall(plain))
+    return len(_WORD.findall(without_jinja(body, expression=" x ")))
 
 
 def _first_line(ast: nodes.Template, name: str) -> int | None:

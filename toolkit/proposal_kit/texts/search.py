@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .frontmatter import GenericText
-from .lint import JINJA_TAG
+from .lint import without_jinja
 
 __all__ = ["FIELD_WEIGHTS", "SearchHit", "search", "terms"]
 
@@ -51,7 +51,7 @@ def terms(text: str) -> list[str]:
 def _bag(text: GenericText) -> Counter[str]:
     fields = {"title": text.meta.title, "tags": " ".join(text.meta.tags),
               "key": text.key.replace("/", " "), "summary": text.meta.summary,
-              "body": JINJA_TAG.sub(" ", text.body),
+              "body": without_jinja(text.body),
               # defaults end up in the text ("holds a valid ... Charter ... (ECHE)")
               "variables": " ".join(f"{v.description} {v.default or ''}"
                                     for v in text.meta.variables.values())}
