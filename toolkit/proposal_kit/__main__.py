@@ -60,7 +60,8 @@ def _let_ctrl_c_in() -> None:
     Unblocking SIGINT delivers one that is pending at once, inside :func:`main`'s handling;
     started otherwise (``python -m proposal_kit``), SIGINT is not blocked and this does nothing.
     """
-    _signal.pthread_sigmask(_signal.SIG_UNBLOCK, (_signal.SIGINT,))
+    if hasattr(_signal, "pthread_sigmask"):  # not on Windows
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, (_signal.SIGINT,))
 
 
 def main() -> None:
