@@ -199,3 +199,23 @@ def test_a_module_in_the_current_folder_cannot_stand_in_for_one_of_ours(tmp_path
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 0 and "imported from the folder" not in result.stderr, result
 
+
+
+def test_a_ctrl_c_python_could_not_raise_is_kept_not_printed(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C that lands in a weakref callback of the import machinery reaches Python's
+    unraisable hook ("Exception ignored in ...", a traceback): the command's hook keeps it
+    for main(), which then ends as interrupted; anything else goes to Python's own hook."""
+    import sys
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(entry, "_swallowed", [])
+    entry._unraisable(SimpleNamespace(exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(),
+                                      exc_traceback=None, err_msg=None, object=None))
+    assert len(entry._swallowed) == 1 and capsys.readouterr().err == ""
+    seen: list[object] = []
+    monkeypatch.setattr(sys, "__unraisablehook__", seen.append)
+    other = SimpleNamespace(exc_type=ValueError, exc_value=ValueError("x"), exc_traceback=None,
+                            err_msg=None, object=None)
+    entry._unraisable(other)
+    assert seen == [other]

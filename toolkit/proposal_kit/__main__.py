@@ -64,12 +64,33 @@ def _let_ctrl_c_in() -> None:
         _signal.pthread_sigmask(_signal.SIG_UNBLOCK, (_signal.SIGINT,))
 
 
+#: Set when a Ctrl-C landed where Python could not raise it (see :func:`_unraisable`).
+_swallowed: list[BaseException] = []
+
+
+def _unraisable(report: object) -> None:
+    """A Ctrl-C in a callback Python cannot raise from is kept for :func:`main`, not printed.
+
+    A weakref callback of the import machinery (a module lock's) or a ``__del__`` that the
+    Ctrl-C interrupts is reported as "Exception ignored in ..." with a traceback, and the
+    Ctrl-C is lost. Anything else goes to Python's own hook.
+    """
+    exc_type = getattr(report, "exc_type", None)
+    if isinstance(exc_type, type) and issubclass(exc_type, KeyboardInterrupt):
+        _swallowed.append(getattr(report, "exc_value", None) or KeyboardInterrupt())
+        return
+    sys.__unraisablehook__(report)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Import the CLI and run it; Ctrl-C at any moment exits 130."""
     gc.set_threshold(*GC_THRESHOLD)
+    sys.unraisablehook = _unraisable
     try:
         _let_ctrl_c_in()
         from .cli import main as cli_main
+        if _swallowed:
+            raise KeyboardInterrupt
     except BaseException as exc:
         from .errors import caused_by_interrupt
 
