@@ -83,7 +83,29 @@ def _unraisable(report: object) -> None:
 
 
 def main() -> None:
-    """Import the CLI and run it; Ctrl-C at any moment exits 130."""
+    """Run the command: in the resident process if one runs (``proposal-kit serve``), else here.
+
+    Ctrl-C at any moment exits 130.
+    """
+    sys.unraisablehook = _unraisable
+    try:
+        _let_ctrl_c_in()
+        from .resident.client import run_served
+
+        code = run_served(sys.argv[1:])
+    except BaseException as exc:
+        from .errors import caused_by_interrupt
+
+        if isinstance(exc, KeyboardInterrupt) or caused_by_interrupt(exc):
+            raise _interrupted() from None
+        raise
+    if code is not None:
+        _end(code)
+    run_here()
+
+
+def run_here() -> None:
+    """Import the CLI and run it in this process; Ctrl-C at any moment exits 130."""
     gc.set_threshold(*GC_THRESHOLD)
     sys.unraisablehook = _unraisable
     try:

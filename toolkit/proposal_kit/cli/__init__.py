@@ -32,7 +32,8 @@ COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
                    "init": "scaffolding", "schema": "scaffolding",
                    "plan": "planning", "watch": "watching",
                    "proof": "proofing", "budget": "budgeting",
-                   "absorb": "absorbing", "import": "absorbing", "comments": "absorbing"}
+                   "absorb": "absorbing", "import": "absorbing", "comments": "absorbing",
+                   "serve": "serving"}
 
 
 class _Group(click.Group):
