@@ -21,6 +21,9 @@ LOT3 = "ERASMUS-EDU-2026-PI-ALL-INNO-STEM"
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 IN_CI = bool(os.environ.get("CI"))
+# Commands under test run by themselves, even if the developer has `proposal-kit serve`
+# running; tests/test_resident.py starts its own server.
+os.environ["PROPOSAL_KIT_SERVER"] = "off"
 
 # Countries used to build consortia: 10 EU Member States, then associated countries.
 COUNTRIES = ["SE", "DE", "FR", "IT", "ES", "PL", "AT", "BE", "NL", "FI", "NO", "RS"]

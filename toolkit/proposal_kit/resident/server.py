@@ -168,7 +168,7 @@ def serve(idle: float | None, detach: bool = False, ready: object = None,
         listener.listen(64)
     except OSError as exc:
         listener.close()
-        raise ServerError(f"cannot listen on {path}: {exc.strerror}") from None
+        raise ServerError(f"cannot listen on {path}: {exc.strerror or exc}") from None
     inode = os.stat(path).st_ino
     if log is not None:
         _LOG[:] = [os.path.abspath(log)]
@@ -308,10 +308,10 @@ def _supervise(conn: socket.socket, request: dict[str, object], fds: list[int]) 
         reply: dict[str, object] = {"signal": os.WTERMSIG(status)}
     else:
         reply = {"exit": os.waitstatus_to_exitcode(status)}
+    if _LOG:  # before the reply: the log is complete once the command has ended
+        _log_line(_LOG[0], request, reply, time.monotonic() - started)
     with contextlib.suppress(OSError):
         send(conn, reply)
-    if _LOG:
-        _log_line(_LOG[0], request, reply, time.monotonic() - started)
 
 
 #: The file ``serve --log`` appends to.
@@ -347,6 +347,8 @@ def _work(request: dict[str, object], fds: list[int], go: int) -> None:
     import io
     import resource
     import signal
+    import tempfile
+    import time
 
     try:
         if os.read(go, 2) != b"go":
@@ -361,6 +363,8 @@ def _work(request: dict[str, object], fds: list[int], go: int) -> None:
         assert isinstance(env, dict)
         os.environ.clear()
         os.environ.update(env)
+        time.tzset()  # the caller's TZ
+        tempfile.tempdir = None  # the caller's TMPDIR
         os.chdir(str(request["cwd"]))
         os.umask(int(request["umask"]))  # type: ignore[call-overload]
         limits = request.get("limits")
