@@ -158,6 +158,8 @@ def serve(idle: float | None, detach: bool = False, ready: object = None,
         running.close()
         raise ServerError(f"a server is already running on {path}",
                           hint="stop it with `proposal-kit serve --stop`")
+    if log is not None:
+        _LOG[:] = [_open_log(log, ServerError)]
     warm_up()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -170,8 +172,6 @@ def serve(idle: float | None, detach: bool = False, ready: object = None,
         listener.close()
         raise ServerError(f"cannot listen on {path}: {exc.strerror or exc}") from None
     inode = os.stat(path).st_ino
-    if log is not None:
-        _LOG[:] = [os.path.abspath(log)]
     if detach:
         if os.fork():
             listener.close()
@@ -316,6 +316,23 @@ def _supervise(conn: socket.socket, request: dict[str, object], fds: list[int]) 
 
 #: The file ``serve --log`` appends to.
 _LOG: list[str] = []
+
+
+def _open_log(log: str, error: type[Exception]) -> str:
+    """The log's absolute path, once it is known to take lines (created if missing)."""
+    import stat
+
+    path = os.path.abspath(log)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o600)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise error(f"{path}: the log must be a file (not a device or a pipe)")
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise error(f"cannot write the log {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _log_line(path: str, request: dict[str, object], reply: dict[str, object],
