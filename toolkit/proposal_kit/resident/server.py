@@ -233,7 +233,8 @@ def _handle(conn: socket.socket) -> None:
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C at the server's terminal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.setsid()  # a Ctrl-C at the server's own terminal stops it, not the commands
         conn.settimeout(HANDSHAKE_TIMEOUT)
         uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
                                                   struct.calcsize("3i")))[1]
@@ -343,8 +344,8 @@ def _log_line(path: str, request: dict[str, object], reply: dict[str, object],
 
     end = (f"exit {reply['exit']}" if "exit" in reply else f"signal {reply['signal']}")
     argv = request.get("argv")
-    words = " ".join(json.dumps(a) if not str(a) or " " in str(a) else str(a)
-                     for a in (argv if isinstance(argv, list) else []))
+    words = " ".join(str(a) if str(a).isprintable() and str(a) and " " not in str(a)
+                     else json.dumps(str(a)) for a in (argv if isinstance(argv, list) else []))
     line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {end} {seconds:.2f} s "
             f"in {request.get('cwd')}: {words}\n")
     with contextlib.suppress(OSError):
