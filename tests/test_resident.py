@@ -55,7 +55,7 @@ def server() -> Iterator[Server]:
     started = subprocess.run([*CLI, "serve", "--detach", "--idle", "10", "--log", str(log)],
                              capture_output=True, text=True, env=env, timeout=120, check=False)
     assert started.returncode == 0, started.stderr
-    assert "serving on" in started.stdout
+    assert "serving in the background" in started.stdout
     try:
         yield Server(env, log, runtime)
     finally:

@@ -55,8 +55,7 @@ def serve(idle: float, detach: bool, stop: bool, status: bool, log: str | None,
         if fmt == "json":
             emit_json({"running": True, "socket": path, "pid": pid})
         elif detach:
-            echo(f"serving on {path} in the background; stop it with "
-                 "`proposal-kit serve --stop`")
+            echo("serving in the background; `proposal-kit serve --stop` stops it")
         else:
             echo(f"serving on {path}; Ctrl-C stops it")
 
