@@ -5,7 +5,7 @@ Whole processes, medians of N alternating runs, all in this run (issue 17):
 * ``proposal-kit render`` of the Lot 2 example (own layout), against pandoc converting the
   same draft's Markdown to DOCX (what a user would pick instead): target <= 0.8;
 * ``render --form`` (the official Part B form filled) against the same pandoc: <= 1.0;
-* the same two with ``proposal-kit serve`` running (each command then runs in a copy of
+* the same two with ``proposal-kit server start`` running (each command then runs in a copy of
   the warm resident process, see proposal_kit/resident.py), against the same pandoc;
 * the generated large project (60 partners, 12 WPs, 150 deliverables; bench/generate.py)
   against the example: <= 1.5; and its peak memory.
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         print(f"  no official form in {OFFICIAL}: no --form figure (give its folder as "
               "PROPOSAL_KIT_OFFICIAL, e.g. from a worktree)")
     if "pandoc" in served:
-        print(f"medians of {args.runs} alternating runs with `proposal-kit serve` running:")
+        print(f"medians of {args.runs} alternating runs with `proposal-kit server start` running:")
         for key, samples in served.items():
             print(f"  {names[key]}{'' if key == 'pandoc' else ', served'}: {spread(samples)}")
         pandoc_time = median(served["pandoc"])
@@ -114,12 +114,12 @@ def _served(commands: dict[str, list[str]], runs: int, out: Path) -> dict[str, l
     os.environ.clear()
     os.environ.update(env)
     try:
-        subprocess.run([*CLI, "serve", "--detach", "--idle", "10"], check=True,
+        subprocess.run([*CLI, "server", "start", "--idle", "10"], check=True,
                        stdout=subprocess.DEVNULL)
         try:
             return alternate(commands, runs)
         finally:
-            subprocess.run([*CLI, "serve", "--stop"], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run([*CLI, "server", "stop"], check=False, stdout=subprocess.DEVNULL)
     finally:
         os.environ.clear()
         os.environ.update(saved)

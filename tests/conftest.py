@@ -21,7 +21,7 @@ LOT3 = "ERASMUS-EDU-2026-PI-ALL-INNO-STEM"
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 IN_CI = bool(os.environ.get("CI"))
-# Commands under test run by themselves, even if the developer has `proposal-kit serve`
+# Commands under test run by themselves, even if the developer has `proposal-kit server start`
 # running; tests/test_resident.py starts its own server.
 os.environ["PROPOSAL_KIT_SERVER"] = "off"
 

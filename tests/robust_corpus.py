@@ -8,6 +8,7 @@ asks for ``--format json`` must print one valid JSON document on stdout.
 
 from __future__ import annotations
 
+import os
 import shutil
 import warnings
 import zipfile
@@ -627,6 +628,23 @@ def case_usage_errors(folder: Path) -> list[Args]:
              "--ics", str(folder / "late.ics")]]
 
 
+@case("usage")
+def case_server_refusals(folder: Path) -> list[Args]:
+    """`server` with what it cannot take; each is refused before any server starts.
+
+    (No `server stop` here: it would stop a server the developer may be running.)
+    """
+    (folder / "logs").mkdir()
+    fifo = folder / "log.fifo"
+    os.mkfifo(fifo)
+    return [["server"], ["server", "status"], ["server", "nosuch"],
+            ["server", "start", "--idle", "inf"], ["server", "start", "--idle", "nan"],
+            ["server", "start", "--idle", "-1"], ["server", "start", "--log", str(folder / "logs")],
+            ["server", "start", "--log", "/dev/zero"], ["server", "start", "--log", str(fifo)],
+            ["server", "start", "--log", "/proc/self/environ"],
+            ["server", "start", "--log", str(folder / "no" / "such" / "log")]]
+
+
 #: Environment variables naming folders and files, set to what they cannot be: a name the
 #: system cannot look up, a device, a file where a folder goes.
 ODD_ENVIRONMENT = {"calls-name-too-long": ("PROPOSAL_KIT_CALLS", "c" * 5000),
@@ -915,7 +933,7 @@ def case_documents_over_inputs(folder: Path) -> list[Args]:
 
 #: The commands (first words) that take ``--format json``.
 JSON_COMMANDS = {("absorb",), ("budget",), ("check",), ("calls",), ("comments",), ("pages",),
-                 ("plan",), ("proof",), ("review",),
+                 ("plan",), ("proof",), ("review",), ("server", "status"),
                  ("texts", "list"), ("texts", "show"), ("texts", "search"), ("texts", "lint")}
 
 

@@ -1,4 +1,4 @@
-"""`proposal-kit serve`: commands run in a copy of a warm process, exactly as on their own."""
+"""`proposal-kit server`: commands run in a copy of a warm process, exactly as on their own."""
 
 from __future__ import annotations
 
@@ -52,14 +52,14 @@ def server() -> Iterator[Server]:
     env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
     env.pop("PROPOSAL_KIT_SERVER", None)
     log = runtime / "served.log"
-    started = subprocess.run([*CLI, "serve", "--detach", "--idle", "10", "--log", str(log)],
+    started = subprocess.run([*CLI, "server", "start", "--idle", "10", "--log", str(log)],
                              capture_output=True, text=True, env=env, timeout=120, check=False)
     assert started.returncode == 0, started.stderr
     assert "serving in the background" in started.stdout
     try:
         yield Server(env, log, runtime)
     finally:
-        subprocess.run([*CLI, "serve", "--stop"], env=env, capture_output=True, timeout=60,
+        subprocess.run([*CLI, "server", "stop"], env=env, capture_output=True, timeout=60,
                        check=False)
         shutil.rmtree(runtime, ignore_errors=True)
 
@@ -194,7 +194,7 @@ def test_a_changed_installation_stops_the_server_and_runs_alone(server: Server,
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "d.docx").exists()
     assert server.served() == []  # run by the command itself, with the new code
-    status = server.run("serve", "--status", "--format", "json")
+    status = server.run("server", "status", "--format", "json")
     assert json.loads(status.stdout)["running"] is False
 
 
@@ -237,7 +237,7 @@ def test_a_socket_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
         os.chmod(runtime / "proposal-kit", 0o755)
         env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
         env.pop("PROPOSAL_KIT_SERVER", None)
-        done = subprocess.run([*CLI, "serve", "--detach"], capture_output=True, text=True,
+        done = subprocess.run([*CLI, "server", "start"], capture_output=True, text=True,
                               env=env, timeout=60, check=False)
         assert done.returncode == 3
         assert "only you can enter" in done.stderr
@@ -250,15 +250,15 @@ def test_a_socket_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_second_server_is_refused_and_status_and_stop_report(server: Server) -> None:
-    second = server.run("serve", "--detach")
+    second = server.run("server", "start")
     assert second.returncode == 3
-    assert "already running" in second.stderr and "serve --stop" in second.stderr
-    status = json.loads(server.run("serve", "--status", "--format", "json").stdout)
+    assert "already running" in second.stderr and "server stop" in second.stderr
+    status = json.loads(server.run("server", "status", "--format", "json").stdout)
     assert status["running"] is True and isinstance(status["pid"], int)
-    stopped = server.run("serve", "--stop")
+    stopped = server.run("server", "stop")
     assert stopped.returncode == 0 and f"process {status['pid']}" in stopped.stdout
     assert not list((server.runtime / "proposal-kit").glob("server-*.sock"))
-    assert server.run("serve", "--stop").stdout.strip() == "no server was running"
+    assert server.run("server", "stop").stdout.strip() == "no server was running"
 
 
 def test_serve_and_watch_always_run_by_themselves(server: Server,
@@ -267,10 +267,35 @@ def test_serve_and_watch_always_run_by_themselves(server: Server,
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", server.env["XDG_RUNTIME_DIR"])
     monkeypatch.delenv("PROPOSAL_KIT_SERVER", raising=False)
-    assert run_served(["serve", "--status"]) is None
+    assert run_served(["server", "status"]) is None
     assert run_served(["watch", "--no-pages", "project.yaml"]) is None
     assert server.served() == []
     assert run_served(["--version"]) == 0  # any other command is served
     assert "--version" in server.served()[-1]
     monkeypatch.setenv("PROPOSAL_KIT_SERVER", "off")
     assert run_served(["--version"]) is None
+
+
+def test_a_server_in_the_foreground_stops_on_ctrl_c_and_serves_meanwhile(tmp_path: Path) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix="pk-run-"))
+    try:
+        env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
+        env.pop("PROPOSAL_KIT_SERVER", None)
+        log = runtime / "served.log"
+        process = subprocess.Popen([*CLI, "server", "start", "--foreground", "--log", str(log)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=env)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("serving on ") and "Ctrl-C stops it" in first
+        done = subprocess.run([*CLI, "check", str(EXAMPLE)], capture_output=True, text=True,
+                              env=env, timeout=120, check=False)
+        assert done.returncode == 0
+        assert "check " in log.read_text()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        assert out.strip() == "server stopped" and err == ""
+        assert not list((runtime / "proposal-kit").glob("server-*.sock"))
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)

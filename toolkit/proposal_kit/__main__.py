@@ -83,7 +83,7 @@ def _unraisable(report: object) -> None:
 
 
 def main() -> None:
-    """Run the command: in the resident process if one runs (``proposal-kit serve``), else here.
+    """Run the command: in the resident process if one runs (``server start``), else here.
 
     Ctrl-C at any moment exits 130.
     """

@@ -33,7 +33,7 @@ COMMAND_MODULES = {"calls": "checking", "check": "checking", "pages": "paging",
                    "plan": "planning", "watch": "watching",
                    "proof": "proofing", "budget": "budgeting",
                    "absorb": "absorbing", "import": "absorbing", "comments": "absorbing",
-                   "serve": "serving"}
+                   "server": "serving"}
 
 
 class _Group(click.Group):

@@ -1,7 +1,7 @@
-"""The resident process (``proposal-kit serve``): commands start in a process already warm.
+"""The resident process (``proposal-kit server start``): commands start in a process already warm.
 
 A command spends more time starting Python and importing its libraries (pydantic, python-docx,
-Jinja, markdown-it) than doing its work. ``proposal-kit serve`` imports everything once and
+Jinja, markdown-it) than doing its work. ``proposal-kit server start`` imports everything once and
 waits on a Unix socket; while it runs, each ``proposal-kit`` command hands it its arguments,
 folder, environment, umask, resource limits and its own stdin, stdout and stderr (passed as
 file descriptors), and a fresh copy of the warm process (:func:`os.fork`) runs the command as
@@ -10,7 +10,7 @@ code. Nothing of one command stays for the next: the copy ends with the command.
 
 The command falls back to running itself, silently, whenever the server cannot take it: none
 running, another proposal-kit installation's, proposal-kit's files changed since the server
-started (the server then stops), ``PROPOSAL_KIT_SERVER=off``. ``serve`` and ``watch`` always
+started (the server then stops), ``PROPOSAL_KIT_SERVER=off``. ``server`` and ``watch`` always
 run themselves.
 
 Safety: the socket lies in a folder only its user can enter (``$XDG_RUNTIME_DIR/proposal-kit``
@@ -42,7 +42,7 @@ ENV_VAR = "PROPOSAL_KIT_SERVER"
 
 #: Commands that always run in their own process: the server itself, and ``watch`` (which
 #: keeps LibreOffice and its own state for as long as it runs).
-UNSERVED = frozenset({"serve", "watch"})
+UNSERVED = frozenset({"server", "watch"})
 
 PROTOCOL = 1
 

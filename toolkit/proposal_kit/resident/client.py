@@ -108,6 +108,6 @@ def _wait(sock: socket.socket) -> int:
     killed = reply.get("signal") if reply else None
     if isinstance(killed, int):
         return 128 + killed
-    sys.stderr.write("proposal-kit: error: the resident process (proposal-kit serve) stopped "
+    sys.stderr.write("proposal-kit: error: the resident process (proposal-kit server) stopped "
                      "before the command ended; run it again\n")
     return 4

@@ -1,4 +1,4 @@
-"""The server's side: ``proposal-kit serve`` (:func:`serve`), one copy per command."""
+"""The server's side: ``proposal-kit server start`` (:func:`serve`), one copy per command."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ def serve(idle: float | None, detach: bool = False, ready: object = None,
           log: str | None = None) -> None:
     """Run the server until ``idle`` seconds pass without a command (None: never).
 
-    SIGTERM (``serve --stop``) and Ctrl-C stop it too.
+    SIGTERM (``server stop``) and Ctrl-C stop it too.
 
     ``ready(path, pid)`` is called once the socket accepts commands; with ``detach`` the
     server then goes on in the background and this returns at once. With ``log``, one line
@@ -157,7 +157,7 @@ def serve(idle: float | None, detach: bool = False, ready: object = None,
     if running is not None:
         running.close()
         raise ServerError(f"a server is already running on {path}",
-                          hint="stop it with `proposal-kit serve --stop`")
+                          hint="stop it with `proposal-kit server stop`")
     if log is not None:
         _LOG[:] = [_open_log(log, ServerError)]
     warm_up()
@@ -315,7 +315,7 @@ def _supervise(conn: socket.socket, request: dict[str, object], fds: list[int]) 
         send(conn, reply)
 
 
-#: The file ``serve --log`` appends to.
+#: The file ``server start --log`` appends to.
 _LOG: list[str] = []
 
 
@@ -324,6 +324,8 @@ def _open_log(log: str, error: type[Exception]) -> str:
     import stat
 
     path = os.path.abspath(log)
+    if os.path.realpath(path).startswith(("/proc/", "/sys/", "/dev/")):
+        raise error(f"{path}: the log must be a file (not a system file)")
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o600)
         try:
