@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["PathType", "Seconds", "force_option", "format_option"]
+__all__ = ["OutputPath", "PathType", "Seconds", "force_option", "format_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +26,23 @@ class PathType(click.Path):
             shown = os.fsdecode(value)
             shown = shown if len(shown) <= 80 else shown[:60] + f"… ({len(shown):,} characters)"
             self.fail(f"{shown}: {problem}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputPath(PathType):
+    """A file or folder to write: also refuses an empty name (``-o ""``).
+
+    An empty name is no name: taken as the current folder, ``import -o ""`` or
+    ``init ""`` would have written into whatever folder the command ran in.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The path, or a usage error when it is empty or cannot be looked up."""
+        if isinstance(value, str | bytes) and not value.strip():
+            what = "folder" if not self.file_okay else "file" if not self.dir_okay \
+                else "file or folder"
+            self.fail(f"the name is empty; give the name of the {what} to write", param, ctx)
         return super().convert(value, param, ctx)
 
 
