@@ -71,8 +71,10 @@ def test_markup_in_a_value_is_rendered_by_check(write_project: Writer, markup: s
           "description": f"What it does.\n\n{markup}\n"}
     file = write_project(project(work_packages=[wp]))
     assert not _data_only(load_project(file))
-    codes = [f.code for f in check_file(file).findings if f.severity.value == "error"]
-    assert codes == ["render.failed"]
+    errors = [f for f in check_file(file).findings if f.severity.value == "error"]
+    # read from the value itself, at its line of project.yaml (was render.failed, no line)
+    assert [f.code for f in errors] == ["render.block"]
+    assert errors[0].line and errors[0].message.startswith("the description of WP1: ")
 
 
 def test_own_templates_or_sections_are_rendered_by_check(tmp_path: Path) -> None:

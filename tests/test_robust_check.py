@@ -280,3 +280,53 @@ def test_the_proofreader_masks_a_long_text_in_linear_time(text: str) -> None:
     start = time.perf_counter()
     assert len(_mask(text)) == len(text)
     assert time.perf_counter() - start < 5  # quadratic: minutes to hours
+
+
+def _wp_description(file: Path, wp: str, description: str) -> int:
+    """Make the description of work package ``wp`` a literal block; the line of its key."""
+    lines = file.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"  - id: {wp}")
+    key = next(n for n in range(start, len(lines)) if lines[n].startswith("    description:"))
+    end = next(n for n in range(key + 1, len(lines)) if not lines[n].startswith("      "))
+    lines[key:end] = ["    description: |", *(f"      {line}" if line else "" for line in
+                                                description.splitlines())]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return key + 1
+
+
+def test_a_bad_block_in_a_work_package_description_is_at_its_line(lot1: Path) -> None:
+    """A {gantt} fence in a description is a block of the draft, as in a section: check
+    finds it at its line of project.yaml, and render refuses it with the same message."""
+    key = _wp_description(lot1, "WP2", "Needs first.\n\n```{gantt}\ncolumns: 5\n```\n")
+    errors = _errors(lot1)
+    [block] = [f for f in errors if f.code == "render.block"]
+    assert block.file is None and block.line == key + 3  # the fence, in project.yaml
+    assert block.message.startswith("the description of WP2: {gantt} block: columns")
+    for fmt in ("docx", "html"):
+        with pytest.raises(ProposalKitError) as raised:
+            render_bytes(load_project(lot1), fmt)  # type: ignore[arg-type]
+        assert raised.value.message == block.message
+        assert raised.value.location is not None and raised.value.location.line == key + 3
+    assert b"columns: 5" in render_bytes(load_project(lot1), "md")  # Markdown: as written
+
+
+def test_every_bad_block_of_the_values_in_one_pass(lot1: Path) -> None:
+    text = lot1.read_text(encoding="utf-8")
+    old = "        justification: The evaluation must be independent"
+    assert old in text
+    image_line = text[:text.index(old)].count("\n") + 1
+    lot1.write_text(text.replace(old, "        justification: see ![plan](no-such.png) -"),
+                    encoding="utf-8")
+    _wp_description(lot1, "WP2", "```{grouped-table}\nnot: a table\n```\n")
+    errors = _errors(lot1)
+    assert {f.code for f in errors} == {"render.block"}, errors
+    messages = {(f.line, f.message.split(":")[0]) for f in errors}
+    assert (image_line, "the justification of subcontract 1 of WP1") in messages, messages
+    assert any(name == "the description of WP2" for _, name in messages), messages
+
+
+def test_a_good_gantt_block_in_a_description_is_drawn(lot1: Path) -> None:
+    _wp_description(lot1, "WP2", "```{gantt}\ncolumns: [M1, M2]\nrows:\n"
+                                 "  - {label: Survey, cells: [0]}\n```\n")
+    assert not _errors(lot1)
+    assert b"Survey" in render_bytes(load_project(lot1), "html")

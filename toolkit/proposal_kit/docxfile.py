@@ -9,6 +9,7 @@ Every document proposal-kit writes is made into bytes here (:func:`docx_bytes`).
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +23,90 @@ from .pages.validate import check_input
 if TYPE_CHECKING:
     from docx.document import Document
 
-__all__ = ["docx_bytes", "main_part_xml", "open_docx", "reading"]
+__all__ = ["UnusableNumber", "docx_bytes", "main_part_xml", "open_docx", "reading", "xml_int",
+           "xml_number"]
+
+
+class UnusableNumber(ValueError):
+    """A number in a user's document that cannot be used; the message names the attribute."""
+
+
+#: Most digits of a number in a document: no size (twips, half-points), span or id has more.
+_MAX_DIGITS = 12
+#: The characters of a number in XML (``float`` takes more: ``1_000``, ``inf``, ``٣``).
+_NUMBER_CHARS = "0123456789+-.eE"
+
+
+def xml_int(value: str | None, what: str, default: int | None = None) -> int:
+    """The whole number an attribute value of a user's document holds.
+
+    Word writes whole numbers (``1440``); some writers write ``1440.0``, which counts as
+    1440 (and, where there is a ``default``, ``1440.5`` as 1440). An empty or missing
+    value, ``nan``, ``inf``, ``1e999``, ``50%`` or a number of more than 12 digits cannot be
+    used: ``default`` stands for it where Word and LibreOffice ignore such a value too (a
+    width, a size, a spacing), else it is refused.
+
+    Args:
+        value: The attribute's text (None when it is absent).
+        what: What it is, for the message: "the numbering id (w:numId)".
+        default: What an unusable value counts as; None: refuse it.
+
+    Raises:
+        UnusableNumber: naming ``what`` and the value (:func:`reading` turns it into an
+            input error that names the document).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    digits = text[1:] if text[:1] in "+-" else text
+    if digits.isascii() and digits.isdecimal() and len(digits) <= _MAX_DIGITS:
+        return int(text)
+    number = xml_number(text)
+    if number is not None and (default is not None or number.is_integer()):
+        return int(number)
+    if default is not None:
+        return default
+    if value is None or not text:
+        raise UnusableNumber(f"{what} has no value")
+    shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text):,} characters)"
+    raise UnusableNumber(f"{what} is '{shown}', not a whole number")
+
+
+def xml_number(value: str | None) -> float | None:
+    """The number an attribute value of a user's document holds; None when it is none.
+
+    ``1440``, ``1440.0``, ``-2.5``; not an empty value, ``nan``, ``inf``, ``1e999``,
+    ``50%`` or a number of more than 12 digits (see :func:`xml_int`).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not 0 < len(text) <= 2 * _MAX_DIGITS or text.strip(_NUMBER_CHARS):
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and abs(number) < 10.0 ** _MAX_DIGITS else None
+
 
 #: What reading values out of a user's document raises when they are not what Word writes
-#: (``int("1e5")``, ``int(None)``, a span of 10^30 columns, a numbering id that is missing).
+#: (a span of 10^30 columns, a numbering id that is missing, an element that is not there).
+#: A ValueError or OverflowError raised by proposal-kit's own code is a bug: the numbers of
+#: a document are read with :func:`xml_int`, which raises :class:`UnusableNumber`.
 _BAD_VALUES = (ValueError, TypeError, IndexError, OverflowError, KeyError, StopIteration,
                AttributeError)
+def _from_our_code(exc: BaseException) -> bool:
+    """Whether ``exc`` is a ValueError or OverflowError raised in proposal-kit's own code.
+
+    That is a bug, not a value of the document: every number is read with :func:`xml_int`.
+    One that python-docx or lxml raise reading the user's XML (the frame it was raised in
+    is theirs) is the document's.
+    """
+    if isinstance(exc, UnusableNumber) or not isinstance(exc, ValueError | OverflowError):
+        return False
+    tb = exc.__traceback__
+    module = ""
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        tb = tb.tb_next
+    return module.split(".")[0] == "proposal_kit"
 
 
 @contextmanager
@@ -42,8 +121,15 @@ def reading(path: Path | None, what: str = "the document") -> Iterator[None]:
     """
     try:
         yield
-    except _BAD_VALUES as exc:
+    except UnusableNumber as exc:
         if path is None or os.environ.get("PROPOSAL_KIT_DEBUG"):
+            raise
+        raise InputError(f"{what} cannot be used: {exc}; it may be damaged or edited by hand",
+                         location=SourceLocation(path),
+                         hint="open it in Word or LibreOffice and save it again as .docx") \
+            from None
+    except _BAD_VALUES as exc:
+        if path is None or os.environ.get("PROPOSAL_KIT_DEBUG") or _from_our_code(exc):
             raise
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(f"{what} holds a value that cannot be used ({detail[:160]}); it may "

@@ -8,7 +8,7 @@ consortium validates; what is missing is reported by `check` as warnings.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -54,6 +54,21 @@ def _no_bool(value: Any) -> Any:
     """YAML's true/false are not numbers: refuse them where a number is expected."""
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+def _calendar_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: a number (``20261201``, a time stamp) is refused.
+
+    pydantic would read a whole number as seconds since 1970, and YAML reads an unquoted
+    ``20261201`` or ``2026_12_01`` as a number.
+    """
+    if isinstance(value, bool | int | float):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        raise ValueError(f"a date must be written YYYY-MM-DD (e.g. 2026-12-01), not {shown}")
+    if isinstance(value, datetime) and value.time() != time():
+        raise ValueError("a date must be written YYYY-MM-DD (e.g. 2026-12-01), without a "
+                         f"time (not {value.isoformat(sep=' ')})")
     return value
 
 
@@ -472,7 +487,8 @@ class Proposal(_Strict):
     sectors: list[str] = Field(default_factory=list, description="Sectors the project "
                                "addresses, in the call's own terms (Lot 3: strategic sectors "
                                "of the Competitiveness Compass); free text.")
-    start_date: date | None = Field(None, description="Planned start date.")
+    start_date: Annotated[date | None, BeforeValidator(_calendar_date)] = Field(
+        None, description="Planned start date (YYYY-MM-DD).")
     keywords: list[str] = Field(default_factory=list, description="Keywords.")
     partners: list[Partner] = Field(description="The consortium.")
     staff: list[StaffMember] = Field(default_factory=list, description="Project teams.")

@@ -47,6 +47,17 @@ class PlanStep(BaseModel):
                           "holiday moves to the working day before; false keeps it (the "
                           "call deadline itself).")
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _unquoted_time(cls, value: object) -> object:
+        """YAML reads an unquoted ``12:00`` as a number of minutes (720): say to quote it."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100 * 60:
+            hours, minutes = divmod(value, 60)
+            raise ValueError(f"write the time in quotes, time: '{hours:02d}:{minutes:02d}' "
+                             f"(unquoted, YAML reads {hours}:{minutes:02d} as the number "
+                             f"{value})")
+        return value
+
     @field_validator("time")
     @classmethod
     def _time(cls, value: str | None) -> str | None:

@@ -120,7 +120,7 @@ def _block_findings(project: Project, texts: dict[str, str],
                locate: Callable[[int | None], SourceLocation] = locate) -> SourceLocation:
             return locate(line)
 
-        for item in scan_blocks(project, sid, text, at, skip_jinja=False):
+        for item in scan_blocks(project, f"section '{sid}'", text, at, skip_jinja=False):
             if item.error.message not in seen:
                 seen.add(item.error.message)
                 out.append(_finding("render.block", "error", item.error, item.location,
@@ -133,10 +133,6 @@ def _block_findings(project: Project, texts: dict[str, str],
 #: approach the render's size and time limits. 10,000 partners hold 72,000 values and make
 #: a quarter of the size limit, in a tenth of the time limit.
 LARGE_PROJECT_ITEMS = 100_000
-
-#: Markdown that the Word writer reads further: a directive or code fence, an image.
-_WRITER_MARKUP = ("```", "~~~", "![")
-
 
 def _data_only(project: Project) -> bool:
     """Whether the draft of ``project`` is the built-in templates over its data alone.
@@ -151,8 +147,10 @@ def _data_only(project: Project) -> bool:
 
     if project.texts or len(template_dirs(project.base_dir)) > 1:
         return False
+    from .sectionscan import WRITER_MARKUP
+
     return not any(mark in value for value in _strings(project.document.data)
-                   for mark in _WRITER_MARKUP)
+                   for mark in WRITER_MARKUP)
 
 
 def _strings(data: object) -> Iterator[str]:
@@ -197,8 +195,12 @@ def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
         load_call(project.proposal.call)
     except ProposalKitError:
         return []  # check reports the unknown topic
+    from .sectionscan import value_blocks
+
     texts, found = _section_findings(project)
     found += _block_findings(project, texts, found)
+    found += [_finding(item.code, "error", item.error, item.location, project)
+              for item in value_blocks(project)]
     if any(f.severity is Severity.ERROR for f in [*found, *project.problems]):
         return found
     use_form = with_form and project.form_file is not None

@@ -16,7 +16,8 @@ from pathlib import Path
 from .errors import InputError, SourceLocation, UsageError
 
 __all__ = ["ALLOW_HINT", "CONTROL", "InputFileError", "check_argument", "check_regular", "confine",
-           "confine_present", "first_control", "name_problem", "read_bytes", "read_text", "within"]
+           "confine_present", "first_control", "name_problem", "read_bytes", "read_text",
+           "wide_encoding", "within"]
 
 
 class InputFileError(InputError):
@@ -133,9 +134,16 @@ def read_text(path: Path, limit: int, what: str = "the file") -> str:
     """The UTF-8 text of ``path`` (a BOM is dropped); see :func:`read_bytes`.
 
     Raises:
-        InputFileError: as :func:`read_bytes`, or the file is not UTF-8 (``encoding``).
+        InputFileError: as :func:`read_bytes`, or the file is not UTF-8 (``encoding``;
+            a UTF-16 or UTF-32 file is named as such).
     """
     raw = read_bytes(path, limit, what)
+    wide = wide_encoding(raw)
+    if wide:
+        error = InputFileError(path, f"{what} {path} is {wide} encoded; save it as UTF-8",
+                               "encoding")
+        error.location = SourceLocation(path, 1)
+        raise error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,6 +153,26 @@ def read_text(path: Path, limit: int, what: str = "the file") -> str:
                                "encoding")
         error.location = SourceLocation(path, line)
         raise error from None
+
+def wide_encoding(raw: bytes) -> str | None:
+    """``UTF-32`` or ``UTF-16`` when ``raw`` looks like one (with or without a BOM).
+
+    Every text a user gives (YAML, sections, generic texts) is named so when it is one.
+    """
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = raw[:400]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    quads = len(head) // 4
+    if quads and sum(head[i * 4:i * 4 + 4].count(0) == 3 for i in range(quads)) > quads * 0.7:
+        return "UTF-32"
+    pairs = len(head) // 2
+    if sum(head[i * 2:i * 2 + 2].count(0) == 1 for i in range(pairs)) > pairs * 0.7:
+        return "UTF-16"
+    return None
 
 
 def within(path: Path, roots: list[Path]) -> bool:

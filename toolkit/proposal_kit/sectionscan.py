@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from .project import Project
     from .render.narrative import NarrativeRenderer
 
-__all__ = ["Problem", "check_token", "scan_section", "walk_tokens"]
+__all__ = ["WRITER_MARKUP", "Problem", "check_token", "first_value_block", "scan_section",
+           "value_blocks", "walk_tokens"]
 
 #: Where Jinja makes part of a text, nothing in it can be known without running it.
 _JINJA = ("{{", "{%", "{#")
@@ -244,10 +245,10 @@ def _scan_references(renderer: NarrativeRenderer, source: str, place: str,
                       at(line, column))
 
 
-def scan_blocks(project: Project, section: str, text: str,
+def scan_blocks(project: Project, place: str, text: str,
                 at: Callable[[int | None, int | None], SourceLocation],
                 skip_jinja: bool) -> Iterator[Problem]:
-    """Images and directive blocks of ``text``.
+    """Images and directive blocks of ``text``; ``place`` (``section 'needs'``) says whose.
 
     With ``skip_jinja`` (``text`` is a section's source), only those Jinja makes no part of.
     """
@@ -262,8 +263,70 @@ def scan_blocks(project: Project, section: str, text: str,
         try:
             check_token(project, token)
         except ProposalKitError as exc:
-            exc.message = f"section '{section}': {exc.message}"
+            exc.message = f"{place}: {exc.message}"
             yield Problem("render.block", exc, at(line, None))
+
+
+#: Markdown that the Word writer reads further: a directive or code fence, an image.
+WRITER_MARKUP = ("```", "~~~", "![")
+
+
+def value_blocks(project: Project) -> Iterator[Problem]:
+    """Images and directive blocks written in the values of project.yaml.
+
+    A work package's or a task's description (any value the templates print) may hold a
+    ``{gantt}`` block or an image, which the Word writer reads as it reads a section's;
+    each problem is at its line of project.yaml. Section texts are scanned as sections.
+    """
+    from .render.narrative import value_locator
+
+    for path, text in _marked_values(project.document.data):
+        locate = value_locator(project, path)
+
+        def at(line: int | None, column: int | None,
+               locate: Callable[[int | None], SourceLocation] = locate) -> SourceLocation:
+            return locate(line)
+
+        yield from scan_blocks(project, _value_name(project.document.data, path), text, at,
+                               skip_jinja=False)
+
+
+def first_value_block(project: Project) -> None:
+    """Raise the first problem of :func:`value_blocks`, at its line (render's refusal)."""
+    for problem in value_blocks(project):
+        problem.error.location = problem.location
+        raise problem.error
+
+
+def _marked_values(data: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every string value outside ``sections:`` the writer reads further."""
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if any(mark in item for mark in WRITER_MARKUP):
+                yield path, item
+        elif isinstance(item, dict):
+            stack.extend(((*path, key), value) for key, value in reversed(item.items())
+                         if path or key != "sections")
+        elif isinstance(item, list):
+            stack.extend(((*path, n), value) for n, value in reversed(list(enumerate(item))))
+
+
+def _value_name(data: object, path: tuple[str | int, ...]) -> str:
+    """``the description of task 2 of WP1``: the value at ``path``, named as users do."""
+    names: list[str] = []
+    item: object = data
+    for n, key in enumerate(path):
+        item = item[key] if isinstance(item, dict | list) else None  # type: ignore[index]
+        if isinstance(key, int):
+            label = item.get("id") if isinstance(item, dict) else None
+            entry = str(path[n - 1]).replace("_", " ").removesuffix("s") if n else "entry"
+            names.append(label if isinstance(label, str) else f"{entry} {key + 1}")
+    last = path[-1] if path else ""
+    whose = " of ".join(reversed(names[:-1] if isinstance(last, int) else names))
+    what = names[-1] if isinstance(last, int) and names else f"the {last}"
+    return f"{what} of {whose}" if whose else f"'{'.'.join(map(str, path))}'"
 
 
 def _place(project: Project, section: str) -> str:
@@ -285,6 +348,7 @@ def scan_section(renderer: NarrativeRenderer, section: str, source: str,
     found = [*_scan_names(renderer, source, place, at),
              *_scan_texts(renderer, source, place, at)] if texts else []
     found += [*_scan_references(renderer, source, place, at),
-              *scan_blocks(renderer.project, section, source, at, skip_jinja=True)]
+              *scan_blocks(renderer.project, f"section '{section}'", source, at,
+                           skip_jinja=True)]
     return sorted(found, key=lambda p: (p.location.line or 0, p.location.column or 0)
                   if p.location else (0, 0))

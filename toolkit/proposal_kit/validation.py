@@ -35,9 +35,10 @@ _PLAIN = {
     "dict_type": "expected a mapping of keys to values",
     "model_type": "expected a mapping of keys to values",
     "model_attributes_type": "expected a mapping of keys to values",
-    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
-    "date_parsing": "expected a date (YYYY-MM-DD)",
-    "date_type": "expected a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date must be written YYYY-MM-DD (e.g. 2026-12-01)",
+    "date_from_datetime_inexact": "a date must be written YYYY-MM-DD (e.g. 2026-12-01)",
+    "date_parsing": "a date must be written YYYY-MM-DD (e.g. 2026-12-01)",
+    "date_type": "a date must be written YYYY-MM-DD (e.g. 2026-12-01)",
     "datetime_parsing": "expected a date and time (YYYY-MM-DDTHH:MM)",
     "datetime_type": "expected a date and time (YYYY-MM-DDTHH:MM)",
 }

@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import InputError, SourceLocation, UsageError
 from .findings import Finding, Severity
 from .findings import Path as DataPath
-from .safeio import CONTROL, InputFileError, char_name, read_bytes
+from .safeio import CONTROL, InputFileError, char_name, read_bytes, wide_encoding
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NODES", "YamlDocument", "YamlFileError", "parse_yaml",
            "read_yaml"]
@@ -255,26 +255,8 @@ class _Builder:
         return result
 
 
-def _wide_encoding(raw: bytes) -> str | None:
-    """``UTF-32`` or ``UTF-16`` when ``raw`` looks like one (with or without a BOM)."""
-    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        return "UTF-32"
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "UTF-16"
-    head = raw[:400]
-    if len(head) < 4 or b"\x00" not in head:
-        return None
-    quads = len(head) // 4
-    if quads and sum(head[i * 4:i * 4 + 4].count(0) == 3 for i in range(quads)) > quads * 0.7:
-        return "UTF-32"
-    pairs = len(head) // 2
-    if sum(head[i * 2:i * 2 + 2].count(0) == 1 for i in range(pairs)) > pairs * 0.7:
-        return "UTF-16"
-    return None
-
-
 def _decode(raw: bytes, file: Path) -> str:
-    wide = _wide_encoding(raw)
+    wide = wide_encoding(raw)
     if wide:
         raise YamlFileError(file, [Finding(
             "schema.encoding", Severity.ERROR,

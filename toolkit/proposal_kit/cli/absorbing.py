@@ -7,7 +7,7 @@ from typing import Literal, cast
 
 import click
 
-from .options import PathType, force_option, format_option
+from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, style
 
 __all__ = ["COMMANDS"]
@@ -80,7 +80,7 @@ def comments(project: Path, document: Path, output_format: str, tracked: str) ->
 @click.command(name="import")
 @click.argument("document", type=_DOCX)
 @click.option("-o", "--output", "folder", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=OutputPath(file_okay=False, path_type=Path),
               help="Folder of the new project (project.yaml and sections/).")
 @click.option("--call", "call", metavar="TOPIC",
               help="Call topic the proposal answers [default: read from the document].")

@@ -8,7 +8,7 @@ import click
 
 from ..errors import EXIT_CODES
 from ..terminal import safe_text
-from .options import PathType, force_option, format_option
+from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, style
 
 __all__ = ["COMMANDS"]
@@ -22,13 +22,13 @@ def _progress(text: str) -> None:
 @click.command()
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @format_option(("text", "md", "json"))
-@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--xlsx", "xlsx", type=OutputPath(dir_okay=False, path_type=Path),
               help="Also write proposal-kit's own detailed budget workbook (.xlsx, live "
                    "formulas) to this file.")
 @click.option("--workbook", type=PathType(exists=True, dir_okay=False, path_type=Path),
               help="Also fill this copy of the official budget annex (.xlsx or .xlsm, "
                    "downloaded from the Funding & Tenders portal); see -o.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Where the filled annex goes [default: <ACRONYM>-budget-annex.xlsx (or "
                    ".xlsm) beside FILE].")
 @force_option("Replace a workbook that was edited or not written by proposal-kit (a backup "

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import EXIT_CODES, UsageError
-from .options import PathType, format_option
+from .options import PathType, Seconds, format_option
 from .output import echo, emit_json, print_findings, style
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ __all__ = ["COMMANDS", "report_pages"]
                    "newest call year's topic with the lowest page limit).")
 @click.option("--exact", is_flag=True,
               help="Fail (exit 4) without LibreOffice instead of estimating.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Time LibreOffice may take (default 120, or PROPOSAL_KIT_SOFFICE_TIMEOUT).")
 @format_option(("text", "json"))
 def pages(file: Path, limit: int | None, call: str | None, exact: bool,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from ..errors import UsageError
-from .options import PathType, force_option, format_option
+from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, style
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _local_times(deadline: datetime, times: list[datetime | None],
               path_type=Path), help="Your own plan steps (YAML) [default: PROPOSAL_KIT_PLAN "
               "or the built-in plan].")
 @format_option(("text", "json"))
-@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--ics", type=OutputPath(dir_okay=False, path_type=Path),
               help="Also write the plan as an iCalendar file to import in a calendar.")
 @force_option("Overwrite an existing --ics file.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]),

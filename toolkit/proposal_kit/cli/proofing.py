@@ -10,7 +10,7 @@ from ..errors import EXIT_CODES
 from ..project import load_project
 from ..proof import ProofReport, add_comments, proof_project
 from ..render.output import write_guarded
-from .options import PathType, force_option, format_option
+from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "print_proof"]
@@ -55,7 +55,7 @@ def print_proof(report: ProofReport) -> None:
 @click.option("--docx", "docx", type=PathType(dir_okay=False, path_type=Path),
               help="Write the findings as Word comments into a copy of this DOCX (the "
                    "rendered draft or the filled official form).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="The commented copy [default: <DOCX>-proofed.docx].")
 @force_option("Replace an output that was edited or not written by proposal-kit "
               "(a backup copy is kept).")

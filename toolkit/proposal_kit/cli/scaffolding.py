@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from .options import force_option
+from .options import OutputPath, force_option
 from .output import echo, style
 
 __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=OutputPath(file_okay=False, path_type=Path))
 @click.option("--call", "topic", required=True, metavar="TOPIC",
               help="Call topic id (see `proposal-kit calls`).")
 @click.option("--ecosystem", metavar="SLUG",
@@ -47,7 +47,7 @@ def init(folder: Path, topic: str, ecosystem: str | None, acronym: str | None) -
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of printing it.")
 @force_option("Overwrite an existing output file.")
 def schema(output: Path | None, force: bool) -> None:

@@ -22,7 +22,7 @@ from ..texts import (
     search,
 )
 from ..validation import did_you_mean
-from .options import PathType, force_option, format_option
+from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
 
 __all__ = ["COMMANDS", "texts"]
@@ -181,7 +181,7 @@ def search_texts(words: tuple[str, ...], limit: int, project_file: Path | None,
 
 @texts.command()
 @click.argument("key")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--dir", "folder", type=OutputPath(file_okay=False, path_type=Path),
               default=".", show_default=True,
               help="Library folder to create it in.")
 @click.option("--title", help="Title of the text (default: from the key).")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import PathType
+from .options import OutputPath, PathType
 from .output import echo, style
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Output .docx [default: <ACRONYM>-partB.docx beside FILE].")
 @click.option("--pages/--no-pages", "pages", default=True, show_default=True,
               help="Re-count pages after each render (LibreOffice, kept running).")

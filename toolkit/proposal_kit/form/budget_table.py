@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..docxfile import xml_int
 from ..render.metrics import Text, fit_widths
 from .cellfill import RowTemplate, compact_paragraphs, copy_row, note_row, set_cell
 from .cells import Cell, Table
@@ -150,7 +151,8 @@ def _side_margins(tbl: Any) -> int:
             edge = next((e for e in (margins.find(qn(side)) for side in sides)
                          if e is not None), None)
         value = edge.get(qn("w:w")) if edge is not None else None
-        total += int(value) if value is not None and value.isdigit() else WORD_CELL_MARGIN
+        margin = xml_int(value, "", -1)
+        total += margin if margin >= 0 else WORD_CELL_MARGIN
     return total
 
 
@@ -181,7 +183,7 @@ def _texts(tc: Any, first: int, span: int, header: bool, row: int) -> list[Text]
             continue
         rpr = next(r.iterchildren(W_RPR), None)
         size = next(rpr.iterchildren(W_SZ), None) if rpr is not None else None
-        pt = int(size.get(W_VAL)) / 2 if size is not None else 9.0
+        pt = xml_int(size.get(W_VAL), "", 18) / 2 if size is not None else 9.0
         bold = rpr is not None and next(rpr.iterchildren(W_B), None) is not None
         out.append(Text(text, first, span, pt, bold, header, row))
     return out

@@ -14,6 +14,7 @@ from typing import Any
 from docx.oxml.ns import nsmap
 from lxml import etree
 
+from ..docxfile import xml_int
 from .cells import Cell, Line
 from .docx_edit import (
     W_AFTER,
@@ -186,7 +187,7 @@ def compact_paragraphs(element: Any, twips: int = CELL_SPACING) -> None:
 def _compact(spacing: Any, twips: int) -> None:
     for side in (W_BEFORE, W_AFTER):
         value = spacing.get(side)
-        if value is not None and value.isdigit() and int(value) > twips:
+        if xml_int(value, "", -1) > twips:
             spacing.set(side, str(twips))
 
 

@@ -13,6 +13,7 @@ from docx.oxml.ns import NamespacePrefixedTag
 from docx.oxml.ns import qn as _qn
 from docx.oxml.parser import oxml_parser
 
+from ..docxfile import xml_int
 from .locate import text_of
 
 __all__ = [
@@ -72,7 +73,8 @@ def grid_columns(tbl: Any) -> list[int]:
     grid = tbl.find(qn("w:tblGrid"))
     if grid is None:
         return []
-    return [int(float(c.get(qn("w:w")) or 0)) for c in grid.iterchildren(qn("w:gridCol"))]
+    return [max(xml_int(c.get(qn("w:w")), "", 0), 0)
+            for c in grid.iterchildren(qn("w:gridCol"))]
 
 
 #: Narrower than this (twips), a grid column is an edge sliver, not a cell of the grid.
@@ -92,8 +94,8 @@ def widen_first_column(tbl: Any, share: float) -> None:
         return
     # The table keeps its width when columns were dropped (unused years): the grid fills it.
     tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
-    declared = int(tbl_w.get(qn("w:w"), "0")) if tbl_w is not None and \
-        tbl_w.get(qn("w:type")) == "dxa" and (tbl_w.get(qn("w:w")) or "").isdigit() else 0
+    declared = max(xml_int(tbl_w.get(qn("w:w")), "", 0), 0) \
+        if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa" else 0
     total = max(sum(widths), declared)
     first = int(total * share)
     # A sliver column the form keeps at the right edge (a few twips) stays as it is.
@@ -194,7 +196,7 @@ def cell_span(tc: Any) -> int:
 def _span(tc_pr: Any) -> int:
     """How many grid columns the cell of these properties (``w:tcPr`` or None) spans."""
     span = next(tc_pr.iterchildren(W_GRID_SPAN), None) if tc_pr is not None else None
-    return int(span.get(W_VAL)) if span is not None else 1
+    return max(xml_int(span.get(W_VAL), "", 1), 1) if span is not None else 1
 
 
 def cell_width_mm(tc: Any) -> float:
@@ -210,7 +212,7 @@ def cell_width_mm(tc: Any) -> float:
     width = sum(grid[start:start + cell_span(tc)]) if grid else 0
     if not width:
         tcw = tc.find(f"{W_TCPR}/{qn('w:tcW')}")
-        width = int(float(tcw.get(qn("w:w")) or 0)) if tcw is not None else 0
+        width = max(xml_int(tcw.get(qn("w:w")), "", 0), 0) if tcw is not None else 0
     margins = 2 * 108  # Word's default left and right cell margins
     return max(20.0, (width - margins) / 56.6929) if width else 150.0
 
@@ -234,7 +236,7 @@ def space_before(p: Any, twips: int) -> None:
         position = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_SPACING), len(ppr))
         ppr.insert(position, spacing)
     value = spacing.get(W_BEFORE)
-    if value is None or not value.isdigit() or int(value) < twips:
+    if xml_int(value, "", -1) < twips:
         spacing.set(W_BEFORE, str(twips))
 
 

@@ -25,7 +25,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 
 from ..derive import Draft
-from ..docxfile import open_docx
+from ..docxfile import open_docx, xml_int
 from ..errors import InputError, OutputConflictError, UsageError
 from ..model import WorkPackage
 from ..render.toc import rebuild_contents
@@ -265,7 +265,7 @@ class FormFiller:
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         sid = style.get(qn("w:val")) if style is not None else ""
         digits = "".join(c for c in sid if c.isdigit())
-        return int(digits) if digits else 3
+        return xml_int(digits, "", 3) if digits else 3
 
     def _write_into_cell(self, tc: Any, markdown: str, base: int) -> None:
         from ..render.docx_writer import DocxWriter
@@ -626,12 +626,17 @@ def _drop_unused_years(tbl: Any, used: int) -> None:
             grid.remove(col)
         span = rows[0].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:gridSpan')}")
         if span is not None:
-            span.set(qn("w:val"), str(int(span.get(qn("w:val"))) - 4))
+            span.set(qn("w:val"), str(max(_span_value(span) - 4, 1)))
 
 
 def _span_of(tc: Any) -> int:
     span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-    return int(span.get(qn("w:val"))) if span is not None else 1
+    return _span_value(span) if span is not None else 1
+
+
+def _span_value(span: Any) -> int:
+    """The columns a ``w:gridSpan`` spans; one when its value cannot be used, as in Word."""
+    return max(xml_int(span.get(qn("w:val")), "", 1), 1)
 
 
 def _is_template_row(tr: Any) -> bool:
@@ -658,6 +663,10 @@ def _between(start: Any, end: Any) -> list[Any]:
     return out
 
 
+#: The width of an A4 page in twips: a page width that cannot be read counts as A4.
+_A4_TWIPS = 11906
+
+
 def _width_at(element: Any) -> float:
     """The text width (mm) of the page section ``element`` stands in."""
     node = element
@@ -668,8 +677,9 @@ def _width_at(element: Any) -> float:
         if sect is not None:
             size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
             if size is not None and margins is not None:
-                twips = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"), 0))
-                         - int(margins.get(qn("w:right"), 0)))
+                twips = (xml_int(size.get(qn("w:w")), "", _A4_TWIPS)
+                         - xml_int(margins.get(qn("w:left")), "", 0)
+                         - xml_int(margins.get(qn("w:right")), "", 0))
                 return twips / 56.6929
         node = node.getnext()
     return 150.0

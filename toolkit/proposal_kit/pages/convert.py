@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import shutil
 import subprocess
@@ -59,18 +60,37 @@ def find_soffice() -> Path | None:
     return next((Path(p) for p in _KNOWN if os.access(p, os.X_OK)), None)
 
 
+#: The longest timeout that means something: a day (a longer one is a typo or ``inf``).
+MAX_TIMEOUT = 86_400.0
+
+
+def timeout_problem(value: float) -> str | None:
+    """Why ``value`` cannot be a timeout in seconds (``inf``, ``nan``, 0, negative), or None."""
+    if math.isnan(value):
+        return "must be a number of seconds, not nan"
+    if not value > 0:
+        return f"must be more than 0 seconds, not {value:g}"
+    if value > MAX_TIMEOUT:
+        shown = "inf" if math.isinf(value) else f"{value:g}"
+        return f"must be at most {MAX_TIMEOUT:,.0f} seconds (a day), not {shown}"
+    return None
+
+
 def soffice_timeout(value: float | None = None) -> float:
     """The timeout in seconds: ``value``, else ``PROPOSAL_KIT_SOFFICE_TIMEOUT``, else 120."""
+    name = "the LibreOffice timeout"
     if value is None:
         text = os.environ.get("PROPOSAL_KIT_SOFFICE_TIMEOUT", "").strip()
         if not text:
             return DEFAULT_TIMEOUT
+        name = "PROPOSAL_KIT_SOFFICE_TIMEOUT"
         try:
             value = float(text)
         except ValueError:
             raise UsageError(f"PROPOSAL_KIT_SOFFICE_TIMEOUT is not a number: {text!r}") from None
-    if not value > 0:
-        raise UsageError(f"the LibreOffice timeout must be positive, not {value}")
+    problem = timeout_problem(value)
+    if problem:
+        raise UsageError(f"{name} {problem}")
     return value
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..docxfile import xml_number
 from ..errors import InputError, SourceLocation
 
 __all__ = ["DocxInfo", "Para", "ParaFormat", "Styles", "W"]
@@ -29,10 +30,9 @@ def _attr(element: Any, path: str) -> str | None:
 
 
 def _number(value: str | None, scale: float) -> float | None:
-    try:
-        return None if value is None else float(value) / scale
-    except ValueError:
-        return None
+    """The value in its unit (``scale`` of them make one), None when it is not a number."""
+    number = xml_number(value)
+    return None if number is None else number / scale
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..docxfile import xml_int, xml_number
 from .docxinfo import DocxInfo, Styles, W
 from .pdfread import Line, OutlineEntry
 
@@ -140,12 +141,15 @@ class _Flow:
             self.page += 1
 
     def table(self, tbl: Any) -> None:
-        grid = [float(c.get(f"{W}w") or 0) / 20 for c in tbl.iter(f"{W}gridCol")]
+        grid = [max(xml_number(c.get(f"{W}w")) or 0.0, 0.0) / 20
+                for c in tbl.iter(f"{W}gridCol")]
+        if grid and not sum(grid):  # no width that can be used: equal columns, as Word
+            grid = [self.text_width / len(grid)] * len(grid)
         scale = self.text_width / sum(grid) if sum(grid) > self.text_width else 1.0
         for row in tbl.iter(f"{W}tr"):
             height, column, texts = 0.0, 0, []
             for cell in row.findall(f"{W}tc"):
-                span = int(_attr(cell.find(f"{W}tcPr/{W}gridSpan")) or 1)
+                span = max(xml_int(_attr(cell.find(f"{W}tcPr/{W}gridSpan")), "", 1), 1)
                 width = sum(grid[column:column + span]) * scale if grid else self.text_width
                 column += span
                 height = max(height, self._cell_height(cell, max(width - _CELL_PAD, 20.0)))
@@ -188,7 +192,7 @@ def _segments(p: Any) -> list[tuple[list[int], float]]:
             chars[-1] += 4
         elif tag == f"{W}drawing":
             extent = next(element.iter("{*}extent"), None)
-            cy = float(extent.get("cy") or 0) if extent is not None else 0.0
+            cy = max(xml_number(extent.get("cy")) or 0.0, 0.0) if extent is not None else 0.0
             segments[-1] = (chars, extra + cy * _PT_PER_EMU)
         elif element.get(f"{W}type") == "page":
             segments.append(([0], 0.0))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..calls import CallRules
+from ..docxfile import xml_int
 from ..findings import Finding, Severity
 from ..form.description import FormDescription
 from ..form.locate import form_paragraphs
@@ -242,7 +243,7 @@ def contents_entries(info: DocxInfo) -> list[tuple[str, int | None]]:
         else:
             number = match.group(1)
             entries.append((text[:match.start()].rstrip(" ."),
-                            int(number) if number.isdigit() else 0))
+                            xml_int(number, "", 0)))
     return entries
 
 

@@ -192,10 +192,13 @@ def render_bytes(project: Project, fmt: Format = "docx",
     proposal-kit's own layout; ``force`` then allows replacing text already in it.
     """
     from ..docxfile import reading
+    from ..sectionscan import first_value_block
 
     if form is not None and fmt != "docx":
         raise UsageError("the official form is a Word document: --form writes .docx")
     with one_budget_per_project():
+        if fmt != "md":  # a block in a value of project.yaml: refused at its line there
+            first_value_block(project)
         if form is not None:
             with reading(form, "the form"):
                 return _form_bytes(project, form, force, toc_pages)

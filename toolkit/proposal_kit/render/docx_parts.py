@@ -24,6 +24,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from ..docxfile import xml_int
+
 __all__ = [
     "XML_SPACE",
     "add_field",
@@ -34,6 +36,7 @@ __all__ = [
     "begin_field",
     "end_field",
     "keep_rows_whole",
+    "list_definition_id",
     "new_list_numbering",
     "new_paragraph",
     "new_table",
@@ -260,7 +263,7 @@ def set_column_widths(table: Table, widths_mm: list[float]) -> None:
         for tc in tr.iterchildren(tc_tag):
             tc_pr = tc.get_or_add_tcPr()
             grid_span = tc_pr.find(span_tag)
-            span = int(grid_span.get(w_val)) if grid_span is not None else 1
+            span = xml_int(grid_span.get(w_val), "", 1) if grid_span is not None else 1
             tc_w = tc_pr.find(tc_w_tag)
             if tc_w is None:  # first in w:tcPr, as the schema orders it (no w:cnfStyle here)
                 tc_w = OxmlElement("w:tcW")
@@ -309,6 +312,12 @@ def set_table_borders(table: Table, colour: str = "808080", size: int = 4) -> No
     tbl_pr.append(borders)
 
 
+def list_definition_id(abstract: Any) -> int:
+    """The id of a list definition (``w:abstractNum``) of a document's numbering part."""
+    return xml_int(abstract.get(qn("w:abstractNumId")),
+                   "the id of a list definition (w:abstractNumId)")
+
+
 def new_list_numbering(document: Document, style_name: str, start: int = 1) -> int:
     """A fresh numbering instance of the list style's numbering, restarting at ``start``."""
     style = document.styles[style_name]
@@ -319,11 +328,11 @@ def new_list_numbering(document: Document, style_name: str, start: int = 1) -> i
     base = numbering.num_having_numId(num_pr.numId.val)
     abstract_id = base.abstractNumId.val
     abstracts = list(numbering.iterchildren(qn("w:abstractNum")))
-    source = next(a for a in abstracts if int(a.get(qn("w:abstractNumId"))) == abstract_id)
+    source = next(a for a in abstracts if list_definition_id(a) == abstract_id)
     # Each list gets its own copy of the definition: LibreOffice does not restart a list
     # that shares its definition with an earlier one (it ignores w:startOverride there).
     clone = copy.deepcopy(source)
-    new_id = max(int(a.get(qn("w:abstractNumId"))) for a in abstracts) + 1
+    new_id = max(list_definition_id(a) for a in abstracts) + 1
     clone.set(qn("w:abstractNumId"), str(new_id))
     nsid = clone.find(qn("w:nsid"))
     if nsid is not None:

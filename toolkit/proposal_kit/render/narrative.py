@@ -23,7 +23,8 @@ from ..texts import TextLibrary, make_text_function, project_context
 from ..texts.context import recording_empty_facts
 from ..validation import did_you_mean
 
-__all__ = ["UNDEFINED_HINT", "NarrativeRenderer", "reference_targets", "section_locator"]
+__all__ = ["UNDEFINED_HINT", "NarrativeRenderer", "reference_targets", "section_locator",
+           "value_locator"]
 
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
@@ -159,10 +160,16 @@ def section_locator(project: Project, section: str) -> Callable[[int | None], So
     if narrative is not None and narrative.file:
         file = project.base_dir / narrative.file
         return lambda line: SourceLocation(file, line)
-    doc = project.document
-    first, column = doc.locate(("sections", section, "text"))
-    if doc.positions.get(("sections", section, "text")) is None:
-        first, column = doc.locate(("sections", section))
+    path: tuple[str, ...] = ("sections", section, "text")
+    if project.document.positions.get(path) is None:
+        path = ("sections", section)
+    return value_locator(project, path)
+
+
+def value_locator(project: Project, path: tuple[str | int, ...]) \
+        -> Callable[[int | None], SourceLocation]:
+    """Map a line of the text at ``path`` of project.yaml to its line there."""
+    first, column = project.document.locate(path)
     start = first or 1
     style = _block_style(project.file, start, column)
     if style == "|":  # a literal block: its lines are the text's lines, from the next one

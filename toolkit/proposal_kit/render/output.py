@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -145,6 +146,7 @@ def _os_error(path: Path, exc: OSError) -> OutputConflictError:
                errno.ENAMETOOLONG: "the name is too long", errno.EDQUOT: "the disk quota "
                "is exceeded", errno.ENOTDIR: "a parent of it is a file, not a folder",
                errno.EEXIST: "a parent of it is a file, not a folder",
+               errno.EFBIG: "it is larger than the system allows (a file size limit)",
                errno.EACCES: "permission denied", errno.EPERM: "not permitted"}
     reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
     return OutputConflictError(f"cannot write {path}: {reason}")
@@ -283,10 +285,14 @@ def write_all(files: Mapping[Path, bytes], force: bool, protected: Iterable[Path
     """Write several files as :func:`write_guarded` does; the backup of each, or None.
 
     Every target is checked before the first is written, so a refusal leaves all of them
-    as they were.
+    as they were. A write that fails (disk full, quota, read-only file system) takes back
+    what this call did, so that no half-written folder is left: the files and folders it
+    created are removed, and each file it replaced gets its previous content back (from
+    its backup). Nothing that was there before is removed.
     """
     protected = list(protected)
     current = Path()
+    done = _Undo()
     try:
         keep = []
         for current in map(Path, files):
@@ -294,8 +300,56 @@ def write_all(files: Mapping[Path, bytes], force: bool, protected: Iterable[Path
         backups: list[Path | None] = []
         for (current, data), backup in zip(((Path(p), d) for p, d in files.items()), keep,
                                            strict=True):
-            backups.append(_backup(current) if backup else None)
+            done.folders.extend(_missing_folders(current.parent))
+            kept = _backup(current) if backup else None
+            backups.append(kept)
+            if kept is not None:  # put back from its backup (the same bytes) if this fails
+                done.replaced.append((current, kept))
+            elif not os.path.lexists(current):
+                done.created.append(current)
             _write_atomic(current, data)
         return backups
     except OSError as exc:
-        raise _os_error(current, exc) from None
+        error = _os_error(current, exc)
+    except OutputConflictError as exc:
+        error = exc
+    except BaseException:  # an interruption between two files leaves no half-written folder
+        done.undo()
+        raise
+    if done:
+        done.undo()
+        error.message = f"{error.message}; what this command had written was taken back"
+    raise error
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders of ``folder``'s path that do not exist yet, outermost first."""
+    missing: list[Path] = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+class _Undo:
+    """What one :func:`write_all` did so far, to take back when a later write fails."""
+
+    def __init__(self) -> None:
+        self.created: list[Path] = []
+        self.replaced: list[tuple[Path, Path]] = []  # (file, its backup)
+        self.folders: list[Path] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.replaced or self.folders)
+
+    def undo(self) -> None:
+        """Remove the files and folders created, put back the files replaced."""
+        for path in reversed(self.created):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for path, backup in reversed(self.replaced):
+            with contextlib.suppress(OSError):
+                os.replace(backup, path)
+        for folder in reversed(self.folders):
+            with contextlib.suppress(OSError):  # not empty: something else was put there
+                folder.rmdir()

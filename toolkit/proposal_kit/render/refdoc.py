@@ -20,8 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
+from ..docxfile import xml_int
 from ..errors import InputError
-from .docx_parts import shading
+from .docx_parts import list_definition_id, shading
 
 __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
            "complete_page_setup", "drop_template_leftovers", "style_ids", "style_names"]
@@ -282,7 +283,8 @@ def _list_kind(document: docx.document.Document, name: str) -> str | None:
         return None
     numbering = document.part.numbering_part.element
     try:
-        num = numbering.num_having_numId(int(ids[0]))
+        num = numbering.num_having_numId(xml_int(ids[0], "the numbering id (w:numId) of "
+                                                 f"the style {name}"))
     except KeyError:
         return None
     formats = numbering.xpath(
@@ -332,13 +334,13 @@ def _copy_numbering(document: docx.document.Document, template: docx.document.Do
     if num_id is None:
         return
     source = template.part.numbering_part.element
-    num = source.num_having_numId(int(num_id.get(qn("w:val"))))
+    num = source.num_having_numId(xml_int(num_id.get(qn("w:val")),
+                                          "the numbering id (w:numId) of a list style"))
     abstract_id = num.abstractNumId.val
     abstract = next(a for a in source.iterchildren(qn("w:abstractNum"))
-                    if int(a.get(qn("w:abstractNumId"))) == abstract_id)
+                    if list_definition_id(a) == abstract_id)
     target = _numbering(document)
-    existing = [int(a.get(qn("w:abstractNumId")))
-                for a in target.iterchildren(qn("w:abstractNum"))]
+    existing = [list_definition_id(a) for a in target.iterchildren(qn("w:abstractNum"))]
     new_id = max(existing, default=-1) + 1
     clone = copy.deepcopy(abstract)
     clone.set(qn("w:abstractNumId"), str(new_id))

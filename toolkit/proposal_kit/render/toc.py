@@ -18,6 +18,8 @@ from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ..docxfile import xml_int
+
 __all__ = ["DEFAULT_INSTRUCTION", "contents_control", "heading_entries", "rebuild_contents"]
 
 #: Headings 1 to 3, as hyperlinks, without page numbers in web view: Word's usual TOC.
@@ -52,6 +54,15 @@ def new_contents_control() -> Any:
     return sdt
 
 
+def _level(value: str | None) -> int | None:
+    """An outline level (``w:outlineLvl``) of the user's document, 0-based.
+
+    None (body text) when it is not a number, as Word reads such a value.
+    """
+    level = xml_int(value, "", -1)
+    return level if level >= 0 else None
+
+
 def _outline_levels(document: Document) -> dict[str, int]:
     """Style id -> outline level (0-based), resolved through ``basedOn``."""
     own: dict[str, int | None] = {}
@@ -59,7 +70,7 @@ def _outline_levels(document: Document) -> dict[str, int]:
     for style in document.styles.element.iter(qn("w:style")):
         sid = style.get(qn("w:styleId"))
         level = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        own[sid] = int(level.get(qn("w:val"))) if level is not None else None
+        own[sid] = _level(level.get(qn("w:val"))) if level is not None else None
         parent = style.find(qn("w:basedOn"))
         based[sid] = parent.get(qn("w:val")) if parent is not None else None
     out: dict[str, int] = {}
@@ -132,7 +143,7 @@ def heading_entries(document: Document, low: int = 1, high: int = 9) -> list[tup
             direct = ppr.find(lvl_tag)
             style = ppr.find(style_tag)
             if direct is not None:
-                level = int(direct.get(val))
+                level = _level(direct.get(val))
             elif style is not None:
                 level = levels.get(style.get(val))
         if level is None or level >= 9 or not low <= level + 1 <= high:

@@ -178,7 +178,7 @@ def _yaml_document(file: Path, source: str) -> tuple[YamlDocument | None, list[F
 def parse_text_file(path: Path, key: str, source: Path) -> tuple[GenericText | None,
                                                                   list[Finding]]:
     """Read ``path``; return the text (None if unusable) and every problem found."""
-    from ..safeio import InputFileError, read_bytes
+    from ..safeio import InputFileError, read_bytes, wide_encoding
 
     try:  # a FIFO or a device is refused before it is read (it would block, or never end)
         raw = read_bytes(path, MAX_TEXT_BYTES, "the file")
@@ -187,6 +187,10 @@ def parse_text_file(path: Path, key: str, source: Path) -> tuple[GenericText | N
             return None, [_error("texts.too-large", f"the file is larger than a generic text "
                                  f"may be ({MAX_TEXT_BYTES:,} bytes)", None)]
         return None, [_error("texts.read", exc.message.replace(f" {path}", "", 1), None)]
+    wide = wide_encoding(raw)
+    if wide:
+        return None, [_error("texts.encoding", f"the file is {wide} encoded; save it as UTF-8",
+                             1)]
     try:
         content = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
