@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import format_option
+from .options import OutputPath, format_option
 from .output import echo, emit_json
 
 __all__ = ["COMMANDS", "server"]
@@ -30,7 +30,7 @@ def server() -> None:
 @click.option("--foreground", is_flag=True,
               help="Stay in the foreground (Ctrl-C stops it) instead of going on in the "
                    "background once ready.")
-@click.option("--log", type=click.Path(dir_okay=False), default=None,
+@click.option("--log", type=OutputPath(dir_okay=False), default=None,
               help="Append one line per command served to this file.")
 @format_option(["text", "json"])
 def start(idle: float, foreground: bool, log: str | None, output_format: str) -> None:
