@@ -299,3 +299,13 @@ def test_a_server_in_the_foreground_stops_on_ctrl_c_and_serves_meanwhile(tmp_pat
         assert not list((runtime / "proposal-kit").glob("server-*.sock"))
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_a_large_environment_reaches_the_command_whole(server: Server, tmp_path: Path) -> None:
+    # Half a megabyte: more than the socket's buffer (about 200 KB) takes at once.
+    env = dict(server.env, **{f"PK_LARGE_{n}": str(n) * 100_000 for n in range(5)})
+    done = subprocess.run([*CLI, "check", str(EXAMPLE), "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["eligible"] is True
+    assert len(server.served()) == 1 and " exit 0 " in server.served()[0]

@@ -64,8 +64,12 @@ def socket_folder() -> str:
 
 
 def installation() -> str:
-    """What a server must share with a command to run it: Python, and proposal-kit's files."""
-    return f"{os.path.realpath(sys.executable)}\0{PACKAGE_DIR}"
+    """What a server must share with a command: Python, its environment, proposal-kit.
+
+    That is the Python program, the folder of its environment (a virtual environment's,
+    which holds the libraries) and the folder of proposal-kit's files.
+    """
+    return f"{os.path.realpath(sys.executable)}\0{sys.prefix}\0{PACKAGE_DIR}"
 
 
 def socket_path() -> str:
@@ -99,10 +103,8 @@ def send(sock: socket.socket, message: dict[str, object], fds: list[int] | None 
 
     data = json.dumps(message).encode()
     frame = struct.pack(">I", len(data)) + data
-    if fds:
-        socket.send_fds(sock, [frame], fds)
-    else:
-        sock.sendall(frame)
+    sent = socket.send_fds(sock, [frame], fds) if fds else 0
+    sock.sendall(frame[sent:])  # what one sendmsg did not take (a large environment)
 
 
 def receive(sock: socket.socket, with_fds: int = 0) -> tuple[dict[str, object] | None, list[int]]:

@@ -29,8 +29,19 @@ GRACE = 5.0
 
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """proposal-kit's files as they are now: a change makes the server stop."""
+    """proposal-kit's files as they are now: a change makes the server stop.
+
+    Also the folders libraries are installed in (site-packages): installing or upgrading
+    one adds or removes entries there, which changes the folder's time. (Not the other
+    entries of the module path: run as ``python -m``, the first is the current folder.)
+    """
     stamp = []
+    for entry in sys.path:
+        if os.path.basename(entry) not in {"site-packages", "dist-packages"}:
+            continue
+        with contextlib.suppress(OSError):
+            info = os.stat(entry or ".")
+            stamp.append((entry, info.st_mtime_ns, 0))
     for folder, dirs, files in os.walk(PACKAGE_DIR):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
