@@ -135,3 +135,40 @@ def test_reading_names_the_document_only_for_the_documents_values(tmp_path: Path
         exec("int('x')", ours)
     with pytest.raises(KeyError), reading(None):
         {}["x"]
+
+
+def test_a_number_in_a_documents_text_is_read_only_when_a_proposal_could_hold_it() -> None:
+    from proposal_kit.docxfile import text_int
+
+    assert text_int("36") == 36 and text_int(" 007 ") == 7
+    assert text_int("9" * 12) == 999_999_999_999
+    for text in ("9" * 13, "9" * 5000, "", "٣", "1.5"):
+        assert text_int(text) is None
+
+
+def test_import_and_absorb_read_cells_of_5000_digits(tmp_path: Path) -> None:
+    """A partner's cell (a month, an amount, a work package's number) of 5,000 digits is not
+    a number to take: before, `import` and `absorb` ended in an internal error."""
+    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
+    draft = tmp_path / "draft.docx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
+    with zipfile.ZipFile(draft) as docx:
+        xml = docx.read("word/document.xml").decode()
+    count = [0]
+
+    def huge(match: re.Match[str]) -> str:
+        count[0] += 1
+        return ">" + "9" * 5000 + "<" if count[0] % 3 == 0 else match.group(0)
+
+    edited = tmp_path / "edited.docx"
+    body = re.sub(r">(\d{1,3})<", huge, xml).encode()
+    _rewrite(draft, edited, lambda name, data: body if name == "word/document.xml" else data)
+    assert count[0] > 100
+    for args in (["import", str(edited), "-o", str(tmp_path / "imported")],
+                 ["absorb", str(project), str(edited), "--format", "json"],
+                 ["comments", str(project), str(edited), "--format", "json"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code in (0, 1), (args, result.output[-500:])
+        if "json" in args:
+            json.loads(result.stdout)

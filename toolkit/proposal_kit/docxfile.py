@@ -23,8 +23,8 @@ from .pages.validate import check_input
 if TYPE_CHECKING:
     from docx.document import Document
 
-__all__ = ["UnusableNumber", "docx_bytes", "main_part_xml", "open_docx", "reading", "xml_int",
-           "xml_number"]
+__all__ = ["UnusableNumber", "docx_bytes", "main_part_xml", "open_docx", "reading", "text_int",
+           "xml_int", "xml_number"]
 
 
 class UnusableNumber(ValueError):
@@ -35,6 +35,18 @@ class UnusableNumber(ValueError):
 _MAX_DIGITS = 12
 #: The characters of a number in XML (``float`` takes more: ``1_000``, ``inf``, ``٣``).
 _NUMBER_CHARS = "0123456789+-.eE"
+
+
+def text_int(digits: str) -> int | None:
+    """The whole number that ``digits`` (found in a document's text) write; None if too long.
+
+    No count, month, amount or work package number of a proposal has more than 12 digits;
+    Python refuses to read one of over 4,300 at all. A partner's cell can hold anything.
+    """
+    digits = digits.strip()
+    if digits.isascii() and digits.isdecimal() and len(digits) <= _MAX_DIGITS:
+        return int(digits)
+    return None
 
 
 def xml_int(value: str | None, what: str, default: int | None = None) -> int:

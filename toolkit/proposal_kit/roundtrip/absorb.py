@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
-from ..docxfile import open_docx
+from ..docxfile import open_docx, text_int
 from ..errors import InputError
 from ..project import Project, load_project
 from ..render.output import FINGERPRINT, write_all
@@ -200,7 +200,7 @@ def _work_package_of(base: Base, form: Any) -> dict[int, int]:
         text = normalise(md.lstrip("#").replace("**", "").replace("*", ""))
         match = pattern.match(text)
         if match:
-            current = int(match.group(1))
+            current = text_int(match.group(1)) or 0
         if cell is not None and current:
             out.setdefault(cell[0], current)
     return out

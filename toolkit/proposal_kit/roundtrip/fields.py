@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from ..docxfile import text_int
 from ..form.description import FormDescription
 from ..form.locate import normalise
 from ..model import Proposal
@@ -174,6 +175,8 @@ def _value(proposal: Proposal, field: str, text: str, old: Any, old_cell: str) -
         if not match:
             raise ValueError("not a number")
         number = match.group(0).replace(",", ".")
+        if len(number) > 16:  # no month, count or amount of a proposal is that long
+            raise ValueError("not a number")
         return int(float(number)) if field in _INT_FIELDS else float(number)
     if field in ("lead", "partner"):
         return _partner(proposal, re.sub(r"^\d+\s*-\s*", "", text))
@@ -249,7 +252,8 @@ def _wp_header(proposal: Proposal, wp: int | None, old: list[str], new: list[str
         return
     item = proposal.work_packages[wp - 1]
     path: Path = ("work_packages", wp - 1)
-    months = [int(x) for x in re.findall(r"\d+", cells[1])] if len(cells) > 1 else []
+    months = [m for x in re.findall(r"\d+", cells[1]) if (m := text_int(x)) is not None] \
+        if len(cells) > 1 else []
     if len(months) == 2:
         for field, value in zip(("start", "end"), months, strict=True):
             if getattr(item, field) != value:

@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..docxfile import text_int
 from ..errors import UsageError
 from ..form.description import FormDescription
 from ..form.locate import normalise
@@ -66,7 +67,7 @@ def _plain(text: str) -> str:
 
 def _int(text: str) -> int | None:
     match = re.search(r"\d+", text.replace(",", "").replace(" ", ""))
-    return int(match.group(0)) if match else None
+    return text_int(match.group(0)) if match else None
 
 
 class _Importer:
@@ -93,7 +94,7 @@ class _Importer:
         for i, b in enumerate(self.reading.blocks):
             match = pattern.match(b.plain)
             if match and (b.heading or b.cell is not None):
-                current = int(match.group(1))
+                current = text_int(match.group(1)) or 0
                 title = _plain(b.md.lstrip("# "))
                 title = title.split(":", 1)[1].strip() if ":" in title else ""
                 if _plain(title):
@@ -273,7 +274,8 @@ class _Importer:
             if n not in self.wp_titles and not any(header.values()) and \
                     not any(w == n for recs in self.records.values() for w, _ in recs):
                 continue  # the blank block of the form
-            months = [int(x) for x in re.findall(r"\d+", header.get("duration", ""))]
+            months = [m for x in re.findall(r"\d+", header.get("duration", ""))
+                      if (m := text_int(x)) is not None]
             wp: dict[str, Any] = {"id": f"WP{n}", "title": self.wp_titles.get(n, f"WP{n}"),
                                   "lead": _pid(ids, header.get("lead", "")) or "",
                                   "start": months[0] if months else 1,
