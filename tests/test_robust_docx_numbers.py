@@ -172,3 +172,25 @@ def test_import_and_absorb_read_cells_of_5000_digits(tmp_path: Path) -> None:
         assert result.exit_code in (0, 1), (args, result.output[-500:])
         if "json" in args:
             json.loads(result.stdout)
+
+
+def test_a_work_package_heading_of_5000_digits_is_no_work_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pages` (its estimate) and `import` read work packages' numbers from the headings;
+    'Work Package 999...9:' ended `pages` in an internal error."""
+    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
+    draft = tmp_path / "draft.docx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
+    with zipfile.ZipFile(draft) as docx:
+        xml = docx.read("word/document.xml").decode()
+    assert "Work Package 2:" in xml
+    body = xml.replace("Work Package 2:", "Work Package " + "9" * 5000 + ":").encode()
+    edited = _rewrite(draft, tmp_path / "edited.docx",
+                      lambda name, data: body if name == "word/document.xml" else data)
+    monkeypatch.setenv("PROPOSAL_KIT_SOFFICE", str(tmp_path / "no-libreoffice"))
+    result = runner.invoke(cli, ["pages", str(edited), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output[-500:]
+    assert json.loads(result.stdout)["method"] == "estimate"
+    result = runner.invoke(cli, ["import", str(edited), "-o", str(tmp_path / "imported")])
+    assert result.exit_code in (0, 1), result.output[-500:]

@@ -411,9 +411,13 @@ class FormDescription(BaseModel):
         return before, None
 
     def work_package_pattern(self) -> re.Pattern[str]:
-        """Matches a work package's heading (lower case, normalised): its number is group 1."""
+        """Matches a work package's heading (lower case, normalised): its number is group 1.
+
+        At most four digits: a heading "WP" followed by thousands of digits (Python reads
+        no number of over 4,300) is not a work package's.
+        """
         before, _, after = self.work_package_block().heading.text.lower().partition("{n}")
-        return re.compile(rf"^{re.escape(before.strip())}\s*(\d+){re.escape(after.strip())}"
+        return re.compile(rf"^{re.escape(before.strip())}\s*(\d{{1,4}}){re.escape(after.strip())}"
                           r"\s*(?:[:.–—-]\s*(.*))?$")
 
     def section_of(self, box_id: str) -> Heading | None:
