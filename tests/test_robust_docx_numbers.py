@@ -194,3 +194,39 @@ def test_a_work_package_heading_of_5000_digits_is_no_work_package(
     assert json.loads(result.stdout)["method"] == "estimate"
     result = runner.invoke(cli, ["import", str(edited), "-o", str(tmp_path / "imported")])
     assert result.exit_code in (0, 1), result.output[-500:]
+
+
+def _without_first(xml: str, element: str) -> str:
+    """``xml`` with the w:val attribute of the first ``<w:element ...>`` taken out."""
+    match = re.search(rf'<w:{element}\b[^>]*?\sw:val="[^"]*"', xml)
+    assert match, element
+    start = match.group(0).rindex(" w:val=")
+    return xml[:match.start() + start] + xml[match.start() + start:match.end()].split('"', 2)[2] \
+        + xml[match.end():]
+
+
+@pytest.mark.parametrize(("part", "element"), [("word/numbering.xml", "abstractNumId"),
+                                               ("word/styles.xml", "name")])
+def test_a_required_attribute_missing_is_the_documents_not_a_bug(
+        tmp_path: Path, part: str, element: str) -> None:
+    """python-docx's InvalidXmlError (a required w:val missing) in a reference document, and
+    a style without a name in a document to import, absorb or read comments from, were
+    internal errors (found by mutating the draft's attributes at random)."""
+    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
+    draft = tmp_path / "draft.docx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
+    with zipfile.ZipFile(draft) as docx:
+        xml = docx.read(part).decode()
+    body = _without_first(xml, element).encode()
+    edited = _rewrite(draft, tmp_path / "edited.docx",
+                      lambda name, data: body if name == part else data)
+    for args in (["render", str(project), "--reference-doc", str(edited), "-o",
+                  str(tmp_path / "out.docx")],
+                 ["import", str(edited), "-o", str(tmp_path / "imported")],
+                 ["absorb", str(project), str(edited), "--format", "json"],
+                 ["comments", str(project), str(edited), "--format", "json"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code in (0, 1), (args, result.output[-500:])
+        if result.exit_code == 1 and args[0] == "render":
+            assert "edited.docx" in result.output and "damaged" in result.output

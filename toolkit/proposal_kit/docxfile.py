@@ -104,6 +104,15 @@ def xml_number(value: str | None) -> float | None:
 #: a document are read with :func:`xml_int`, which raises :class:`UnusableNumber`.
 _BAD_VALUES = (ValueError, TypeError, IndexError, OverflowError, KeyError, StopIteration,
                AttributeError)
+def _from_python_docx(exc: BaseException) -> bool:
+    """Whether ``exc`` is python-docx's own error about the user's XML.
+
+    That is ``InvalidXmlError`` (a required attribute missing, a value of the wrong kind):
+    the document's, not a bug.
+    """
+    return type(exc).__module__.startswith("docx.")
+
+
 def _from_our_code(exc: BaseException) -> bool:
     """Whether ``exc`` is a ValueError or OverflowError raised in proposal-kit's own code.
 
@@ -140,8 +149,9 @@ def reading(path: Path | None, what: str = "the document") -> Iterator[None]:
                          location=SourceLocation(path),
                          hint="open it in Word or LibreOffice and save it again as .docx") \
             from None
-    except _BAD_VALUES as exc:
-        if path is None or os.environ.get("PROPOSAL_KIT_DEBUG") or _from_our_code(exc):
+    except Exception as exc:
+        if (path is None or os.environ.get("PROPOSAL_KIT_DEBUG") or _from_our_code(exc)
+                or not (isinstance(exc, _BAD_VALUES) or _from_python_docx(exc))):
             raise
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(f"{what} holds a value that cannot be used ({detail[:160]}); it may "

@@ -306,8 +306,11 @@ def _merge_changes(changes: list[Change]) -> list[Change]:
 
 
 def document_styles(document: Document) -> dict[str, str]:
-    """Style id -> style name, of every style of ``document``."""
-    return {sid: name for name, sid in style_names(document)}
+    """Style id -> style name, of every style of ``document`` that has both.
+
+    A damaged or hand-edited document may lack either.
+    """
+    return {sid: name for name, sid in style_names(document) if sid and name}
 
 
 def document_links(document: Document) -> dict[str, str]:
