@@ -330,3 +330,18 @@ def test_a_good_gantt_block_in_a_description_is_drawn(lot1: Path) -> None:
                                  "  - {label: Survey, cells: [0]}\n```\n")
     assert not _errors(lot1)
     assert b"Survey" in render_bytes(load_project(lot1), "html")
+
+
+def test_an_unknown_filter_is_a_located_error_of_check(lot1: Path) -> None:
+    """Jinja finds an unknown filter or test only when it compiles; the scan of the names
+    compiles too, and stopped check with an internal error (exit 70)."""
+    needs = _section(lot1, "Intro {{ project.acronym|nosuchfilter }}.\n\nSee [[D9.9]].\n")
+    _section(lot1, "{% if 1 is nosuchtest %}x{% endif %}\n", "background")
+    errors = _errors(lot1)
+    by_text = {f.message: f for f in errors}
+    [filt] = [f for f in errors if "No filter named 'nosuchfilter'" in f.message]
+    assert filt.file == str(needs) and filt.line == 1
+    assert any("No test named 'nosuchtest'" in m for m in by_text), by_text
+    assert any("D9.9" in m for m in by_text), by_text  # the rest of the section still read
+    with pytest.raises(ProposalKitError, match=r"No (filter|test) named"):
+        render_bytes(load_project(lot1), "md")
