@@ -345,3 +345,21 @@ def test_an_unknown_filter_is_a_located_error_of_check(lot1: Path) -> None:
     assert any("D9.9" in m for m in by_text), by_text  # the rest of the section still read
     with pytest.raises(ProposalKitError, match=r"No (filter|test) named"):
         render_bytes(load_project(lot1), "md")
+
+
+def test_a_generic_text_with_a_duplicate_key_is_an_error_of_check_and_render(lot1: Path
+                                                                            ) -> None:
+    """Before, `texts lint` refused the text while check passed and render used it (with
+    the second value): a mistake only one of the three commands saw."""
+    text = lot1.parent / "texts" / "corpus" / "t.md"
+    text.parent.mkdir(parents=True)
+    text.write_text("---\ntitle: Corpus text\nsummary: A text.\nlanguage: en\n"
+                    "version: 1.0.0\nreviewed: 2026-11-20\nowner: IRO\ntags: [corpus]\n"
+                    "sections: [needs]\nlots: [1]\ntitle: Again\n---\nBody.\n",
+                    encoding="utf-8")
+    _section(lot1, "Intro.\n\n{{ text('corpus/t') }}\n")
+    [error] = _errors(lot1)
+    assert "duplicate key 'title'" in error.message and "corpus/t" in error.message
+    assert error.file == str(text) and error.line == 11
+    with pytest.raises(ProposalKitError, match="duplicate key 'title'"):
+        render_bytes(load_project(lot1), "md")
