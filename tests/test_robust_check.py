@@ -363,3 +363,19 @@ def test_a_generic_text_with_a_duplicate_key_is_an_error_of_check_and_render(lot
     assert error.file == str(text) and error.line == 11
     with pytest.raises(ProposalKitError, match="duplicate key 'title'"):
         render_bytes(load_project(lot1), "md")
+
+
+def test_a_section_file_that_is_the_project_file_is_an_error(lot1: Path) -> None:
+    """Before, ``needs: {file: project.yaml}`` passed check and the draft printed the
+    project file's YAML as the section."""
+    text = lot1.read_text(encoding="utf-8")
+    old = "needs: {file: sections/needs.md}"
+    assert old in text
+    lot1.write_text(text.replace(old, "needs: {file: ./project.yaml}"), encoding="utf-8")
+    line = next(n for n, content in enumerate(lot1.read_text().splitlines(), 1)
+                if "./project.yaml" in content)
+    [error] = _errors(lot1)
+    assert error.code == "schema.section-file" and error.line == line
+    assert "is the project file itself" in error.message
+    with pytest.raises(ProposalKitError, match="is the project file itself"):
+        render_bytes(load_project(lot1), "md")
