@@ -346,6 +346,9 @@ SECTION_TEXTS = {
     "jinja-escape-surrogate": "Intro {{ '\\ud800' }}.\n",
     "jinja-escape-noncharacter": "Intro {{ '\\uFFFE' }}.\n",
     "raw-noncharacter": "Intro \ufffe here.\n",
+    # Unknown filters and tests: Jinja finds them only when it compiles the section.
+    "jinja-unknown-filter": "Intro {{ project.acronym|nosuchfilter }}.\n\n[[D9.9]]\n",
+    "jinja-unknown-test": "{% if 1 is nosuchtest %}x{% endif %}\n",
 }
 
 
@@ -428,6 +431,7 @@ TEXT_BODIES = {
     "center-huge": "{{ 'x'|center(10**9) }}\n",
     "includes-itself": "{{ text('corpus/t') }}\n",
     "include-file": "{% include '/etc/passwd' %}\n",
+    "unknown-filter": "{{ project.acronym|nosuchfilter }}\n",
 }
 
 

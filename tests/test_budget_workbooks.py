@@ -152,3 +152,38 @@ def test_more_beneficiaries_and_work_packages_than_the_annex_and_macros_kept(
                                                           values_only=True) if r[0]]
     assert comments[0][1:] == ("BE 001", "WP 001", "C.3 Other goods, works and services: "
                                                    "translation")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.official
+def test_a_text_that_begins_with_an_equals_sign_stays_text(tmp_path: Path) -> None:
+    """Before, openpyxl stored such a note, title or name as a formula: the note
+    ``=cmd|' /C calc'!A0`` became a live DDE formula in the workbook, ``=2 persons`` a
+    ``#NAME?`` error, and the text was gone."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    require_tool("soffice")
+    folder = tmp_path / "proj"
+    shutil.copytree(EXAMPLES / "lot1-education-enterprises", folder)
+    file = folder / "project.yaml"
+    text = file.read_text(encoding="utf-8")
+    note, title, name = "=cmd|' /C calc'!A0", "=1+1 quality", "=HYPERLINK(\"x\")"
+    for old, new in (("note: mid-term meeting in Lublin}", f"note: \"{note}\"}}"),
+                     ("title: Management and quality assurance", f"title: \"{title}\""),
+                     ("    name: Universidad Levantina de Ciencias Agroalimentarias",
+                      f"    name: '{name}'")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    file.write_text(text, encoding="utf-8")
+    own, annex = tmp_path / "own.xlsx", tmp_path / "annex.xlsx"
+    budget(str(file), "--xlsx", str(own))
+    budget(str(file), "--workbook", str(official_file(ANNEX)), "-o", str(annex))
+    for out in (own, annex):
+        cells = [c for ws in load_workbook(out) for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and (note in c.value or title in c.value
+                                                  or name in c.value)]
+        assert {v for c in cells for v in (note, title, name) if v in c.value} == \
+            {note, title, name}, out
+        assert all(c.data_type == "s" for c in cells), [(c.coordinate, c.value) for c in cells]

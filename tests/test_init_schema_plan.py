@@ -177,3 +177,17 @@ def test_plan_bad_steps_and_no_deadline(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "Traceback" not in result.output
     result = CliRunner().invoke(cli, ["plan"])
     assert result.exit_code == 2
+
+
+def test_a_step_decades_before_the_deadline_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """Before, offset_days: -99999999 passed validation and the dating failed later, as a
+    usage error (exit 2) naming no file; it is the plan file's mistake, at its line."""
+    steps = tmp_path / "far.yaml"
+    steps.write_text("steps:\n  - id: x\n    title: X\n    responsible: me\n"
+                     "    offset_days: -99999999\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", "--deadline", "2026-03-10", "--steps",
+                                      str(steps), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["file"] == str(steps) and error["line"] == 5
+    assert "must be at least -3653, got -99999999" in error["message"]

@@ -330,3 +330,52 @@ def test_a_good_gantt_block_in_a_description_is_drawn(lot1: Path) -> None:
                                  "  - {label: Survey, cells: [0]}\n```\n")
     assert not _errors(lot1)
     assert b"Survey" in render_bytes(load_project(lot1), "html")
+
+
+def test_an_unknown_filter_is_a_located_error_of_check(lot1: Path) -> None:
+    """Jinja finds an unknown filter or test only when it compiles; the scan of the names
+    compiles too, and stopped check with an internal error (exit 70)."""
+    needs = _section(lot1, "Intro {{ project.acronym|nosuchfilter }}.\n\nSee [[D9.9]].\n")
+    _section(lot1, "{% if 1 is nosuchtest %}x{% endif %}\n", "background")
+    errors = _errors(lot1)
+    by_text = {f.message: f for f in errors}
+    [filt] = [f for f in errors if "No filter named 'nosuchfilter'" in f.message]
+    assert filt.file == str(needs) and filt.line == 1
+    assert any("No test named 'nosuchtest'" in m for m in by_text), by_text
+    assert any("D9.9" in m for m in by_text), by_text  # the rest of the section still read
+    with pytest.raises(ProposalKitError, match=r"No (filter|test) named"):
+        render_bytes(load_project(lot1), "md")
+
+
+def test_a_generic_text_with_a_duplicate_key_is_an_error_of_check_and_render(lot1: Path
+                                                                            ) -> None:
+    """Before, `texts lint` refused the text while check passed and render used it (with
+    the second value): a mistake only one of the three commands saw."""
+    text = lot1.parent / "texts" / "corpus" / "t.md"
+    text.parent.mkdir(parents=True)
+    text.write_text("---\ntitle: Corpus text\nsummary: A text.\nlanguage: en\n"
+                    "version: 1.0.0\nreviewed: 2026-11-20\nowner: IRO\ntags: [corpus]\n"
+                    "sections: [needs]\nlots: [1]\ntitle: Again\n---\nBody.\n",
+                    encoding="utf-8")
+    _section(lot1, "Intro.\n\n{{ text('corpus/t') }}\n")
+    [error] = _errors(lot1)
+    assert "duplicate key 'title'" in error.message and "corpus/t" in error.message
+    assert error.file == str(text) and error.line == 11
+    with pytest.raises(ProposalKitError, match="duplicate key 'title'"):
+        render_bytes(load_project(lot1), "md")
+
+
+def test_a_section_file_that_is_the_project_file_is_an_error(lot1: Path) -> None:
+    """Before, ``needs: {file: project.yaml}`` passed check and the draft printed the
+    project file's YAML as the section."""
+    text = lot1.read_text(encoding="utf-8")
+    old = "needs: {file: sections/needs.md}"
+    assert old in text
+    lot1.write_text(text.replace(old, "needs: {file: ./project.yaml}"), encoding="utf-8")
+    line = next(n for n, content in enumerate(lot1.read_text().splitlines(), 1)
+                if "./project.yaml" in content)
+    [error] = _errors(lot1)
+    assert error.code == "schema.section-file" and error.line == line
+    assert "is the project file itself" in error.message
+    with pytest.raises(ProposalKitError, match="is the project file itself"):
+        render_bytes(load_project(lot1), "md")

@@ -438,3 +438,12 @@ def test_broken_user_text_is_skipped_by_list_and_failed_by_lint(
     assert code == 1 and "2 libraries checked" in out
     code, out = run("texts", "show", "broken")
     assert code == 1 and "broken.md:2" in out
+
+
+def test_lint_an_unknown_filter_is_a_syntax_finding(tmp_path: Path) -> None:
+    """Found when the body is compiled (lint compiles it to find its names): before, the
+    compiler's error ended `texts lint` with an internal error."""
+    write_text(tmp_path, "filtered", "Fine.\n\n{{ project.acronym|nosuchfilter }}\n")
+    [found] = [f for f in lint_library(tmp_path) if f.file == "filtered.md"]
+    assert found.code == "texts.syntax" and "No filter named 'nosuchfilter'" in found.message
+    assert found.line is not None

@@ -29,6 +29,8 @@ __all__ = ["ENV_VAR", "DatedStep", "Plan", "PlanStep", "Steps", "build_plan", "d
 
 ENV_VAR = "PROPOSAL_KIT_PLAN"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+#: How far before the deadline a step may lie: ten years, in days.
+MAX_LEAD_DAYS = 3653
 
 
 class PlanStep(BaseModel):
@@ -39,7 +41,8 @@ class PlanStep(BaseModel):
     title: str = Field(min_length=1)
     description: str = ""
     responsible: str = Field(description="writer, IRO, legal representative, partners...")
-    offset_days: int = Field(le=0, description="Days before the deadline (0: the same day).")
+    offset_days: int = Field(le=0, ge=-MAX_LEAD_DAYS, description="Days before the deadline "
+                             "(0: the same day), at most ten years (-3653).")
     time: str | None = Field(None, description="'HH:MM' in the plan's time zone, or "
                              "'deadline' for the deadline's own time; none for a whole day.")
     source: str | None = None

@@ -80,7 +80,8 @@ _CODES = {"missing": "schema.missing-file", "encoding": "schema.encoding",
 
 
 def _read_sections(proposal: Proposal, doc: YamlDocument,
-                   base: Path) -> tuple[dict[str, str], list[Finding]]:
+                   file: Path) -> tuple[dict[str, str], list[Finding]]:
+    base = file.parent
     texts: dict[str, str] = {}
     problems: list[Finding] = []
     roots = project_roots(proposal, base)
@@ -92,6 +93,12 @@ def _read_sections(proposal: Proposal, doc: YamlDocument,
         path = ("sections", key, "file")
         line, column = doc.locate(path)
         target = base / narrative.file
+        if target.resolve() == file.resolve():
+            problems.append(Finding("schema.section-file", Severity.ERROR,
+                                    f"section '{key}': {narrative.file} is the project file "
+                                    "itself, not a section text", path, line, column, "schema",
+                                    f"write the section in sections/{key}.md"))
+            continue
         try:
             confine_present(target, roots, f"section '{key}': the file")
             texts[key] = read_text(target, MAX_SECTION_BYTES, f"section '{key}': the file")
@@ -130,7 +137,7 @@ def load_project(file: Path | str) -> Project:
     proposal, findings = validate_document(doc, Proposal)
     if proposal is None:
         raise ProjectFileError(file, findings)
-    texts, problems = _read_sections(proposal, doc, file.parent)
+    texts, problems = _read_sections(proposal, doc, file)
     return Project(file, proposal, doc, texts, findings + problems)
 
 

@@ -210,7 +210,10 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
         return
     known = {*renderer.context, *renderer.project.proposal.variables, "text",
              *renderer.env.globals}
-    unknown = meta.find_undeclared_variables(tree) - known
+    try:  # compiles the tree: an unknown filter or test fails here, reported by the render
+        unknown = meta.find_undeclared_variables(tree) - known
+    except jinja2.TemplateSyntaxError:
+        return
     lines = source.splitlines()
     for name in sorted(unknown):
         node = next((n for n in tree.find_all(nodes.Name) if n.name == name), None)

@@ -31,7 +31,7 @@ from .annex_shape import Shaper
 from .compute import Budget
 from .entities import Entity, entities
 from .recalc import Check
-from .sheetgrid import column_of
+from .sheetgrid import column_of, write_text
 
 __all__ = ["FilledAnnex", "annex_checks", "fill_annex", "open_annex"]
 
@@ -128,7 +128,7 @@ class _Filler:
         ins = self.layout.instructions
         ws = self.wb[ins.sheet]
         ws[ins.call_name] = self.p.call
-        ws[ins.acronym] = self.p.acronym
+        write_text(ws[ins.acronym], self.p.acronym)
         if self.b.max_grant is not None:
             ws[ins.max_grant] = self.b.max_grant
         if self.b.funding_rate is not None:
@@ -154,13 +154,13 @@ class _Filler:
         for n, e in enumerate(self.entities):
             row = bl.first_row + n
             p = e.partner
-            ws[f"{bl.columns['name']}{row}"] = p.name
-            ws[f"{bl.columns['acronym']}{row}"] = p.short_name or p.id
+            write_text(ws[f"{bl.columns['name']}{row}"], p.name)
+            write_text(ws[f"{bl.columns['acronym']}{row}"], p.short_name or p.id)
             ws[f"{bl.columns['country']}{row}"] = countries.get(p.country, p.country)
         wl = self.layout.work_packages
         ws = self.wb[wl.sheet]
         for n, wp in enumerate(self.p.work_packages):
-            ws[f"{wl.columns['title']}{wl.first_row + n}"] = wp.title
+            write_text(ws[f"{wl.columns['title']}{wl.first_row + n}"], wp.title)
 
     def _rows(self, ws: Worksheet) -> list[dict[str, int]]:
         """Per work package block: row code -> row, for the rows marked for input."""
@@ -214,7 +214,7 @@ class _Filler:
             ws.cell(row, cols["number"], n + 1)
             ws.cell(row, cols["beneficiary"], e.label)
             ws.cell(row, cols["work_package"], f"WP {index[wp]:03d}")
-            ws.cell(row, cols["text"], text)
+            write_text(ws.cell(row, cols["text"]), text)
 
     def _grant_cell(self) -> None:
         result = self.layout.results.requested_grant

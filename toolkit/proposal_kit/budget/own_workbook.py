@@ -24,6 +24,7 @@ from ..model import Proposal
 from ..render.output import FINGERPRINT, WORKBOOK_PLACEHOLDER, workbook_bytes
 from .compute import Budget, Line
 from .entities import Entity, entities
+from .sheetgrid import write_text
 
 __all__ = ["own_workbook"]
 
@@ -120,7 +121,7 @@ class _Builder:
 
     def _summary(self, ws: Worksheet, totals: dict[str, str]) -> None:
         ws["A1"], ws["A1"].font = f"Detailed budget of {self.p.acronym}", _TITLE
-        ws["A2"] = self.p.title
+        write_text(ws["A2"], self.p.title)
         ws["A3"] = (f"Call {self.p.call}; {self.p.duration_months or '?'} months. Made by "
                     "proposal-kit from the project file; the yellow cells can be changed.")
         rows: list[tuple[str, object, str, str | None]] = [
@@ -161,7 +162,7 @@ class _Builder:
             p = e.partner
             for col, value in enumerate([e.label, p.id, p.name, p.short_name or "", p.country,
                                          p.form_role, p.affiliated_to or "", e.sheet_label], 1):
-                ws.cell(n, col, value)
+                write_text(ws.cell(n, col), value)
         ws.freeze_panes = "A2"
 
     def _work_packages(self, ws: Worksheet) -> None:
@@ -170,7 +171,7 @@ class _Builder:
         for n, wp in enumerate(self.p.work_packages, 2):
             for col, value in enumerate([n - 1, wp.id, wp.title, wp.lead or "", wp.start,
                                          wp.end], 1):
-                ws.cell(n, col, value)
+                write_text(ws.cell(n, col), value)
         ws.freeze_panes = "A2"
 
     # -- a beneficiary's sheet -------------------------------------------------------------
@@ -230,7 +231,7 @@ class _Builder:
                     cost = f"={rates[staff]}"
                 price = ws.cell(row, 5, cost)
                 amount = ws.cell(row, 6, f"=ROUND(C{row}*E{row},2)")
-                ws.cell(row, 7, line.note if line and line.note else None)
+                write_text(ws.cell(row, 7), line.note if line and line.note else None)
                 ws.cell(row, 8, category.id)
                 units.number_format, units.fill = UNITS, _INPUT
                 price.number_format, price.fill = EUR, _INPUT

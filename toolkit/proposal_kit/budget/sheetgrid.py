@@ -19,10 +19,22 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["Band", "clear", "column_of", "put", "stretch", "take"]
+__all__ = ["Band", "clear", "column_of", "put", "stretch", "take", "write_text"]
 
 Axis = Literal["rows", "cols"]
 _LAST = 1 << 20
+
+
+def write_text(cell: Any, value: object) -> Any:
+    """Write ``value`` into ``cell``, a text as text.
+
+    A user's text that begins with ``=`` (a note ``=2 persons``) stays that text, where
+    openpyxl would store it as a formula.
+    """
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
 
 
 def column_of(letter: str) -> int:

@@ -81,6 +81,9 @@ def _partner_refs(p: Proposal) -> Iterator[tuple[str, DataPath, str]]:
         for m, ms in enumerate(wp.milestones):
             if ms.lead:
                 yield ms.lead, (*base, "milestones", m, "lead"), f"{ms.number} lead"
+        for k, sub in enumerate(wp.subcontracts):
+            if sub.partner:
+                yield sub.partner, (*base, "subcontracts", k, "partner"), f"{sub.number} partner"
     for e, ev in enumerate(p.events):
         if ev.lead:
             yield ev.lead, ("events", e, "lead"), f"event '{ev.title}' lead"
@@ -121,6 +124,12 @@ def references(ctx: RuleContext) -> Iterator[Finding]:
                               f"{deliv.number}: '{deliv.task}' is not a task of {wp.id}",
                               ("work_packages", w, "deliverables", d, "task"),
                               did_you_mean(deliv.task, tasks))
+        for s, sub in enumerate(wp.subcontracts):
+            if sub.task and sub.task not in tasks:
+                yield finding("consistency.unknown-task", "error",
+                              f"{sub.number}: '{sub.task}' is not a task of {wp.id}",
+                              ("work_packages", w, "subcontracts", s, "task"),
+                              did_you_mean(sub.task, tasks))
 
 
 def _span(what: str, start: int, end: int, path: DataPath, lo: int, hi: int,

@@ -214,8 +214,9 @@ class TextLibrary:
             raise UsageError(f"generic text '{key}' is a link to {real}, outside its library "
                              f"{folder}; refused", location=SourceLocation(path))
         text, findings = self.load_file(key, path, folder)
-        if text is None:
-            first = next(f for f in findings if f.severity.value == "error")
+        errors = [f for f in findings if f.severity.value == "error"]
+        if text is None or errors:  # also a usable text with an error (a duplicate key)
+            first = errors[0]
             raise TemplateError(f"generic text '{key}' is invalid: {first.message}",
                                 location=SourceLocation(path, first.line, first.column),
                                 hint=first.hint or f"run 'proposal-kit texts lint {folder}'")

@@ -178,13 +178,13 @@ def _form(text: GenericText, file: str) -> list[TextFinding]:
 
 def _check_text(text: GenericText, library: TextLibrary, file: str) -> list[TextFinding]:
     source = "\n" * (text.body_line - 1) + text.body
-    try:
+    try:  # the names are found by compiling the tree: an unknown filter or test fails there
         ast = _parser().parse(source)
+        return _variables(text, ast, file) + _includes(text, ast, library, file) \
+            + _form(text, file)
     except TemplateSyntaxError as exc:
         return [_new(file, "texts.syntax", f"template syntax error: {exc.message}",
                      exc.lineno, hint="variables are written {{ name }}")]
-    return _variables(text, ast, file) + _includes(text, ast, library, file) \
-        + _form(text, file)
 
 
 def lint_library(folder: Path | str, *, include_from: list[Path] | None = None) \
