@@ -379,3 +379,23 @@ def test_a_section_file_that_is_the_project_file_is_an_error(lot1: Path) -> None
     assert "is the project file itself" in error.message
     with pytest.raises(ProposalKitError, match="is the project file itself"):
         render_bytes(load_project(lot1), "md")
+
+
+def test_a_broken_template_of_the_project_is_reported_with_broken_sections(lot1: Path) -> None:
+    """One pass: before, the template's syntax error appeared only once the sections were
+    clean (the draft, which runs the templates, is rendered only then)."""
+    _section(lot1, "Intro.\n\n{{ text('no/such-text') }}\n")
+    templates = lot1.parent / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "partb.md.j2").write_text("# Part B\n\n{% if x %}\nhello\n", encoding="utf-8")
+    (templates / "box.md.j2").write_text("{{ box.title }\n", encoding="utf-8")
+    errors = _errors(lot1)
+    codes = [f.code for f in errors]
+    assert "render.text" in codes
+    broken = sorted((Path(f.file or "").name, f.line) for f in errors
+                    if f.code == "render.template")
+    assert broken == [("box.md.j2", 1), ("partb.md.j2", 4)], errors
+    assert all("template syntax error" in f.message for f in errors
+               if f.code == "render.template")
+    with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")

@@ -201,6 +201,10 @@ def render_findings(project: Project, with_form: bool = True) -> list[Finding]:
     found += _block_findings(project, texts, found)
     found += [_finding(item.code, "error", item.error, item.location, project)
               for item in value_blocks(project)]
+    from .render.compose import template_syntax_errors
+
+    found += [_finding("render.template", "error", exc, exc.location, project)
+              for exc in template_syntax_errors(project.base_dir)]
     if any(f.severity is Severity.ERROR for f in [*found, *project.problems]):
         return found
     use_form = with_form and project.form_file is not None

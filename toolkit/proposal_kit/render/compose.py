@@ -33,7 +33,8 @@ from ..resources import builtin_templates_dir
 from ..templating import BoundedEnvironment, make_environment, render_bounded
 from .directives import remember_body
 
-__all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs"]
+__all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs",
+           "template_syntax_errors"]
 
 
 def template_dirs(project_dir: Path | None) -> list[Path]:
@@ -180,6 +181,32 @@ def template_context(draft: Draft, narratives: dict[str, str]) -> dict[str, Any]
                "cover_value": lambda key: values.get(key, "")}
     assert context.keys() == CONTEXT_NAMES.keys()
     return context
+
+
+def template_syntax_errors(project_dir: Path | None) -> list[KitTemplateError]:
+    """The syntax errors of the project's own templates (``templates/*.j2``).
+
+    Each is at its file and line; none when the project has no templates of its own.
+    `check` reports these with the sections' problems in one pass: the draft, which runs
+    the templates, is rendered only once the sections are sound.
+    """
+    dirs = template_dirs(project_dir)
+    if len(dirs) < 2:
+        return []
+    own = dirs[0]
+    env = _environment(dirs)
+    errors = []
+    for file in sorted(own.rglob("*.j2")):
+        name = file.relative_to(own).as_posix()
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            errors.append(KitTemplateError(
+                f"template syntax error: {exc.message}",
+                location=SourceLocation(file, exc.lineno)))
+        except (TemplateError, RecursionError, OSError, UnicodeDecodeError):
+            continue  # the render reports these, with what they need of the project
+    return errors
 
 
 def compose_markdown(draft: Draft, narratives: dict[str, str], dirs: list[Path],
