@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,19 @@ def test_reading_names_the_document_only_for_the_documents_values(tmp_path: Path
         {}["x"]
 
 
+LOT2 = EXAMPLES / "lot2-blueprint" / "project.yaml"
+
+
+def _edited_draft(tmp_path: Path, part: str, edit: Callable[[str], str]) -> Path:
+    """The Lot 2 example's draft, rendered, with ``edit`` applied to the XML of ``part``."""
+    draft = tmp_path / "draft.docx"
+    assert CliRunner().invoke(cli, ["render", str(LOT2), "-o", str(draft)]).exit_code == 0
+    with zipfile.ZipFile(draft) as docx:
+        body = edit(docx.read(part).decode()).encode()
+    return _rewrite(draft, tmp_path / "edited.docx",
+                    lambda name, data: body if name == part else data)
+
+
 def test_a_number_in_a_documents_text_is_read_only_when_a_proposal_could_hold_it() -> None:
     from proposal_kit.docxfile import text_int
 
@@ -149,21 +163,16 @@ def test_a_number_in_a_documents_text_is_read_only_when_a_proposal_could_hold_it
 def test_import_and_absorb_read_cells_of_5000_digits(tmp_path: Path) -> None:
     """A partner's cell (a month, an amount, a work package's number) of 5,000 digits is not
     a number to take: before, `import` and `absorb` ended in an internal error."""
-    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
-    draft = tmp_path / "draft.docx"
+    project = LOT2
     runner = CliRunner()
-    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
-    with zipfile.ZipFile(draft) as docx:
-        xml = docx.read("word/document.xml").decode()
     count = [0]
 
     def huge(match: re.Match[str]) -> str:
         count[0] += 1
         return ">" + "9" * 5000 + "<" if count[0] % 3 == 0 else match.group(0)
 
-    edited = tmp_path / "edited.docx"
-    body = re.sub(r">(\d{1,3})<", huge, xml).encode()
-    _rewrite(draft, edited, lambda name, data: body if name == "word/document.xml" else data)
+    edited = _edited_draft(tmp_path, "word/document.xml",
+                           lambda xml: re.sub(r">(\d{1,3})<", huge, xml))
     assert count[0] > 100
     for args in (["import", str(edited), "-o", str(tmp_path / "imported")],
                  ["absorb", str(project), str(edited), "--format", "json"],
@@ -178,16 +187,13 @@ def test_a_work_package_heading_of_5000_digits_is_no_work_package(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`pages` (its estimate) and `import` read work packages' numbers from the headings;
     'Work Package 999...9:' ended `pages` in an internal error."""
-    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
-    draft = tmp_path / "draft.docx"
     runner = CliRunner()
-    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
-    with zipfile.ZipFile(draft) as docx:
-        xml = docx.read("word/document.xml").decode()
-    assert "Work Package 2:" in xml
-    body = xml.replace("Work Package 2:", "Work Package " + "9" * 5000 + ":").encode()
-    edited = _rewrite(draft, tmp_path / "edited.docx",
-                      lambda name, data: body if name == "word/document.xml" else data)
+
+    def huge(xml: str) -> str:
+        assert "Work Package 2:" in xml
+        return xml.replace("Work Package 2:", "Work Package " + "9" * 5000 + ":")
+
+    edited = _edited_draft(tmp_path, "word/document.xml", huge)
     monkeypatch.setenv("PROPOSAL_KIT_SOFFICE", str(tmp_path / "no-libreoffice"))
     result = runner.invoke(cli, ["pages", str(edited), "--format", "json"])
     assert result.exit_code in (0, 1), result.output[-500:]
@@ -212,15 +218,9 @@ def test_a_required_attribute_missing_is_the_documents_not_a_bug(
     """python-docx's InvalidXmlError (a required w:val missing) in a reference document, and
     a style without a name in a document to import, absorb or read comments from, were
     internal errors (found by mutating the draft's attributes at random)."""
-    project = EXAMPLES / "lot2-blueprint" / "project.yaml"
-    draft = tmp_path / "draft.docx"
+    project = LOT2
     runner = CliRunner()
-    assert runner.invoke(cli, ["render", str(project), "-o", str(draft)]).exit_code == 0
-    with zipfile.ZipFile(draft) as docx:
-        xml = docx.read(part).decode()
-    body = _without_first(xml, element).encode()
-    edited = _rewrite(draft, tmp_path / "edited.docx",
-                      lambda name, data: body if name == part else data)
+    edited = _edited_draft(tmp_path, part, lambda xml: _without_first(xml, element))
     for args in (["render", str(project), "--reference-doc", str(edited), "-o",
                   str(tmp_path / "out.docx")],
                  ["import", str(edited), "-o", str(tmp_path / "imported")],

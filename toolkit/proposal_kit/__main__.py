@@ -18,6 +18,13 @@ import gc
 import os
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 #: Allocations between two collections of the youngest objects (Python's default: 700). A
 #: render allocates hundreds of thousands of short-lived objects (tokens, XML proxies) that
 #: reference counting frees; collecting for cycles every 700 of them costs a large draft
@@ -88,29 +95,23 @@ def main() -> None:
     Ctrl-C at any moment exits 130.
     """
     sys.unraisablehook = _unraisable
-    try:
-        _let_ctrl_c_in()
+
+    def served() -> "int | None":
         from .resident.client import run_served
 
-        code = run_served(sys.argv[1:])
-    except BaseException as exc:
-        from .errors import caused_by_interrupt
+        return run_served(sys.argv[1:])
 
-        if isinstance(exc, KeyboardInterrupt) or caused_by_interrupt(exc):
-            raise _interrupted() from None
-        raise
+    code = _starting(served)
     if code is not None:
         _end(code)
     run_here()
 
 
-def run_here() -> None:
-    """Import the CLI and run it in this process; Ctrl-C at any moment exits 130."""
-    gc.set_threshold(*GC_THRESHOLD)
-    sys.unraisablehook = _unraisable
+def _starting(step: "Callable[[], T]") -> "T":
+    """``step()`` (an import, the hand-over to the server) with Ctrl-C let in and answered."""
     try:
         _let_ctrl_c_in()
-        from .cli import main as cli_main
+        result = step()
         if _swallowed:
             raise KeyboardInterrupt
     except BaseException as exc:
@@ -119,6 +120,20 @@ def run_here() -> None:
         if isinstance(exc, KeyboardInterrupt) or caused_by_interrupt(exc):
             raise _interrupted() from None
         raise
+    return result
+
+
+def run_here() -> None:
+    """Import the CLI and run it in this process; Ctrl-C at any moment exits 130."""
+    gc.set_threshold(*GC_THRESHOLD)
+    sys.unraisablehook = _unraisable
+
+    def cli() -> "Callable[[], None]":
+        from .cli import main as cli_main
+
+        return cli_main
+
+    cli_main = _starting(cli)
     try:
         cli_main()
     except KeyboardInterrupt:  # between the CLI's own handlers, e.g. while exiting

@@ -104,6 +104,8 @@ def xml_number(value: str | None) -> float | None:
 #: a document are read with :func:`xml_int`, which raises :class:`UnusableNumber`.
 _BAD_VALUES = (ValueError, TypeError, IndexError, OverflowError, KeyError, StopIteration,
                AttributeError)
+
+
 def _from_python_docx(exc: BaseException) -> bool:
     """Whether ``exc`` is python-docx's own error about the user's XML.
 

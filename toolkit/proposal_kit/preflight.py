@@ -14,7 +14,7 @@ and time limits) only when it is large.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ProposalKitError, SourceLocation
@@ -107,19 +107,14 @@ def _block_findings(project: Project, texts: dict[str, str],
     The ones written in its source are among ``found`` already, at their own line.
     """
     from .render.narrative import section_locator
-    from .sectionscan import scan_blocks
+    from .sectionscan import by_line, scan_blocks
 
     seen = {f.message for f in found}
     out: list[Finding] = []
     for sid, text in texts.items():
         if text == project.texts.get(sid):
             continue  # no Jinja made any of it: its source was read already
-        locate = section_locator(project, sid)
-
-        def at(line: int | None, column: int | None,
-               locate: Callable[[int | None], SourceLocation] = locate) -> SourceLocation:
-            return locate(line)
-
+        at = by_line(section_locator(project, sid))
         for item in scan_blocks(project, f"section '{sid}'", text, at, skip_jinja=False):
             if item.error.message not in seen:
                 seen.add(item.error.message)

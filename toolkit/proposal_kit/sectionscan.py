@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from .project import Project
     from .render.narrative import NarrativeRenderer
 
-__all__ = ["WRITER_MARKUP", "Problem", "check_token", "first_value_block", "scan_section",
-           "value_blocks", "walk_tokens"]
+__all__ = ["WRITER_MARKUP", "Problem", "by_line", "check_token", "first_value_block",
+           "scan_section", "value_blocks", "walk_tokens"]
 
 #: Where Jinja makes part of a text, nothing in it can be known without running it.
 _JINJA = ("{{", "{%", "{#")
@@ -274,6 +274,12 @@ def scan_blocks(project: Project, place: str, text: str,
 WRITER_MARKUP = ("```", "~~~", "![")
 
 
+def by_line(locate: Callable[[int | None], SourceLocation]
+            ) -> Callable[[int | None, int | None], SourceLocation]:
+    """``locate`` (a line of a text to its place) as :func:`scan_blocks` calls it."""
+    return lambda line, _column: locate(line)
+
+
 def value_blocks(project: Project) -> Iterator[Problem]:
     """Images and directive blocks written in the values of project.yaml.
 
@@ -284,14 +290,8 @@ def value_blocks(project: Project) -> Iterator[Problem]:
     from .render.narrative import value_locator
 
     for path, text in _marked_values(project.document.data):
-        locate = value_locator(project, path)
-
-        def at(line: int | None, column: int | None,
-               locate: Callable[[int | None], SourceLocation] = locate) -> SourceLocation:
-            return locate(line)
-
-        yield from scan_blocks(project, _value_name(project.document.data, path), text, at,
-                               skip_jinja=False)
+        yield from scan_blocks(project, _value_name(project.document.data, path), text,
+                               by_line(value_locator(project, path)), skip_jinja=False)
 
 
 def first_value_block(project: Project) -> None:

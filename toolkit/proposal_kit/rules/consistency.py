@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ..budget import compute_budget
 from ..findings import Finding
 from ..findings import Path as DataPath
-from ..model import Proposal, WorkPackage
+from ..model import Deliverable, Proposal, Subcontract, WorkPackage
 from ..validation import did_you_mean
 from . import RuleContext, finding
 
@@ -118,18 +118,15 @@ def references(ctx: RuleContext) -> Iterator[Finding]:
                           did_you_mean(wp_id, wp_ids))
     for w, wp in enumerate(p.work_packages):
         tasks = [t.id for t in wp.tasks if t.id]
-        for d, deliv in enumerate(wp.deliverables):
-            if deliv.task and deliv.task not in tasks:
-                yield finding("consistency.unknown-task", "error",
-                              f"{deliv.number}: '{deliv.task}' is not a task of {wp.id}",
-                              ("work_packages", w, "deliverables", d, "task"),
-                              did_you_mean(deliv.task, tasks))
-        for s, sub in enumerate(wp.subcontracts):
-            if sub.task and sub.task not in tasks:
-                yield finding("consistency.unknown-task", "error",
-                              f"{sub.number}: '{sub.task}' is not a task of {wp.id}",
-                              ("work_packages", w, "subcontracts", s, "task"),
-                              did_you_mean(sub.task, tasks))
+        linked: tuple[tuple[str, Sequence[Deliverable | Subcontract]], ...] = (
+            ("deliverables", wp.deliverables), ("subcontracts", wp.subcontracts))
+        for kind, items in linked:
+            for n, item in enumerate(items):
+                if item.task and item.task not in tasks:
+                    yield finding("consistency.unknown-task", "error",
+                                  f"{item.number}: '{item.task}' is not a task of {wp.id}",
+                                  ("work_packages", w, kind, n, "task"),
+                                  did_you_mean(item.task, tasks))
 
 
 def _span(what: str, start: int, end: int, path: DataPath, lo: int, hi: int,
