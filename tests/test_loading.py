@@ -1,4 +1,4 @@
-"""Loading: positions, YAML 1.2 booleans, section files, messages with hints."""
+"""Loading: positions, YAML 1.2 booleans and numbers, section files, messages with hints."""
 
 from __future__ import annotations
 
@@ -28,6 +28,27 @@ def test_norway_stays_norway(write_project: Writer) -> None:
     text = write_project(data).read_text().replace("'NO'", "NO")
     proposal = load_project(write_project(text)).proposal
     assert proposal.partners[-1].country == "NO"
+
+
+def test_numbers_read_as_yaml_1_2_not_octal_or_base_60(write_project: Writer) -> None:
+    """YAML 1.1 read 036 as the octal 30 and 1:30 as the base-60 90: silently wrong."""
+    path = write_project("a: 036\nb: '036'\nc: 1:30\nd: 0x1F\ne: 1_000\nf: 2.50\ng: 012345678\n")
+    assert read_yaml(path).data == {"a": "036", "b": "036", "c": "1:30", "d": 31, "e": 1000,
+                                     "f": 2.5, "g": "012345678"}
+    data = project()
+    data["duration_months"] = 36
+    data["partners"][0]["pic"] = "012345670"
+    text = write_project(data).read_text()
+    assert "duration_months: 36" in text and "'012345670'" in text
+    text = text.replace("duration_months: 36", "duration_months: 036")
+    proposal = load_project(write_project(text.replace("'012345670'", "012345670"))).proposal
+    assert proposal.duration_months == 36
+    assert proposal.partners[0].pic == "012345670"  # a text field keeps the leading zero
+    report = check_file(write_project(text.replace("duration_months: 036",
+                                                   "duration_months: 3:00")))
+    problem = next(f for f in report.findings if f.path == ("duration_months",))
+    assert problem.code == "schema.type" and problem.line == text.count(
+        "\n", 0, text.index("duration_months")) + 1
 
 
 def test_unknown_key_has_line_and_hint(write_project: Writer) -> None:

@@ -80,19 +80,23 @@ def test_a_start_date_written_as_a_date_is_kept(lot1: Path) -> None:
     assert str(load_project(lot1).proposal.start_date).count("-") == 2
 
 
-def test_an_unquoted_time_in_a_plan_file_says_to_quote_it(tmp_path: Path) -> None:
+def test_a_time_in_a_plan_file_reads_as_written_quoted_or_not(tmp_path: Path) -> None:
+    """YAML 1.1 read an unquoted 9:30 as the base-60 number 570: it is the time 09:30."""
     text = PLAN.read_text(encoding="utf-8")
     first = text.index("    offset_days:")
     steps = tmp_path / "steps.yaml"
-    steps.write_text(text[:first] + "    time: 9:30\n" + text[first:], encoding="utf-8")
+    for written in ("9:30", "09:30", "'09:30'", "'9:30'"):
+        steps.write_text(text[:first] + f"    time: {written}\n" + text[first:],
+                         encoding="utf-8")
+        assert load_steps(steps)[0].steps[0].time == "09:30", written
+    steps.write_text(text[:first] + "    time: 930\n" + text[first:], encoding="utf-8")
     line = text[:first].count("\n") + 1
     with pytest.raises(InputError) as raised:
         load_steps(steps)
-    assert "write the time in quotes, time: '09:30'" in raised.value.message
-    assert "reads 9:30 as the number 570" in raised.value.message
+    assert "a time is written HH:MM, e.g. time: '09:30', not the number 930" in \
+        raised.value.message
     assert raised.value.location is not None and raised.value.location.line == line
     steps.write_text(text[:first] + "    time: '09:30'\n" + text[first:], encoding="utf-8")
-    assert load_steps(steps)[0].steps[0].time == "09:30"
     result = CliRunner().invoke(cli, ["plan", "--steps", str(tmp_path / "steps.yaml"),
                                       "--deadline", "2027-03-01"])
     assert result.exit_code == 0, result.output

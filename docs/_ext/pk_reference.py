@@ -151,7 +151,12 @@ def schema_page() -> str:
            "The keys of `project.yaml`, read from the validation model "
            "(`proposal_kit.model`). Unknown keys are errors, with a *did you mean* hint. "
            "**Required** keys must be present; every other key may be left out while the "
-           "proposal is being written (`check` reports what is still missing).\n\n"]
+           "proposal is being written (`check` reports what is still missing).\n\n",
+           "Plain values are read as YAML 1.2 reads them, where the older YAML 1.1 would "
+           "change them: only `true` and `false` are booleans (`country: NO` is Norway); "
+           "a number with a leading zero is not octal (`duration_months: 036` is 36, and a "
+           "text key such as `pic` keeps `012345670` as written); `9:30` is the text "
+           "\"9:30\", not the number 570. Quote a value to be sure it is read as text.\n\n"]
     # Every model in the order first reached, with every key that uses it.
     used: dict[type[BaseModel], dict[str, list[str]]] = {Proposal: {}}
     queue: list[type[BaseModel]] = [Proposal]

@@ -28,7 +28,7 @@ __all__ = ["ENV_VAR", "DatedStep", "Plan", "PlanStep", "Steps", "build_plan", "d
            "load_steps", "parse_deadline", "plan_ics"]
 
 ENV_VAR = "PROPOSAL_KIT_PLAN"
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 #: How far before the deadline a step may lie: ten years, in days.
 MAX_LEAD_DAYS = 3653
 
@@ -52,21 +52,22 @@ class PlanStep(BaseModel):
 
     @field_validator("time", mode="before")
     @classmethod
-    def _unquoted_time(cls, value: object) -> object:
-        """YAML reads an unquoted ``12:00`` as a number of minutes (720): say to quote it."""
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100 * 60:
-            hours, minutes = divmod(value, 60)
-            raise ValueError(f"write the time in quotes, time: '{hours:02d}:{minutes:02d}' "
-                             f"(unquoted, YAML reads {hours}:{minutes:02d} as the number "
-                             f"{value})")
+    def _number_as_time(cls, value: object) -> object:
+        """A number is no time: say how one is written (``9:30`` unquoted is the text)."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"a time is written HH:MM, e.g. time: '09:30', not the number "
+                             f"{value}")
         return value
 
     @field_validator("time")
     @classmethod
     def _time(cls, value: str | None) -> str | None:
-        if value is not None and value != "deadline" and not _TIME.match(value):
+        if value is None or value == "deadline":
+            return value
+        match = _TIME.match(value)
+        if not match:
             raise ValueError(f"expected 'HH:MM' or 'deadline', got '{value}'")
-        return value
+        return f"{int(match.group(1)):02d}:{match.group(2)}"  # 9:30 is 09:30
 
 
 class Steps(BaseModel):

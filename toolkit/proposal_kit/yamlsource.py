@@ -66,7 +66,12 @@ class YamlDocument:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, so `country: NO` stays Norway.
+    """SafeLoader that reads plain values as YAML 1.2 does, where YAML 1.1 would change them.
+
+    Only true/false are booleans, so `country: NO` stays Norway; a number with a leading
+    zero is not octal (`0123` stays the text "0123", which a number field reads as 123 and
+    a text field keeps as written, as a postcode); `9:30` is the text "9:30", not the
+    base-60 number 570.
 
     Its error messages are the ones users see.
     """
@@ -76,15 +81,27 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     """The same on libyaml, when PyYAML was built with it: parses valid files faster."""
 
 
+#: The plain values YAML 1.1 reads differently from YAML 1.2 (booleans, numbers): replaced.
+_REPLACED = {f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float")}
 _RESOLVERS = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+#: Whole numbers: decimal without a leading zero, or 0x / 0b; `_` between digits allowed.
+_INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+)$")
+#: Decimals (with a point, as YAML 1.1 requires), infinities and not-a-number (refused
+#: later with a message); without YAML 1.1's base-60 form (`1:30.5`).
+_FLOAT = re.compile(r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.VERBOSE)
 for _cls in (_Loader, _FastLoader):
     _cls.yaml_implicit_resolvers = {k: list(v) for k, v in _RESOLVERS.items()}
     _cls.add_implicit_resolver("tag:yaml.org,2002:bool",
                                re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                list("tTfF"))
+    _cls.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+    _cls.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
 
 
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
