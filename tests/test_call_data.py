@@ -88,3 +88,10 @@ def test_lot3_uses_sectors_not_ecosystems(write_project: Callable[..., Path]) ->
 def test_the_pages_default_topic_comes_from_the_call_data() -> None:
     # Of the newest call year, the lowest page limit, the first topic on a tie.
     assert default_call() == LOT2
+
+
+def test_an_empty_topic_is_a_usage_error_not_the_list() -> None:
+    """`calls "$TOPIC"` with the variable unset must not answer as if no topic were given."""
+    result = CliRunner().invoke(cli, ["calls", ""])
+    assert result.exit_code == 2
+    assert "the call topic is empty" in result.output

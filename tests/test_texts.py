@@ -363,6 +363,9 @@ def test_cli_search_text_output() -> None:
     code, out = run("texts", "search", "skills", "intelligence", "--limit", "2")
     assert code == 0 and out.startswith("lot2/skills-intelligence-methodology")
     assert run("texts", "search", "zzzqqq")[0] == 0
+    for nothing in ("", "  ", "..."):  # no word at all: a usage error, not "no matches"
+        code, out = run("texts", "search", nothing)
+        assert code == 2 and "nothing to search for" in out, nothing
 
 
 # -- the other commands ------------------------------------------------------------------------

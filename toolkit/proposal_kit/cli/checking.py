@@ -10,7 +10,7 @@ import click
 from ..activities import activities_for
 from ..calls import available_calls, load_call, reference_data
 from ..check import CheckReport, check_file
-from ..errors import EXIT_CODES
+from ..errors import EXIT_CODES, UsageError
 from .options import format_option
 from .output import echo, emit_json, print_findings, strict_failure, style
 
@@ -132,6 +132,8 @@ def calls(output_format: str, ecosystems: bool, topic: str | None) -> None:
         for slug, e in eco.items():
             echo(f"{style(slug, bold=True)}  {e.label}: {e.covers}")
         return
+    if topic is not None and not topic.strip():
+        raise UsageError("the call topic is empty: give a topic id, or none to list them")
     if topic:
         rules = load_call(topic)
         acts = activities_for(rules.activities)

@@ -21,6 +21,7 @@ from ..texts import (
     render_text,
     search,
 )
+from ..texts.search import terms
 from ..validation import did_you_mean
 from .options import OutputPath, PathType, force_option, format_option
 from .output import echo, emit_json, finding_line, strict_failure, style
@@ -163,8 +164,12 @@ def show(key: str, variables: dict[str, str], project_file: Path | None, raw: bo
 def search_texts(words: tuple[str, ...], limit: int, project_file: Path | None,
                  output_format: str) -> None:
     """Find generic texts by WORDS, best match first (title and tags weigh most)."""
+    query = " ".join(words)
+    if not terms(query):
+        raise UsageError(f"nothing to search for in '{query}': give one or more words",
+                         hint="e.g. proposal-kit texts search erasmus charter")
     library, _ = _open(project_file)
-    hits = search(_usable(library), " ".join(words), limit)
+    hits = search(_usable(library), query, limit)
     if output_format == "json":
         emit_json([{"key": h.text.key, "title": h.text.title, "tags": h.text.meta.tags,
                     "summary": h.text.meta.summary, "score": h.score,
