@@ -117,6 +117,7 @@ PROJECT_EDITS = {
     "huge-digits-id": ("ids", "- id: WP1", "- id: WP" + "9" * 5000),
     "bidi-id": ("ids", "- id: WP1", "- id: \"WP\\u202e1\""),
     "invisible-id": ("ids", "- id: P1\n", "- id: \"P\\u200b1\"\n"),
+    "invisible-acronym": ("ids", "acronym: ", 'acronym: "A\\ufeffB"\nx_: '),
     "huge-numbers": ("ids", "duration_months: 36", "duration_months: " + "9" * 5000),
     "dev-zero-section": ("files", "{file: sections/needs.md}", "{file: /dev/zero}"),
     "proc-environ-section": ("files", "{file: sections/needs.md}",

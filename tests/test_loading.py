@@ -51,6 +51,18 @@ def test_numbers_read_as_yaml_1_2_not_octal_or_base_60(write_project: Writer) ->
         "\n", 0, text.index("duration_months")) + 1
 
 
+def test_an_invisible_character_in_the_acronym_is_refused(write_project: Writer) -> None:
+    """The acronym reaches every page header and the output's name: U+FEFF would hide there."""
+    data = project()
+    data["partners"][0]["short_name"] = "UNI\u200bX"
+    text = write_project(data).read_text(encoding="utf-8")
+    text = text.replace(f"acronym: {data['acronym']}", 'acronym: "A\\ufeffB"')
+    report = check_file(write_project(text))
+    found = {f.path: f.message for f in report.findings if f.code == "schema.value"}
+    assert "the acronym contains U+FEFF (ZERO WIDTH NO-BREAK SPACE)" in found[("acronym",)]
+    assert "the short name contains U+200B" in found[("partners", 0, "short_name")]
+
+
 def test_unknown_key_has_line_and_hint(write_project: Writer) -> None:
     text = f"call: {LOT2}\nacronym: X\nparnters: []\npartners: []\n"
     with pytest.raises(ProjectFileError) as info:

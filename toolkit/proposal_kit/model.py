@@ -26,6 +26,7 @@ from pydantic import (
 from .calls import reference_data
 from .costs import MAX_AMOUNT, BudgetSettings, PartnerCosts
 from .form import form_for_topic
+from .terminal import unsafe_character
 from .validation import one_of
 
 __all__ = [
@@ -86,6 +87,21 @@ def _plain_id(value: Any) -> Any:
                              "letters A-Z, digits 0-9, '.', '-' and '_'")
     return value
 
+
+def _visible_name(value: Any, info: ValidationInfo) -> Any:
+    """A name shown in headers, tables and file names holds no invisible character."""
+    char = unsafe_character(value) if isinstance(value, str) else None
+    if char is not None:
+        name = unicodedata.name(char, "a control character")
+        what = (info.field_name or "name").replace("_", " ")
+        raise ValueError(f"the {what} contains U+{ord(char):04X} ({name}), which cannot be "
+                         "seen but would be copied into headers, tables and file names; "
+                         "remove it (it often comes with text pasted from elsewhere)")
+    return value
+
+
+#: A short name that headers, tables and file names show (the acronym, a partner's).
+VisibleName = Annotated[str, BeforeValidator(_visible_name)]
 
 #: An id other entries refer to (P1, WP2, T2.1, SO1).
 Id = Annotated[str, BeforeValidator(_plain_id), Field(max_length=20)]
@@ -148,7 +164,8 @@ class Partner(_Strict):
     id: Id = Field(description="Short unique id used everywhere else (e.g. P1).",
                     min_length=1, max_length=20)
     name: str = Field(description="Legal name of the organisation.", min_length=1)
-    short_name: str | None = Field(None, description="Acronym or short name used in tables.")
+    short_name: VisibleName | None = Field(None, description="Acronym or short name used in "
+                                           "tables.")
     country: str = Field(description="ISO 3166-1 alpha-2 code (EL accepted for Greece).")
     type: str = Field(description="Organisation type: hei, vet, enterprise, chamber, "
                       "trade-union, trade-association, vet-network, research, ngo, public-body, "
@@ -476,7 +493,7 @@ class Proposal(_Strict):
     """A whole proposal: the content of project.yaml."""
 
     call: str = Field(description="Call topic id; selects the rule set.")
-    acronym: str = Field(description="Project acronym.", min_length=1, max_length=40)
+    acronym: VisibleName = Field(description="Project acronym.", min_length=1, max_length=40)
     title: str | None = Field(None, description="Full project title.")
     duration_months: Annotated[int | None, BeforeValidator(_no_bool)] = Field(
         None, ge=1, le=120, description="Duration in months.")
