@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import ProposalKitError, SourceLocation
 from .findings import Finding, Severity
+from .plaindata import walk
 from .project import Project
 
 __all__ = ["render_findings"]
@@ -150,29 +151,16 @@ def _data_only(project: Project) -> bool:
 
 def _strings(data: object) -> Iterator[str]:
     """Every string (keys included) in plain YAML data."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
+    for _, item in walk(data):
         if isinstance(item, str):
             yield item
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+            yield from (key for key in item if isinstance(key, str))
 
 
 def _items(data: object) -> int:
     """How many values (scalars, lists and mappings) plain YAML data holds."""
-    count, stack = 0, [data]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return count
+    return sum(1 for _ in walk(data))
 
 
 def render_findings(project: Project, with_form: bool = True) -> list[Finding]:

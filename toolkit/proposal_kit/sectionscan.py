@@ -32,6 +32,7 @@ from markdown_it.token import Token
 from .errors import InputError, ProposalKitError, SourceLocation
 from .errors import TemplateError as KitTemplateError
 from .pairs import paired_spans
+from .plaindata import walk
 
 if TYPE_CHECKING:
     from .project import Project
@@ -303,17 +304,9 @@ def first_value_block(project: Project) -> None:
 
 def _marked_values(data: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, text) of every string value outside ``sections:`` the writer reads further."""
-    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, str):
-            if any(mark in item for mark in WRITER_MARKUP):
-                yield path, item
-        elif isinstance(item, dict):
-            stack.extend(((*path, key), value) for key, value in reversed(item.items())
-                         if path or key != "sections")
-        elif isinstance(item, list):
-            stack.extend(((*path, n), value) for n, value in reversed(list(enumerate(item))))
+    for path, item in walk(data, skip=lambda path: path == ("sections",)):
+        if isinstance(item, str) and any(mark in item for mark in WRITER_MARKUP):
+            yield path, item
 
 
 def _value_name(data: object, path: tuple[str | int, ...]) -> str:
