@@ -127,14 +127,20 @@ def _with_ctrl_c_pending() -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
-def test_a_ctrl_c_before_the_cli_starts_is_an_interruption_for_the_command() -> None:
-    """Pressed before the launcher's first line has run: exit 130, one line and the JSON."""
+def test_a_ctrl_c_before_the_launcher_starts_ends_the_command() -> None:
+    """Pressed before the launcher's first line has run: the command ends, by the signal (the
+    shell lets it in as it starts) or with exit 130, one line and the JSON; never a
+    traceback, never a complete run."""
+    import signal
     import subprocess
 
     result = subprocess.run([COMMAND, *CHECK], preexec_fn=_with_ctrl_c_pending,
                             capture_output=True, text=True, timeout=60)
-    assert (result.returncode, result.stderr) == (130, "proposal-kit: interrupted\n")
-    assert json.loads(result.stdout) == INTERRUPTED
+    assert result.returncode in (130, -signal.SIGINT), result
+    assert "Traceback" not in result.stderr
+    if result.returncode == 130:
+        assert result.stderr == "proposal-kit: interrupted\n"
+        assert json.loads(result.stdout) == INTERRUPTED
 
 
 def test_a_ctrl_c_held_back_while_python_started_arrives_in_main() -> None:
@@ -168,14 +174,23 @@ def test_ctrl_c_at_any_moment_of_the_commands_start_is_never_a_traceback() -> No
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         assert "Traceback" not in err and "Fatal Python" not in err, err
-        if proc.returncode == 0:  # the check had finished: a complete report
-            assert "errors" in json.loads(out)
-            continue
-        assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
+        # Not 0: the check takes far longer than 47 ms, so 0 would be a Ctrl-C lost.
+        assert proc.returncode in (130, -signal.SIGINT), (step, proc.returncode, err)
         if proc.returncode == 130:
             answered += 1
             assert err == "proposal-kit: interrupted\n" and json.loads(out) == INTERRUPTED
     assert answered >= 12  # most moments fall after the launcher's first line
+
+
+def test_the_launcher_leaves_a_ctrl_c_to_the_signal_or_to_python() -> None:
+    """No trap in the launcher: a trapped Ctrl-C that arrived as the shell replaced itself
+    with Python was taken by the shell and lost, and the command ran to its end (1 in about
+    400 Ctrl-Cs sent 0-12 ms after the start). Without one, it ends the shell by the signal
+    or waits, blocked, for Python."""
+    launcher = (Path(__file__).parents[1] / "toolkit" / "launcher" / "proposal-kit")
+    code = [line.split("#")[0] for line in launcher.read_text(encoding="utf-8").splitlines()]
+    assert not any("trap" in line for line in code)
+    assert any("--block-signal=INT" in line for line in code)
 
 
 def test_the_command_finds_its_python_through_a_symlink(tmp_path: Path) -> None:
