@@ -189,6 +189,19 @@ def test_unsafe_tags_never_execute(tmp_path: Path) -> None:
             assert str(file) in run.stdout
 
 
+def test_a_refused_value_is_reported_once(tmp_path: Path) -> None:
+    """The tag's own finding says why; no second "expected text, got None" at that key."""
+    file = tmp_path / "project.yaml"
+    file.write_text("call: ERASMUS-EDU-2026-PI-ALL-INNO-EDU-ENTERP\n"
+                    "acronym: !!python/object:os.system X\npartners: []\n"
+                    "duration_months: .nan\n", encoding="utf-8")
+    run = run_cli("check", file, "--format", "json")
+    findings = [(f["code"], f["path"], f["line"]) for f in json.loads(run.stdout)["findings"]
+                if f["severity"] == "error"]
+    assert findings == [("schema.yaml-tag", "acronym", 2),
+                        ("schema.value", "duration_months", 4)], findings
+
+
 def test_unsafe_payload_is_live(tmp_path: Path) -> None:
     """Control: the same payload does run under an unsafe loader, so the test above bites."""
     marker = tmp_path / "executed.txt"

@@ -218,5 +218,8 @@ def validate_document(doc: YamlDocument, model: type[M],
     try:
         instance = model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        return None, findings + errors_to_findings(exc, model, doc)
+        # A value the reader refused (an unsupported tag...) is None now: its own problem
+        # says why; "expected text, got None" at the same place would only repeat it.
+        return None, findings + [f for f in errors_to_findings(exc, model, doc)
+                                 if f.path not in doc.refused]
     return instance, findings

@@ -50,6 +50,8 @@ class YamlDocument:
     positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     #: Non-fatal problems (duplicate keys, unsupported tags): the data is still usable.
     problems: list[Finding] = field(default_factory=list)
+    #: Paths of values refused by a problem and left None: nothing more is said of them.
+    refused: frozenset[DataPath] = frozenset()
 
     def locate(self, path: DataPath) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest ancestor that exists."""
@@ -164,6 +166,8 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.positions: dict[DataPath, tuple[int, int]] = {}
         self.problems: list[Finding] = []
+        #: Paths of the values refused (None in the data): their problem says all.
+        self.refused: set[DataPath] = set()
         self.count = 0
         self.stack: set[int] = set()
 
@@ -171,6 +175,11 @@ class _Builder:
         mark = node.start_mark
         self.problems.append(Finding(code, Severity.ERROR, message, path, mark.line + 1,
                                      mark.column + 1, "schema"))
+
+    def _refuse(self, code: str, message: str, node: Node, path: DataPath) -> None:
+        """A value that cannot be used: its problem, and None in its place."""
+        self._problem(code, message, node, path)
+        self.refused.add(path)
 
     def build(self, node: Node, path: DataPath) -> Any:
         self.count += 1
@@ -192,32 +201,29 @@ class _Builder:
                                       "remove it", node, path)
                         return _CONTROL.sub("", value)
                 elif isinstance(value, bytes):  # !!binary: bytes would pass every text check
-                    self._problem("schema.yaml-tag", "a !!binary value is not allowed here; "
-                                  "project files hold plain text: write the text itself",
-                                  node, path)
-                    return None
+                    return self._refuse("schema.yaml-tag", "a !!binary value is not allowed "
+                                        "here; project files hold plain text: write the text "
+                                        "itself", node, path)
                 elif isinstance(value, float) and not math.isfinite(value):
-                    self._problem("schema.value", f"'{_short(node.value)}' is not a number a "
-                                  "proposal can use (infinite or not-a-number)", node, path)
-                    return None
+                    return self._refuse("schema.value", f"'{_short(node.value)}' is not a "
+                                        "number a proposal can use (infinite or not-a-number)",
+                                        node, path)
                 return value
             except yaml.YAMLError as exc:
-                self._problem("schema.yaml-tag", f"unsupported value: {_first_line(exc)}",
-                              node, path)
-                return None
+                return self._refuse("schema.yaml-tag",
+                                    f"unsupported value: {_first_line(exc)}", node, path)
             except ValueError as exc:  # e.g. an impossible date such as 2026-13-01
                 reason = ("it has more digits than any amount can have"
                           if "digits" in str(exc) else str(exc))
-                self._problem("schema.value", f"'{_short(node.value)}' is not a valid value: "
-                              f"{reason}", node, path)
-                return None
+                return self._refuse("schema.value", f"'{_short(node.value)}' is not a valid "
+                                    f"value: {reason}", node, path)
         if node.tag not in _STANDARD_TAGS:
-            self._problem("schema.yaml-tag", f"the tag {node.tag} is not allowed here; "
-                          "project files hold plain values, lists and mappings", node, path)
-            return None
+            return self._refuse("schema.yaml-tag", f"the tag {node.tag} is not allowed here; "
+                                "project files hold plain values, lists and mappings", node,
+                                path)
         if id(node) in self.stack:
-            self._problem("schema.yaml-recursive-alias", "an alias refers to itself", node, path)
-            return None
+            return self._refuse("schema.yaml-recursive-alias", "an alias refers to itself",
+                                node, path)
         self.stack.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -444,4 +450,5 @@ def parse_yaml(text: str, file: Path, line_offset: int = 0) -> YamlDocument:
     nbsp = _nbsp_finding(text)
     if nbsp is not None:
         problems.insert(0, _shift(nbsp, line_offset))
-    return YamlDocument(file, data, positions, problems)
+    refused = frozenset(builder.refused)
+    return YamlDocument(file, data, positions, problems, refused)
