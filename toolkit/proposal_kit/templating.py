@@ -55,7 +55,7 @@ from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
            "BoundedEnvironment", "ConfinedLoader", "LimitExceeded", "NoIncludes",
            "bytecode_folder", "compile_bounded", "error_line", "make_environment",
-           "render_bounded"]
+           "package_version", "render_bounded"]
 
 #: Seconds a render may take.
 TIME_LIMIT = 10.0
@@ -213,13 +213,14 @@ def bytecode_folder(options: Mapping[str, Any]) -> Path | None:
         stamp = os.stat(__file__).st_mtime_ns + os.stat(limits.__file__).st_mtime_ns
     except OSError:  # pragma: no cover - a zipped install
         stamp = 0
-    key = "|".join([_package_version(), jinja2.__version__, str(stamp),
+    key = "|".join([package_version(), jinja2.__version__, str(stamp),
                     *(f"{k}={v!r}" for k, v in sorted(options.items()))])
     return root / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @functools.cache
-def _package_version() -> str:
+def package_version() -> str:
+    """proposal-kit's installed version (a key of the compiled templates' cache)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

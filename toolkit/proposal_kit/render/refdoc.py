@@ -25,7 +25,8 @@ from ..errors import InputError
 from .docx_parts import list_definition_id, shading
 
 __all__ = ["STYLES", "TOC_STYLES", "add_missing_styles", "build_reference_doc",
-           "complete_page_setup", "drop_template_leftovers", "style_ids", "style_names"]
+           "complete_page_setup", "default_template", "drop_template_leftovers", "style_ids",
+           "style_names"]
 
 BODY_FONT = "Arial"
 BODY_PT = 10
@@ -160,7 +161,7 @@ def style_ids(document: docx.document.Document) -> dict[str, str]:
 
 
 @functools.cache
-def _default_template() -> docx.document.Document:
+def default_template() -> docx.document.Document:
     """python-docx's default template, which defines Word's built-in styles (read only)."""
     return docx.Document()
 
@@ -255,7 +256,7 @@ def add_missing_styles(document: docx.document.Document) -> None:
     broken = [name for name, kind in LIST_STYLES.items()
               if name in present and _list_kind(document, name) != kind]
     if missing_builtin or broken:
-        template = _default_template()
+        template = default_template()
         for name in missing_builtin:
             element = copy.deepcopy(template.styles[name].element)
             _copy_numbering(document, template, element)

@@ -73,12 +73,12 @@ def warm_up() -> None:
     from ..budget.catalogue import catalogue
     from ..form.description import DEFAULT_FORM, form_description, known_forms
     from ..render.markdown_parser import markdown
-    from ..render.refdoc import _default_template
+    from ..render.refdoc import default_template
     from ..review.base import criteria_data
-    from ..templating import _package_version
+    from ..templating import package_version
 
-    for read in (annex_layouts, catalogue, markdown, _default_template, criteria_data,
-                 _package_version):
+    for read in (annex_layouts, catalogue, markdown, default_template, criteria_data,
+                 package_version):
         read()
     for form in {DEFAULT_FORM, *known_forms()}:  # cached by the argument as given
         form_description(form)
