@@ -347,6 +347,27 @@ def test_an_unknown_filter_is_a_located_error_of_check(lot1: Path) -> None:
         render_bytes(load_project(lot1), "md")
 
 
+def test_every_unknown_filter_and_test_of_a_section_in_one_pass(lot1: Path) -> None:
+    """The render stops at the first (Jinja compiles the section whole): check names each
+    one at its line and column, once, with a near name, and still finds the undefined names
+    around them; the render's own error for the first is not repeated."""
+    needs = _section(lot1, "Intro {{ project.acronym|uper }} and {{ nobody }}.\n\n"
+                           "{{ project.title | nosuch }} {{ project.acronym|uper }}\n"
+                           "{% if 1 is odd_ %}x{% endif %}\n")
+    errors = [f for f in _errors(lot1) if f.file == str(needs)]
+    found = sorted((f.line, f.column, f.message.split(": ", 1)[1], f.hint) for f in errors)
+    assert [item[:3] for item in found] == [
+        (1, 26, "syntax error: No filter named 'uper'."),
+        (1, 41, "'nobody' is undefined"),
+        (3, 20, "syntax error: No filter named 'nosuch'."),
+        (4, 12, "syntax error: No test named 'odd_'."),
+    ], found
+    assert [item[3] for item in found if "syntax" in item[2]] == [
+        "did you mean 'upper'?", None, "did you mean 'odd'?"]
+    with pytest.raises(ProposalKitError, match=r"No filter named 'uper'"):
+        render_bytes(load_project(lot1), "md")
+
+
 def test_a_generic_text_with_a_duplicate_key_is_an_error_of_check_and_render(lot1: Path
                                                                             ) -> None:
     """Before, `texts lint` refused the text while check passed and render used it (with
@@ -398,4 +419,19 @@ def test_a_broken_template_of_the_project_is_reported_with_broken_sections(lot1:
     assert all("template syntax error" in f.message for f in errors
                if f.code == "render.template")
     with pytest.raises(ProposalKitError):
+        render_bytes(load_project(lot1), "docx")
+
+
+def test_every_unknown_filter_of_a_project_template_in_one_pass(lot1: Path) -> None:
+    """Compiling the template stops at its first unknown filter: check names each one."""
+    templates = lot1.parent / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "partb.md.j2").write_text(
+        "# Part B\n\n{{ project.acronym | uper }}\n{{ project.title|nosuch }}\n"
+        "{{ project.acronym | uper }}\n{% if 1 is odd_ %}x{% endif %}\n", encoding="utf-8")
+    found = sorted((f.line, f.message) for f in _errors(lot1) if f.code == "render.template")
+    assert found == [(3, "template syntax error: No filter named 'uper'."),
+                     (4, "template syntax error: No filter named 'nosuch'."),
+                     (6, "template syntax error: No test named 'odd_'.")], found
+    with pytest.raises(ProposalKitError, match="No filter named 'uper'"):
         render_bytes(load_project(lot1), "docx")

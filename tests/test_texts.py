@@ -447,6 +447,22 @@ def test_lint_an_unknown_filter_is_a_syntax_finding(tmp_path: Path) -> None:
     """Found when the body is compiled (lint compiles it to find its names): before, the
     compiler's error ended `texts lint` with an internal error."""
     write_text(tmp_path, "filtered", "Fine.\n\n{{ project.acronym|nosuchfilter }}\n")
-    [found] = [f for f in lint_library(tmp_path) if f.file == "filtered.md"]
-    assert found.code == "texts.syntax" and "No filter named 'nosuchfilter'" in found.message
+    [found] = [f for f in lint_library(tmp_path)
+               if f.file == "filtered.md" and f.code == "texts.syntax"]
+    assert "No filter named 'nosuchfilter'" in found.message
     assert found.line is not None
+
+
+def test_lint_reports_every_unknown_filter_and_the_names_around_them(tmp_path: Path) -> None:
+    """Compiling stops at the first unknown filter: each is named, and the body's names are
+    still checked."""
+    write_text(tmp_path, "filtered", "{{ project.acronym|uper }} {{ who }}\n\n"
+                                     "{{ project.title|nosuch }} {{ project.acronym|uper }}\n")
+    found = [(f.code, f.message, f.hint) for f in lint_library(tmp_path)
+             if f.file == "filtered.md"]
+    assert ("texts.syntax", "template syntax error: No filter named 'uper'.",
+            "did you mean 'upper'?") in found, found
+    assert ("texts.syntax", "template syntax error: No filter named 'nosuch'.", None) in found
+    assert sum("No filter named" in message for _, message, _ in found) == 2
+    assert any(code == "texts.undeclared-variable" and "'who'" in message
+               for code, message, _ in found), found

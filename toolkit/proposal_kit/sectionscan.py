@@ -33,6 +33,7 @@ from .errors import InputError, ProposalKitError, SourceLocation
 from .errors import TemplateError as KitTemplateError
 from .pairs import paired_spans
 from .plaindata import walk
+from .templating import unknown_filters
 
 if TYPE_CHECKING:
     from .project import Project
@@ -211,7 +212,11 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
         return
     known = {*renderer.context, *renderer.project.proposal.variables, "text",
              *renderer.env.globals}
-    try:  # compiles the tree: an unknown filter or test fails here, reported by the render
+    # An unknown filter or test (reported by _scan_filters) stops Jinja's compiling of the
+    # tree: renamed to a known one here, the undefined names around it are still found.
+    for unknown_node, _ in unknown_filters(renderer.env, tree):
+        unknown_node.name = "string" if isinstance(unknown_node, nodes.Filter) else "defined"
+    try:  # compiles the tree
         unknown = meta.find_undeclared_variables(tree) - known
     except jinja2.TemplateSyntaxError:
         return
@@ -224,6 +229,36 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
         column = use.start() + 1 if use else None
         yield Problem("render.template", KitTemplateError(
             f"{place}: '{name}' is undefined", hint=UNDEFINED_HINT), at(line, column))
+
+
+def _scan_filters(renderer: NarrativeRenderer, source: str, place: str,
+                  at: Callable[[int | None, int | None], SourceLocation]) \
+        -> Iterator[Problem]:
+    """Each filter or test the section names that does not exist, each name once.
+
+    The render stops at the first (Jinja compiles a section whole); one inside a condition
+    not met would stop a later render, with other data.
+    """
+    from .validation import did_you_mean
+
+    try:
+        tree = renderer.env.parse(source)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return
+    lines = source.splitlines()
+    seen: set[tuple[str, str]] = set()
+    for node, kind in unknown_filters(renderer.env, tree):
+        if (kind, node.name) in seen:
+            continue
+        seen.add((kind, node.name))
+        known = renderer.env.filters if kind == "filter" else renderer.env.tests
+        hint = did_you_mean(node.name, [k for k in known if not k.startswith("_")])
+        here = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        use = re.search(rf"(?:\||\bis\s+(?:not\s+)?)\s*{re.escape(node.name)}\b", here)
+        column = use.end() - len(node.name) + 1 if use else None
+        yield Problem("render.template", KitTemplateError(
+            f"{place}: syntax error: No {kind} named '{node.name}'.",
+            hint=hint), at(node.lineno, column))
 
 
 def _in_jinja(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -343,6 +378,7 @@ def scan_section(renderer: NarrativeRenderer, section: str, source: str,
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # lines as Jinja counts them
     found = [*_scan_names(renderer, source, place, at),
              *_scan_texts(renderer, source, place, at)] if texts else []
+    found += _scan_filters(renderer, source, place, at)
     found += [*_scan_references(renderer, source, place, at),
               *scan_blocks(renderer.project, f"section '{section}'", source, at,
                            skip_jinja=True)]

@@ -55,7 +55,7 @@ from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
            "BoundedEnvironment", "ConfinedLoader", "LimitExceeded", "NoIncludes",
            "bytecode_folder", "compile_bounded", "error_line", "make_environment",
-           "package_version", "render_bounded"]
+           "package_version", "render_bounded", "unknown_filters"]
 
 #: Seconds a render may take.
 TIME_LIMIT = 10.0
@@ -437,3 +437,16 @@ def compile_bounded(env: jinja2.Environment, source: str, where: str,
         raise TemplateError(f"{where}: syntax error: {_message(exc)}",
                             location=location) from None
 
+
+def unknown_filters(env: jinja2.Environment, tree: jinja2.nodes.Template) \
+        -> Iterator[tuple[jinja2.nodes.Filter | jinja2.nodes.Test, str]]:
+    """Each filter and test node of ``tree`` that ``env`` does not know, with its kind.
+
+    Jinja fails on the first of them when it compiles a template; the parsed tree holds
+    them all, so that each can be reported at its line.
+    """
+    for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
+        if isinstance(node, jinja2.nodes.Filter) and node.name not in env.filters:
+            yield node, "filter"
+        elif isinstance(node, jinja2.nodes.Test) and node.name not in env.tests:
+            yield node, "test"
