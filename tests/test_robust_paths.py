@@ -112,3 +112,17 @@ def test_an_acronym_naming_other_folders_stays_in_the_default_output_names(lot1:
     assert not list(tmp_path.glob("*ESCAPED*")) and not list(tmp_path.parent.glob("*ESCAPED*"))
     assert len(list(lot1.parent.glob("*ESCAPED-partB.md"))) == 1
     assert len(list(lot1.parent.glob("*ESCAPED-budget-annex.xlsx"))) == 1
+
+
+def test_a_render_to_a_folder_is_a_usage_error(lot1: Path) -> None:
+    """`render -o drafts/` or `-o drafts.docx` naming an existing folder: refused at once,
+    as every other command's output file is, not "cannot tell the format"."""
+    from click.testing import CliRunner
+
+    from proposal_kit.cli import cli
+
+    for folder in (lot1.parent, lot1.parent / "drafts.docx"):
+        folder.mkdir(exist_ok=True)
+        result = CliRunner().invoke(cli, ["render", str(lot1), "-o", str(folder)])
+        assert result.exit_code == 2 and "is a directory" in result.output, result.output
+    assert not list(lot1.parent.glob("*.docx.*"))  # nothing written beside it

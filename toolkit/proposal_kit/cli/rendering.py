@@ -20,7 +20,7 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=OutputPath(path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               help="Output file [default: <ACRONYM>-partB.<format> beside FILE].")
 @click.option("--format", "output_format", type=click.Choice(["docx", "md", "html"]),
               help="Output format [default: from the -o file's extension, else docx].")
