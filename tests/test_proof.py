@@ -437,3 +437,14 @@ def test_proof_usage_errors(tmp_path: Path, write_project: Callable[..., Path]) 
     assert code == 1 and "Traceback" not in out
     assert "not a Word document" in out or "not a zip package" in out
     assert zipfile.is_zipfile(bad) is False
+
+
+def test_a_quote_reads_as_the_reader_sees_it_markup_gone_not_spaced() -> None:
+    """`([[D1.1]])` and `**bold**` are masked by spaces (offsets stay the source's); the
+    quote leaves those out: "(D1.1)", not "( D1.1 )"."""
+    from proposal_kit.proof.source import Source, sentences
+
+    text = "The plan ([[D1.1]]) sets **all** the rules, as [the guide](https://x.eu) says.\n"
+    [sentence] = list(sentences(Source("ethics", Path("ethics.md"), text)))
+    assert sentence.quote == "The plan (D1.1) sets all the rules, as the guide says."
+    assert len(sentence.plain) == len(text.rstrip("\n"))  # positions are still the source's

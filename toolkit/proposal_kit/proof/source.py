@@ -100,8 +100,15 @@ class Sentence:
 
     @property
     def quote(self) -> str:
-        """The sentence as a reader sees it: markup gone, spaces collapsed."""
-        return " ".join(self.plain.split())
+        """The sentence as a reader sees it: markup gone, spaces collapsed.
+
+        A masked character (``**``, ``[[``...) is left out rather than read as a space, so
+        ``([[D1.1]])`` reads "(D1.1)", not "( D1.1 )".
+        """
+        written = self.source.text[self.start:self.start + len(self.plain)]
+        kept = "".join(char for char, was in zip(self.plain, written, strict=False)
+                       if char != " " or was.isspace())
+        return " ".join(kept.split())
 
     def locate(self, index: int = 0) -> tuple[int, int]:
         """Line and column of the char ``index`` of the sentence."""
