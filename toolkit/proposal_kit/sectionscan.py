@@ -33,7 +33,7 @@ from .errors import InputError, ProposalKitError, SourceLocation
 from .errors import TemplateError as KitTemplateError
 from .pairs import paired_spans
 from .plaindata import walk
-from .templating import unknown_filters
+from .templating import take_unknown_filters
 
 if TYPE_CHECKING:
     from .project import Project
@@ -199,28 +199,45 @@ def _scan_texts(renderer: NarrativeRenderer, source: str, place: str,
                           at(line, column))
 
 
-def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
-                at: Callable[[int | None, int | None], SourceLocation]) -> Iterator[Problem]:
+def _scan_jinja(renderer: NarrativeRenderer, source: str, place: str,
+                at: Callable[[int | None, int | None], SourceLocation],
+                names: bool) -> Iterator[Problem]:
+    """Unknown filters and tests (each name once), and with ``names`` undefined names.
+
+    One parse of the section serves both. The render stops at the first unknown filter
+    (Jinja compiles a section whole); one inside a condition not met would stop a later
+    render, with other data.
+    """
+    try:
+        tree = renderer.env.parse(source)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return
+    lines = source.splitlines()
+    for unknown in take_unknown_filters(renderer.env, tree):  # renamed: the tree compiles
+        here = lines[unknown.line - 1] if 0 < unknown.line <= len(lines) else ""
+        use = re.search(rf"(?:\||\bis\s+(?:not\s+)?)\s*{re.escape(unknown.name)}\b", here)
+        column = use.end() - len(unknown.name) + 1 if use else None
+        yield Problem("render.template", KitTemplateError(
+            f"{place}: syntax error: {unknown.message}", hint=unknown.hint),
+            at(unknown.line, column))
+    if names:
+        yield from _undefined_names(renderer, tree, lines, place, at)
+
+
+def _undefined_names(renderer: NarrativeRenderer, tree: nodes.Template, lines: list[str],
+                     place: str, at: Callable[[int | None, int | None], SourceLocation]) \
+        -> Iterator[Problem]:
     """Each name the section uses that neither the project nor the template defines."""
     from jinja2 import meta
 
     from .render.narrative import UNDEFINED_HINT
 
-    try:
-        tree = renderer.env.parse(source)
-    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
-        return
     known = {*renderer.context, *renderer.project.proposal.variables, "text",
              *renderer.env.globals}
-    # An unknown filter or test (reported by _scan_filters) stops Jinja's compiling of the
-    # tree: renamed to a known one here, the undefined names around it are still found.
-    for unknown_node, _ in unknown_filters(renderer.env, tree):
-        unknown_node.name = "string" if isinstance(unknown_node, nodes.Filter) else "defined"
     try:  # compiles the tree
         unknown = meta.find_undeclared_variables(tree) - known
     except jinja2.TemplateSyntaxError:
         return
-    lines = source.splitlines()
     for name in sorted(unknown):
         node = next((n for n in tree.find_all(nodes.Name) if n.name == name), None)
         line = node.lineno if node is not None else None
@@ -229,36 +246,6 @@ def _scan_names(renderer: NarrativeRenderer, source: str, place: str,
         column = use.start() + 1 if use else None
         yield Problem("render.template", KitTemplateError(
             f"{place}: '{name}' is undefined", hint=UNDEFINED_HINT), at(line, column))
-
-
-def _scan_filters(renderer: NarrativeRenderer, source: str, place: str,
-                  at: Callable[[int | None, int | None], SourceLocation]) \
-        -> Iterator[Problem]:
-    """Each filter or test the section names that does not exist, each name once.
-
-    The render stops at the first (Jinja compiles a section whole); one inside a condition
-    not met would stop a later render, with other data.
-    """
-    from .validation import did_you_mean
-
-    try:
-        tree = renderer.env.parse(source)
-    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
-        return
-    lines = source.splitlines()
-    seen: set[tuple[str, str]] = set()
-    for node, kind in unknown_filters(renderer.env, tree):
-        if (kind, node.name) in seen:
-            continue
-        seen.add((kind, node.name))
-        known = renderer.env.filters if kind == "filter" else renderer.env.tests
-        hint = did_you_mean(node.name, [k for k in known if not k.startswith("_")])
-        here = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-        use = re.search(rf"(?:\||\bis\s+(?:not\s+)?)\s*{re.escape(node.name)}\b", here)
-        column = use.end() - len(node.name) + 1 if use else None
-        yield Problem("render.template", KitTemplateError(
-            f"{place}: syntax error: No {kind} named '{node.name}'.",
-            hint=hint), at(node.lineno, column))
 
 
 def _in_jinja(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -376,9 +363,9 @@ def scan_section(renderer: NarrativeRenderer, section: str, source: str,
     place = _place(renderer.project, section)
     at = _column_locator(renderer.project, renderer.locator(section))
     source = source.replace("\r\n", "\n").replace("\r", "\n")  # lines as Jinja counts them
-    found = [*_scan_names(renderer, source, place, at),
-             *_scan_texts(renderer, source, place, at)] if texts else []
-    found += _scan_filters(renderer, source, place, at)
+    found = list(_scan_jinja(renderer, source, place, at, names=texts))
+    if texts:
+        found += _scan_texts(renderer, source, place, at)
     found += [*_scan_references(renderer, source, place, at),
               *scan_blocks(renderer.project, f"section '{section}'", source, at,
                            skip_jinja=True)]

@@ -21,6 +21,7 @@ cannot be read or written is simply not used.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import os
@@ -54,8 +55,8 @@ from .jinjalimits import MAX_ITEMS, MAX_OUTPUT, LimitExceeded
 
 __all__ = ["CACHE_ENV", "MAX_ITEMS", "MAX_OUTPUT", "TEMPLATE_FAILURES", "TIME_LIMIT",
            "BoundedEnvironment", "ConfinedLoader", "LimitExceeded", "NoIncludes",
-           "bytecode_folder", "compile_bounded", "error_line", "make_environment",
-           "package_version", "render_bounded", "unknown_filters"]
+           "UnknownFilter", "bytecode_folder", "compile_bounded", "error_line",
+           "make_environment", "package_version", "render_bounded", "take_unknown_filters"]
 
 #: Seconds a render may take.
 TIME_LIMIT = 10.0
@@ -438,15 +439,42 @@ def compile_bounded(env: jinja2.Environment, source: str, where: str,
                             location=location) from None
 
 
-def unknown_filters(env: jinja2.Environment, tree: jinja2.nodes.Template) \
-        -> Iterator[tuple[jinja2.nodes.Filter | jinja2.nodes.Test, str]]:
-    """Each filter and test node of ``tree`` that ``env`` does not know, with its kind.
+@dataclasses.dataclass(frozen=True)
+class UnknownFilter:
+    """A filter or test a template names that its environment does not know."""
 
-    Jinja fails on the first of them when it compiles a template; the parsed tree holds
-    them all, so that each can be reported at its line.
+    kind: str  # "filter" or "test"
+    name: str
+    line: int
+    #: "did you mean 'upper'?" when a known one is close.
+    hint: str | None
+
+    @property
+    def message(self) -> str:
+        """Jinja's own words for it, e.g. "No filter named 'uper'."."""
+        return f"No {self.kind} named '{self.name}'."
+
+
+def take_unknown_filters(env: jinja2.Environment,
+                         tree: jinja2.nodes.Template) -> list[UnknownFilter]:
+    """Each filter and test of ``tree`` that ``env`` does not know, each name once.
+
+    Each is given where it is first used, by line. Jinja stops compiling a
+    template at the first of them; every use is renamed in ``tree`` to a known one, so
+    that the tree then compiles and the rest of it can still be read (its undefined names,
+    its includes).
     """
+    from .validation import did_you_mean
+
+    found: dict[tuple[str, str], UnknownFilter] = {}
     for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
-        if isinstance(node, jinja2.nodes.Filter) and node.name not in env.filters:
-            yield node, "filter"
-        elif isinstance(node, jinja2.nodes.Test) and node.name not in env.tests:
-            yield node, "test"
+        is_filter = isinstance(node, jinja2.nodes.Filter)
+        known = env.filters if is_filter else env.tests
+        if node.name in known:
+            continue
+        kind = "filter" if is_filter else "test"
+        if (kind, node.name) not in found:
+            hint = did_you_mean(node.name, [k for k in known if not k.startswith("_")])
+            found[kind, node.name] = UnknownFilter(kind, node.name, node.lineno, hint)
+        node.name = "string" if is_filter else "defined"
+    return sorted(found.values(), key=lambda unknown: unknown.line)

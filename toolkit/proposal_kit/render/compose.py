@@ -30,7 +30,7 @@ from ..form.layout import segments
 from ..form.tables import build_table, build_timetable, coordinator_contact, work_package_tables
 from ..model import WorkPackage
 from ..resources import builtin_templates_dir
-from ..templating import BoundedEnvironment, make_environment, render_bounded, unknown_filters
+from ..templating import BoundedEnvironment, make_environment, render_bounded, take_unknown_filters
 from .directives import remember_body
 
 __all__ = ["CONTEXT_NAMES", "compose_markdown", "template_context", "template_dirs",
@@ -201,13 +201,11 @@ def template_syntax_errors(project_dir: Path | None) -> list[KitTemplateError]:
         try:
             # Every unknown filter and test, each name once: compiling stops at the first.
             # The source comes through the loader, which keeps to the project's folder.
-            assert env.loader is not None
-            source, _, _ = env.loader.get_source(env, name)
-            unknown = {(kind, node.name): node.lineno for node, kind in
-                       reversed(list(unknown_filters(env, env.parse(source))))}
-            errors += [KitTemplateError(f"template syntax error: No {kind} named '{what}'.",
-                                        location=SourceLocation(file, line))
-                       for (kind, what), line in sorted(unknown.items(), key=lambda i: i[1])]
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            unknown = take_unknown_filters(env, env.parse(source))
+            errors += [KitTemplateError(f"template syntax error: {u.message}",
+                                        location=SourceLocation(file, u.line))
+                       for u in unknown]
             if not unknown:
                 env.get_template(name)
         except TemplateSyntaxError as exc:

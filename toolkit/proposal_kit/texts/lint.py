@@ -23,7 +23,7 @@ from ..errors import ProposalKitError, UsageError
 from ..findings import Finding, Severity
 from ..pairs import paired_spans, replace_spans
 from ..resources import builtin_texts_dir
-from ..templating import BoundedEnvironment, make_environment, unknown_filters
+from ..templating import BoundedEnvironment, make_environment, take_unknown_filters
 from ..validation import did_you_mean
 from .context import PARTNER_FIELDS, PROJECT_FIELDS
 from .frontmatter import RESERVED_NAMES, GenericText
@@ -77,25 +77,6 @@ def word_count(body: str) -> int:
 
 def _first_line(ast: nodes.Template, name: str) -> int | None:
     return next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), None)
-
-
-def _unknown_filters(env: BoundedEnvironment, ast: nodes.Template,
-                     file: str) -> list[TextFinding]:
-    """Each filter and test the body names that does not exist, each name once.
-
-    Each is renamed in ``ast`` to a known one, so that the rest of the body can be read.
-    """
-    out: list[TextFinding] = []
-    seen: set[tuple[str, str]] = set()
-    for node, kind in list(unknown_filters(env, ast)):
-        if (kind, node.name) not in seen:
-            seen.add((kind, node.name))
-            known = env.filters if kind == "filter" else env.tests
-            out.append(_new(file, "texts.syntax",
-                            f"template syntax error: No {kind} named '{node.name}'.",
-                            node.lineno, hint=did_you_mean(node.name, known)))
-        node.name = "string" if kind == "filter" else "defined"
-    return out
 
 
 def _variables(text: GenericText, ast: nodes.Template, file: str) -> list[TextFinding]:
@@ -200,9 +181,10 @@ def _check_text(text: GenericText, library: TextLibrary, file: str) -> list[Text
     try:
         env = _parser()
         ast = env.parse(source)
-        unknown = _unknown_filters(env, ast, file)
         # The names are found by compiling the tree, where an unknown filter or test would
-        # fail: reported above, each is renamed to a known one first.
+        # fail: each is reported here and renamed to a known one in the tree.
+        unknown = [_new(file, "texts.syntax", f"template syntax error: {u.message}", u.line,
+                        hint=u.hint) for u in take_unknown_filters(env, ast)]
         return unknown + _variables(text, ast, file) + _includes(text, ast, library, file) \
             + _form(text, file)
     except TemplateSyntaxError as exc:
