@@ -234,3 +234,23 @@ def test_a_ctrl_c_python_could_not_raise_is_kept_not_printed(
                             err_msg=None, object=None)
     entry._unraisable(other)
     assert seen == [other]
+
+
+def test_a_ctrl_c_while_click_reads_the_arguments_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """click answers a Ctrl-C in its own argument parsing with an empty line on stderr, then
+    aborts: the interruption must still print its one line only (seen once in CI-like runs
+    of the test above, as "\\nproposal-kit: interrupted")."""
+    import click
+
+    from proposal_kit.cli import cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Context, "__init__", interrupted)
+    code = cli.main(CHECK, standalone_mode=False)
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert err == "proposal-kit: interrupted\n"
+    assert json.loads(out) == INTERRUPTED

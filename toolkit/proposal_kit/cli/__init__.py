@@ -67,13 +67,25 @@ class _Group(click.Group):
         _JSON_MODE.append(json_mode)
         try:
             code = _run(super().main, argv, prog_name, complete_var, extra)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Interrupted):
             code = _interrupted(json_mode)
         finally:
             _JSON_MODE.pop()
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """The context; a Ctrl-C while click reads the arguments is ours to answer.
+
+        click would print an empty line on stderr before its Abort, ahead of the one line
+        that an interruption prints.
+        """
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
 
     def invoke(self, ctx: click.Context) -> Any:
         json_mode = _JSON_MODE[-1] if _JSON_MODE else False
@@ -108,6 +120,10 @@ class _Group(click.Group):
                 raise
             _report(INTERNAL_ERROR, "internal", exc, json_mode)
             ctx.exit(INTERNAL_ERROR)
+
+
+class _Interrupted(BaseException):
+    """A Ctrl-C taken where click would answer it itself (see ``_Group.make_context``)."""
 
 
 #: Whether the run in progress asked for ``--format json`` (a stack: runs may nest in tests).
